@@ -1,0 +1,44 @@
+"""Settings, read once from the environment into a frozen object.
+
+=============================  ==================================================
+variable                       meaning
+=============================  ==================================================
+``CONNECTOR_GRAPH_STORE``      store URL: ``sqlite:///data/connector_graph.db``
+                               (default), ``bolt://host:7687`` or ``neo4j://...``
+``CONNECTOR_GRAPH_NEO4J_USER``      Neo4j user name (default ``neo4j``), unless
+                               given in the URL
+``CONNECTOR_GRAPH_NEO4J_PASSWORD``  Neo4j password, unless given in the URL
+``CONNECTOR_GRAPH_NEO4J_DATABASE``  Neo4j database name (default ``neo4j``)
+=============================  ==================================================
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+__all__ = ["Settings", "DEFAULT_STORE_URL"]
+
+DEFAULT_STORE_URL = "sqlite:///data/connector_graph.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything connector_graph reads from its environment."""
+
+    store_url: str = DEFAULT_STORE_URL
+    neo4j_user: str | None = None
+    neo4j_password: str | None = None
+    neo4j_database: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Read the settings from ``environ`` (default: the process environment)."""
+        env = os.environ if environ is None else environ
+        return cls(
+            store_url=env.get("CONNECTOR_GRAPH_STORE") or DEFAULT_STORE_URL,
+            neo4j_user=env.get("CONNECTOR_GRAPH_NEO4J_USER") or None,
+            neo4j_password=env.get("CONNECTOR_GRAPH_NEO4J_PASSWORD") or None,
+            neo4j_database=env.get("CONNECTOR_GRAPH_NEO4J_DATABASE") or None,
+        )

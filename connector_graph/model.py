@@ -1,0 +1,502 @@
+"""The domain model: people, organisations, ties, introductions and wards.
+
+Every model validates its own fields and cleans text on the way in: Unicode is
+NFC-normalised, control characters are removed, white space in names is folded
+and every field has a length limit. Tags (gifts, skills, interests, needs,
+purposes, offers) are short lower-case phrases.
+
+Build models with :func:`build` when the input comes from a person: it turns
+pydantic's validation errors into one readable :class:`InvalidInput`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import unicodedata
+import uuid
+from typing import Annotated, Any, TypeVar, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import InvalidInput
+
+__all__ = [
+    "PersonRole",
+    "OrgKind",
+    "Sector",
+    "TieKind",
+    "TieSource",
+    "IntroStatus",
+    "Channel",
+    "Person",
+    "Organisation",
+    "Actor",
+    "Tie",
+    "Introduction",
+    "Ward",
+    "Counts",
+    "ErasureReport",
+    "build",
+    "clean_text",
+    "new_id",
+    "tie_id",
+    "MAX_NAME",
+    "MAX_TAG",
+    "MAX_TAGS",
+    "MAX_OUTCOME",
+]
+
+MAX_NAME = 120
+MAX_WARD = 80
+MAX_ID = 64
+MAX_TAG = 40
+MAX_TAGS = 30
+MAX_OUTCOME = 1000
+
+
+class _Enum(str, enum.Enum):
+    """A string enumeration whose values are what users type and see."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        """The value in plain words, for display."""
+        return self.value.replace("_", " ")
+
+
+class PersonRole(_Enum):
+    """What a person does in the network; a person may have several roles."""
+
+    RESIDENT = "resident"
+    VOLUNTEER = "volunteer"
+    CONNECTOR = "connector"
+    WORKER = "worker"
+
+
+class OrgKind(_Enum):
+    """What kind of place or body an organisation is."""
+
+    COMMUNITY_CENTRE = "community_centre"
+    FAITH_GROUP = "faith_group"
+    LIBRARY = "library"
+    GP_PRACTICE = "gp_practice"
+    SCHOOL = "school"
+    SPORTS_CLUB = "sports_club"
+    CHARITY = "charity"
+    COMMUNITY_GROUP = "community_group"
+    COUNCIL_SERVICE = "council_service"
+    NHS_SERVICE = "nhs_service"
+    HOUSING = "housing"
+    BUSINESS = "business"
+    OTHER = "other"
+
+
+class Sector(_Enum):
+    """The sector an organisation belongs to."""
+
+    STATUTORY = "statutory"
+    VOLUNTARY_COMMUNITY = "voluntary_community"
+    FAITH = "faith"
+    HEALTH = "health"
+    EDUCATION = "education"
+    PRIVATE = "private"
+
+
+class TieKind(_Enum):
+    """The kind of relationship a tie records."""
+
+    KNOWS = "knows"
+    MEMBER_OF = "member_of"
+    WORKS_AT = "works_at"
+    VOLUNTEERS_AT = "volunteers_at"
+    PARTNERS_WITH = "partners_with"
+    ATTENDS = "attends"
+
+    @property
+    def symmetric(self) -> bool:
+        """True when the tie reads the same both ways (A knows B, B knows A)."""
+        return self in (TieKind.KNOWS, TieKind.PARTNERS_WITH)
+
+
+class TieSource(_Enum):
+    """How the tie came to be known."""
+
+    EVENT = "event"
+    WALK = "walk"
+    INTRODUCTION = "introduction"
+    IMPORT = "import"
+    CONVERSATION = "conversation"
+    OTHER = "other"
+
+
+class IntroStatus(_Enum):
+    """Where an introduction has got to."""
+
+    PLANNED = "planned"
+    MADE = "made"
+    FOLLOWED_UP = "followed_up"
+    DECLINED = "declined"
+    UNKNOWN = "unknown"
+
+    @property
+    def happened(self) -> bool:
+        """True when the introduction actually took place."""
+        return self in (IntroStatus.MADE, IntroStatus.FOLLOWED_UP)
+
+
+class Channel(_Enum):
+    """How an introduction was made."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    EMAIL = "email"
+    REFERRAL = "referral"
+    EVENT = "event"
+    ONLINE = "online"
+    OTHER = "other"
+
+
+# ---------------------------------------------------------------- text cleaning
+
+
+def clean_text(value: Any, *, multiline: bool = False) -> Any:
+    """Normalise text: NFC, control characters removed, white space folded.
+
+    With ``multiline`` the line breaks survive (as ``\\n``) and only runs of
+    spaces within a line are folded.
+
+    Examples
+    --------
+    >>> clean_text("  Ana\\u0000 \\t  Lopez ")
+    'Ana Lopez'
+    >>> clean_text("Cafe\\u0301") == "Caf\\u00e9"
+    True
+    """
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFC", value)
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        lines = ["".join(ch for ch in line if _printable(ch)) for line in text.split("\n")]
+        return "\n".join(" ".join(line.split()) for line in lines).strip()
+    text = "".join(ch if _printable(ch) else " " for ch in text)
+    return " ".join(text.split())
+
+
+def _printable(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    # Cc: control characters; Cs: lone surrogates; bidi overrides can disguise text.
+    return category not in ("Cc", "Cs") and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def _clean_tag(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return clean_text(value).casefold().replace("_", " ")
+
+
+def _tag_list(value: Any) -> Any:
+    """Accept a list or a comma-separated string; drop empties and repeats."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [part for item in value for part in (item.split(",") if isinstance(item, str) else [item])]
+        seen: dict[str, None] = {}
+        for item in items:
+            tag = _clean_tag(item)
+            if isinstance(tag, str) and tag and tag not in seen:
+                seen[tag] = None
+            elif not isinstance(tag, str):
+                return value  # let pydantic report the wrong type
+        return list(seen)
+    return value
+
+
+def _check_id(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    if any(ch.isspace() for ch in value):
+        raise ValueError("must not contain spaces")
+    return value
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME), BeforeValidator(clean_text)]
+WardName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_WARD), BeforeValidator(clean_text)]
+Id = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_ID), BeforeValidator(clean_text), AfterValidator(_check_id)
+]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG)]
+Tags = Annotated[list[Tag], BeforeValidator(_tag_list), Field(max_length=MAX_TAGS)]
+
+
+def _none_if_blank(value: Any) -> Any:
+    if isinstance(value, str) and not clean_text(value):
+        return None
+    return value
+
+
+OptWard = Annotated[Union[WardName, None], BeforeValidator(_none_if_blank)]
+Outcome = Annotated[
+    Union[Annotated[str, StringConstraints(max_length=MAX_OUTCOME)], None],
+    BeforeValidator(lambda v: _none_if_blank(clean_text(v, multiline=True))),
+]
+
+
+def new_id(prefix: str) -> str:
+    """A fresh client-side id such as ``p-3f2a9c1e4b7d``.
+
+    Ids are made before a write so that retrying the write is harmless.
+    """
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, validate_default=True)
+
+
+class Person(_Model):
+    """A person in the network: resident, volunteer, connector or worker.
+
+    Gifts, skills and interests come first: what someone brings. Needs are
+    coarse tags only; never free-text health detail.
+    """
+
+    id: Id = Field(default_factory=lambda: new_id("p"))
+    name: Name
+    roles: list[PersonRole] = Field(default_factory=lambda: [PersonRole.RESIDENT], min_length=1)
+    ward: OptWard = None
+    gifts: Tags = Field(default_factory=list)
+    skills: Tags = Field(default_factory=list)
+    interests: Tags = Field(default_factory=list)
+    needs: Tags = Field(default_factory=list)
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, (list, tuple, set, frozenset)):
+            out: list[Any] = []
+            for role in value:
+                role = _clean_tag(role).replace(" ", "_") if isinstance(role, str) else role
+                if role not in out:
+                    out.append(role)
+            return sorted(out, key=str)
+        return value
+
+    @property
+    def actor_type(self) -> str:
+        """``"person"``: the actor's type, as stored and shown."""
+        return "person"
+
+
+class Organisation(_Model):
+    """An organisation: community centre, faith group, GP practice, council service..."""
+
+    id: Id = Field(default_factory=lambda: new_id("o"))
+    name: Name
+    kind: OrgKind = OrgKind.OTHER
+    sector: Sector
+    ward: OptWard = None
+    offers: Tags = Field(default_factory=list)
+    spaces: Tags = Field(default_factory=list)
+
+    @field_validator("kind", "sector", mode="before")
+    @classmethod
+    def _enum_text(cls, value: Any) -> Any:
+        return _clean_tag(value).replace(" ", "_") if isinstance(value, str) else value
+
+    @property
+    def actor_type(self) -> str:
+        """``"organisation"``: the actor's type, as stored and shown."""
+        return "organisation"
+
+
+Actor = Union[Person, Organisation]
+
+
+def tie_id(source_id: str, target_id: str, kind: TieKind | str) -> str:
+    """The id of the tie of ``kind`` between two actors.
+
+    Ties are identified by their ends and kind, so recording the same tie
+    twice (or, for symmetric kinds, from the other end) changes nothing.
+
+    Examples
+    --------
+    >>> tie_id("a", "b", "knows") == tie_id("b", "a", "knows")
+    True
+    >>> tie_id("a", "b", "member_of") == tie_id("b", "a", "member_of")
+    False
+    """
+    kind = TieKind(kind)
+    ends = sorted((source_id, target_id)) if kind.symmetric else [source_id, target_id]
+    digest = hashlib.sha256("\x1f".join([*ends, kind.value]).encode()).hexdigest()[:20]
+    return f"t-{digest}"
+
+
+class Tie(_Model):
+    """A relationship between two actors.
+
+    For symmetric kinds (``knows``, ``partners_with``) the ends are stored in
+    a fixed order so the same tie recorded from either end is one tie.
+    """
+
+    id: str = ""
+    source_id: Id
+    target_id: Id
+    kind: TieKind = TieKind.KNOWS
+    since: dt.date | None = None
+    last_confirmed: dt.date | None = None
+    source: TieSource = TieSource.OTHER
+
+    @field_validator("kind", "source", mode="before")
+    @classmethod
+    def _enum_text(cls, value: Any) -> Any:
+        return _clean_tag(value).replace(" ", "_") if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check(self) -> "Tie":
+        if self.source_id == self.target_id:
+            raise ValueError("a tie needs two different actors")
+        if self.since and self.last_confirmed and self.last_confirmed < self.since:
+            raise ValueError("last_confirmed cannot be before since")
+        today = dt.date.today()
+        for label, value in (("since", self.since), ("last_confirmed", self.last_confirmed)):
+            if value and value > today:
+                raise ValueError(f"{label} ({value}) is in the future")
+        if self.kind.symmetric and self.target_id < self.source_id:
+            src, dst = self.target_id, self.source_id
+            object.__setattr__(self, "source_id", src)
+            object.__setattr__(self, "target_id", dst)
+        expected = tie_id(self.source_id, self.target_id, self.kind)
+        if self.id and self.id != expected:
+            raise ValueError("id does not match the tie's ends and kind")
+        object.__setattr__(self, "id", expected)
+        return self
+
+
+class Introduction(_Model):
+    """One introduction: who introduced whom to whom (or to which organisation)."""
+
+    id: Id = Field(default_factory=lambda: new_id("i"))
+    date: dt.date = Field(default_factory=dt.date.today)
+    introducer_id: Id
+    subject_id: Id
+    target_id: Id
+    purposes: Tags = Field(default_factory=list)
+    channel: Channel = Channel.IN_PERSON
+    status: IntroStatus = IntroStatus.MADE
+    follow_up: dt.date | None = None
+    outcome: Outcome = None
+
+    @field_validator("channel", "status", mode="before")
+    @classmethod
+    def _enum_text(cls, value: Any) -> Any:
+        return _clean_tag(value).replace(" ", "_") if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check(self) -> "Introduction":
+        if self.subject_id == self.target_id:
+            raise ValueError("a person cannot be introduced to themselves")
+        if self.introducer_id == self.subject_id:
+            raise ValueError("the introducer cannot also be the person introduced")
+        if self.introducer_id == self.target_id:
+            raise ValueError("the introducer cannot also be who they were introduced to")
+        if self.status.happened and self.date > dt.date.today():
+            raise ValueError(f"an introduction marked {self.status.label!r} cannot be dated in the future ({self.date})")
+        if self.follow_up and self.follow_up < self.date:
+            raise ValueError("the follow-up date cannot be before the introduction")
+        return self
+
+
+class Ward(_Model):
+    """An electoral ward, with its population where known."""
+
+    name: WardName
+    code: Annotated[Union[Annotated[str, StringConstraints(max_length=20)], None], BeforeValidator(_none_if_blank)] = None
+    population: int | None = Field(default=None, ge=0, le=10_000_000)
+    deprivation: float | None = Field(default=None, ge=0)
+
+
+class Counts(BaseModel):
+    """How much a store holds."""
+
+    people: int = 0
+    organisations: int = 0
+    ties: int = 0
+    introductions: int = 0
+    wards: int = 0
+
+
+class ErasureReport(BaseModel):
+    """What an erasure removed."""
+
+    actor_id: str
+    ties: int = 0
+    introductions: int = 0
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def build(model: type[M], **fields: Any) -> M:
+    """Validate ``fields`` into ``model``, raising one readable :class:`InvalidInput`.
+
+    Examples
+    --------
+    >>> build(Person, name="Ana").name
+    'Ana'
+    >>> build(Person, name="")
+    Traceback (most recent call last):
+    ...
+    connector_graph.errors.InvalidInput: name: must not be empty
+    """
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        raise InvalidInput(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """Turn pydantic's error list into short ``field: problem`` phrases."""
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"] if p != "__root__")
+        parts.append(f"{where}: {_friendly(err)}" if where else _friendly(err))
+    return "; ".join(parts)
+
+
+def _friendly(err: Any) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind == "missing":
+        return "is required"
+    if kind == "string_too_long":
+        return f"is too long (at most {ctx.get('max_length')} characters)"
+    if kind == "too_long":
+        return f"has too many entries (at most {ctx.get('max_length')})"
+    if kind == "enum":
+        return f"must be one of {ctx.get('expected')}, not {err.get('input')!r}"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return err["msg"]

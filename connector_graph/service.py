@@ -1,0 +1,211 @@
+"""Use cases shared by the CLI and the dashboard.
+
+Each function takes a store and plain values, validates them into model
+objects, checks them against what the store holds (known wards, known
+actors) and makes one store call. Nothing is written unless every check
+passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Iterable
+
+from .errors import InvalidInput
+from .model import (
+    Counts,
+    ErasureReport,
+    Introduction,
+    Organisation,
+    Person,
+    Tie,
+    Ward,
+    build,
+)
+from .store.base import Batch, Progress, Store
+
+__all__ = [
+    "add_person",
+    "add_organisation",
+    "add_tie",
+    "log_introduction",
+    "record_follow_up",
+    "erase_actor",
+    "load_batch",
+    "stats",
+    "canonical_ward",
+]
+
+
+def canonical_ward(store: Store, ward: str | None) -> str | None:
+    """The ward's name as the store knows it.
+
+    When the store holds wards, a name must match one of them (ignoring
+    case); otherwise any name is accepted as written.
+    """
+    if ward is None or not ward.strip():
+        return None
+    ward = build(Ward, name=ward).name
+    known = [w.name for w in store.list_wards()]
+    if not known:
+        return ward
+    by_fold = {name.casefold(): name for name in known}
+    if ward.casefold() in by_fold:
+        return by_fold[ward.casefold()]
+    close = difflib.get_close_matches(ward, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise InvalidInput(f"unknown ward {ward!r}{hint}")
+
+
+def add_person(
+    store: Store,
+    name: str,
+    *,
+    ward: str | None = None,
+    roles: Iterable[str] = (),
+    gifts: Iterable[str] = (),
+    skills: Iterable[str] = (),
+    interests: Iterable[str] = (),
+    needs: Iterable[str] = (),
+    person_id: str | None = None,
+) -> Person:
+    """Validate and add a person; returns the stored person with their id."""
+    fields: dict = {
+        "name": name,
+        "ward": canonical_ward(store, ward),
+        "gifts": list(gifts),
+        "skills": list(skills),
+        "interests": list(interests),
+        "needs": list(needs),
+    }
+    roles = list(roles)
+    if roles:
+        fields["roles"] = roles
+    if person_id:
+        fields["id"] = person_id
+    person = build(Person, **fields)
+    store.add_person(person)
+    return person
+
+
+def add_organisation(
+    store: Store,
+    name: str,
+    *,
+    sector: str,
+    kind: str | None = None,
+    ward: str | None = None,
+    offers: Iterable[str] = (),
+    spaces: Iterable[str] = (),
+    organisation_id: str | None = None,
+) -> Organisation:
+    """Validate and add an organisation; returns it with its id."""
+    fields: dict = {
+        "name": name,
+        "sector": sector,
+        "ward": canonical_ward(store, ward),
+        "offers": list(offers),
+        "spaces": list(spaces),
+    }
+    if kind:
+        fields["kind"] = kind
+    if organisation_id:
+        fields["id"] = organisation_id
+    organisation = build(Organisation, **fields)
+    store.add_organisation(organisation)
+    return organisation
+
+
+def add_tie(
+    store: Store,
+    source_id: str,
+    target_id: str,
+    *,
+    kind: str = "knows",
+    since: dt.date | None = None,
+    last_confirmed: dt.date | None = None,
+    source: str = "other",
+) -> Tie:
+    """Validate and record a tie between two existing actors."""
+    tie = build(
+        Tie,
+        source_id=source_id,
+        target_id=target_id,
+        kind=kind,
+        since=since,
+        last_confirmed=last_confirmed,
+        source=source,
+    )
+    store.add_tie(tie)
+    return tie
+
+
+def log_introduction(
+    store: Store,
+    *,
+    introducer_id: str,
+    subject_id: str,
+    target_id: str,
+    date: dt.date | None = None,
+    purposes: Iterable[str] = (),
+    channel: str | None = None,
+    status: str | None = None,
+    follow_up: dt.date | None = None,
+    outcome: str | None = None,
+    introduction_id: str | None = None,
+) -> Introduction:
+    """Validate and log an introduction; returns it with its id."""
+    fields: dict = {
+        "introducer_id": introducer_id,
+        "subject_id": subject_id,
+        "target_id": target_id,
+        "purposes": list(purposes),
+        "follow_up": follow_up,
+        "outcome": outcome,
+    }
+    for key, value in (("date", date), ("channel", channel), ("status", status), ("id", introduction_id)):
+        if value is not None:
+            fields[key] = value
+    intro = build(Introduction, **fields)
+    store.add_introduction(intro)
+    return intro
+
+
+def record_follow_up(
+    store: Store,
+    introduction_id: str,
+    *,
+    status: str | None = None,
+    outcome: str | None = None,
+    follow_up: dt.date | None = None,
+) -> Introduction:
+    """Record what came of an introduction: its new status, outcome or follow-up date."""
+    current = store.get_introduction(introduction_id)
+    fields = current.model_dump()
+    if status is not None:
+        fields["status"] = status
+    if outcome is not None:
+        fields["outcome"] = outcome
+    if follow_up is not None:
+        fields["follow_up"] = follow_up
+    updated = build(Introduction, **fields)
+    if updated != current:
+        store.update_introduction(updated)
+    return updated
+
+
+def erase_actor(store: Store, actor_id: str) -> ErasureReport:
+    """Erase a person or organisation with their ties and introductions."""
+    return store.erase_actor(actor_id)
+
+
+def load_batch(store: Store, batch: Batch, progress: Progress | None = None) -> Counts:
+    """Load a batch (seed, import) and return the store's new counts."""
+    store.bulk_load(batch, progress)
+    return store.counts()
+
+
+def stats(store: Store) -> Counts:
+    """How much the store holds."""
+    return store.counts()

@@ -1,0 +1,50 @@
+"""Rules shared by every backend, so both behave the same way."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from ..errors import Duplicate, InvalidInput
+from ..model import Actor, Introduction, clean_text
+
+__all__ = ["require", "check_same_actor", "check_same_people", "check_page", "search_needle"]
+
+T = TypeVar("T")
+
+
+def require(value: Any, model: type[T]) -> T:
+    """Return ``value`` if it is a ``model``; otherwise raise ``InvalidInput``."""
+    if not isinstance(value, model):
+        raise InvalidInput(f"expected a {model.__name__}, got {type(value).__name__}")
+    return value
+
+
+def check_same_actor(actor: Actor, stored_type: str, stored: dict[str, Any]) -> None:
+    """Raise ``Duplicate`` unless ``actor`` is exactly what is stored under its id."""
+    if stored_type != actor.actor_type:
+        raise Duplicate(f"the id {actor.id!r} already belongs to an {stored_type}, not a {actor.actor_type}")
+    if stored != actor.model_dump(mode="json"):
+        raise Duplicate(
+            f"a different {actor.actor_type} already has the id {actor.id!r}; update it instead of adding it again"
+        )
+
+
+def check_same_people(old: Introduction, new: Introduction) -> None:
+    """An update may change status, dates and outcome, never who was involved."""
+    if (old.introducer_id, old.subject_id, old.target_id) != (new.introducer_id, new.subject_id, new.target_id):
+        raise InvalidInput(
+            "who made, received or was the target of an introduction cannot be changed; log a new introduction"
+        )
+
+
+def check_page(limit: int | None, offset: int) -> None:
+    """Reject negative paging values with a clear message."""
+    if limit is not None and limit < 0:
+        raise InvalidInput("limit must not be negative")
+    if offset < 0:
+        raise InvalidInput("offset must not be negative")
+
+
+def search_needle(text: str) -> str:
+    """The case-folded, cleaned form of a search text (empty means no search)."""
+    return clean_text(text or "").casefold()

@@ -1,0 +1,547 @@
+"""The Neo4j store, for production.
+
+The graph in Neo4j:
+
+- ``(:Actor:Person {id, name, ...})`` and ``(:Actor:Organisation {id, ...})``;
+- ties as typed relationships between actors (``KNOWS``, ``MEMBER_OF``,
+  ``WORKS_AT``, ``VOLUNTEERS_AT``, ``PARTNERS_WITH``, ``ATTENDS``), each with
+  the tie's ``id``, ``since``, ``last_confirmed`` and ``source``;
+- introductions reified as ``(:Introduction {id, date, status, ...})`` with
+  ``-[:MADE_BY]->`` the introducer, ``-[:INTRODUCED]->`` the subject and
+  ``-[:TO]->`` the target;
+- ``(:Ward {name, ...})`` and one ``(:Meta {id: 'graph', version})`` node.
+
+Every query takes its values as parameters. Relationship types and labels are
+never taken from input: they come from the fixed table ``_TIE_TYPES``.
+
+Each write transaction first bumps the version on the ``Meta`` node. That
+takes the same lock in every writer, so concurrent writers queue instead of
+deadlocking, and the version moves on exactly once per write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import urllib.parse
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+
+import neo4j
+from neo4j import exceptions as nx_err
+
+from ..errors import ConnectorGraphError, Duplicate, InvalidInput, NotFound, StoreUnavailable
+from ..model import (
+    Actor,
+    Counts,
+    ErasureReport,
+    Introduction,
+    Organisation,
+    Person,
+    Tie,
+    TieKind,
+    Ward,
+)
+from . import common
+from .base import Batch, IntroductionFilter, Progress, check_batch_references, chunks
+
+__all__ = ["Neo4jStore"]
+
+T = TypeVar("T")
+
+_TIE_TYPES: dict[TieKind, str] = {kind: kind.value.upper() for kind in TieKind}
+_ANY_TIE = "|".join(_TIE_TYPES.values())
+_DATE_FIELDS = ("since", "last_confirmed", "date", "follow_up")
+
+_SCHEMA = (
+    "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",
+    "CREATE CONSTRAINT introduction_id IF NOT EXISTS FOR (i:Introduction) REQUIRE i.id IS UNIQUE",
+    "CREATE CONSTRAINT ward_name IF NOT EXISTS FOR (w:Ward) REQUIRE w.name IS UNIQUE",
+    "CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (m:Meta) REQUIRE m.id IS UNIQUE",
+    "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name_fold)",
+    "CREATE INDEX actor_ward IF NOT EXISTS FOR (a:Actor) ON (a.ward)",
+    "CREATE INDEX introduction_date IF NOT EXISTS FOR (i:Introduction) ON (i.date)",
+)
+_BUMP = "MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 SET m.version = m.version + 1"
+
+
+def _props(model: Any) -> dict[str, Any]:
+    """A model as Neo4j properties: enums as text, dates as dates, no nulls."""
+    data = model.model_dump(mode="json")
+    for key in _DATE_FIELDS:
+        if data.get(key):
+            data[key] = dt.date.fromisoformat(data[key])
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _plain(props: dict[str, Any], drop: Sequence[str] = ()) -> dict[str, Any]:
+    """Neo4j properties back into plain Python values for a model."""
+    out: dict[str, Any] = {}
+    for key, value in props.items():
+        if key in drop:
+            continue
+        out[key] = value.to_native() if hasattr(value, "to_native") else value
+    return out
+
+
+def _actor(props: dict[str, Any], labels: Iterable[str]) -> Actor:
+    data = _plain(props, drop=("name_fold",))
+    return Person.model_validate(data) if "Person" in labels else Organisation.model_validate(data)
+
+
+def _actor_props(actor: Actor) -> dict[str, Any]:
+    return {**_props(actor), "name_fold": actor.name.casefold()}
+
+
+def _tie(props: dict[str, Any], source_id: str, target_id: str) -> Tie:
+    return Tie.model_validate({**_plain(props), "source_id": source_id, "target_id": target_id})
+
+
+def _intro(props: dict[str, Any], by: str, subject: str, to: str) -> Introduction:
+    return Introduction.model_validate({**_plain(props), "introducer_id": by, "subject_id": subject, "target_id": to})
+
+
+def _intro_props(intro: Introduction) -> dict[str, Any]:
+    data = _props(intro)
+    for key in ("introducer_id", "subject_id", "target_id"):
+        data.pop(key)
+    return data
+
+
+def _tie_props(tie: Tie) -> dict[str, Any]:
+    data = _props(tie)
+    data.pop("source_id")
+    data.pop("target_id")
+    return data
+
+
+_INTRO_MATCH = "MATCH (i)-[:MADE_BY]->(by:Actor), (i)-[:INTRODUCED]->(s:Actor), (i)-[:TO]->(t:Actor) "
+_INTRO_RETURN = _INTRO_MATCH + "RETURN properties(i) AS i, by.id AS by, s.id AS s, t.id AS t"
+
+
+class _NoChange(Exception):
+    """Ends a write transaction that has nothing to change (rolled back)."""
+
+
+def _split_url(url: str) -> tuple[str, tuple[str, str] | None]:
+    """Take credentials out of a ``bolt://user:password@host:port`` URL."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.hostname:
+        raise InvalidInput(f"a Neo4j store URL looks like bolt://host:7687, not {url!r}")
+    auth = None
+    if parts.username is not None:
+        auth = (urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password or ""))
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")), auth
+
+
+class Neo4jStore:
+    """A store in a Neo4j 5 database."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+    ) -> None:
+        address, auth = _split_url(url)
+        if auth is None and password is not None:
+            auth = (user or "neo4j", password)
+        self.url = address  # never keep the password in the URL we show
+        self._database = database or None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(address, auth=auth, max_transaction_retry_time=60)
+        except (ValueError, nx_err.ConfigurationError) as exc:
+            raise InvalidInput(f"cannot use the Neo4j URL {address!r}: {exc}") from exc
+        try:
+            with self._errors():
+                self._driver.verify_connectivity()
+                self._ensure_schema()
+        except ConnectorGraphError:
+            self._driver.close()
+            raise
+
+    # ------------------------------------------------------------ plumbing
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Translate driver errors into the project's own."""
+        try:
+            yield
+        except (ConnectorGraphError, _NoChange):
+            raise
+        except nx_err.AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.url} refused the user name or password") from exc
+        except (nx_err.ServiceUnavailable, nx_err.SessionExpired, OSError) as exc:
+            raise StoreUnavailable(f"Neo4j is not reachable at {self.url}") from exc
+        except nx_err.ConstraintError as exc:
+            raise Duplicate(f"that record already exists: {exc.message}") from exc
+        except nx_err.Neo4jError as exc:
+            raise StoreUnavailable(f"Neo4j refused the request: {exc.message}") from exc
+        except nx_err.DriverError as exc:
+            raise StoreUnavailable(f"Neo4j driver error: {exc}") from exc
+
+    def _ensure_schema(self) -> None:
+        """Create constraints and indexes once; safe when several processes race."""
+        with self._driver.session(database=self._database) as session:
+            existing = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
+            existing |= {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
+            for statement in _SCHEMA:
+                name = statement.split()[2]
+                if name in existing:
+                    continue
+                try:
+                    session.run(statement).consume()
+                except nx_err.ClientError as exc:  # another process created it first
+                    if "already exists" not in (exc.message or "") and "Equivalent" not in (exc.message or ""):
+                        raise
+            session.execute_write(lambda tx: tx.run("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0"))
+
+    def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T | None:
+        """Run ``work`` in one write transaction that bumps the graph version first."""
+
+        def unit(tx: neo4j.ManagedTransaction) -> T:
+            tx.run(_BUMP).consume()
+            return work(tx)
+
+        with contextlib.suppress(_NoChange), self._errors():
+            with self._driver.session(database=self._database) as session:
+                return session.execute_write(unit)
+        return None
+
+    def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
+        with self._errors():
+            records, _, _ = self._driver.execute_query(
+                query, params, database_=self._database, routing_=neo4j.RoutingControl.READ
+            )
+            return records
+
+    def _stream(self, query: str, **params: Any) -> Iterator[neo4j.Record]:
+        with self._errors(), self._driver.session(database=self._database) as session:
+            yield from session.run(query, params)
+
+    def close(self) -> None:
+        """Close the driver."""
+        self._driver.close()
+
+    def __enter__(self) -> "Neo4jStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -------------------------------------------------------------- actors
+
+    def _add_actor(self, actor: Actor, label: str) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            found = tx.run("MATCH (a:Actor {id: $id}) RETURN properties(a) AS p, labels(a) AS l", id=actor.id).single()
+            if found is not None:
+                stored = _actor(found["p"], found["l"])
+                common.check_same_actor(actor, stored.actor_type, stored.model_dump(mode="json"))
+                raise _NoChange
+            tx.run(f"CREATE (a:Actor:{label}) SET a = $props", props=_actor_props(actor)).consume()
+
+        self._write(work)
+
+    def add_person(self, person: Person) -> None:
+        """Add a person (idempotent)."""
+        self._add_actor(common.require(person, Person), "Person")
+
+    def add_organisation(self, organisation: Organisation) -> None:
+        """Add an organisation (idempotent)."""
+        self._add_actor(common.require(organisation, Organisation), "Organisation")
+
+    def _update_actor(self, actor: Actor, label: str) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            found = tx.run(
+                f"MATCH (a:{label} {{id: $id}}) SET a = $props RETURN a.id", id=actor.id, props=_actor_props(actor)
+            ).single()
+            if found is None:
+                raise NotFound(f"no {actor.actor_type} with id {actor.id!r}")
+
+        self._write(work)
+
+    def update_person(self, person: Person) -> None:
+        """Replace a person's details."""
+        self._update_actor(common.require(person, Person), "Person")
+
+    def update_organisation(self, organisation: Organisation) -> None:
+        """Replace an organisation's details."""
+        self._update_actor(common.require(organisation, Organisation), "Organisation")
+
+    def get_actor(self, actor_id: str) -> Actor:
+        """The actor with this id."""
+        rows = self._read("MATCH (a:Actor {id: $id}) RETURN properties(a) AS p, labels(a) AS l", id=actor_id)
+        if not rows:
+            raise NotFound(f"no person or organisation with id {actor_id!r}")
+        return _actor(rows[0]["p"], rows[0]["l"])
+
+    def _list_actors(self, label: str, ward: str | None, limit: int | None, offset: int) -> list:
+        common.check_page(limit, offset)
+        query = f"MATCH (a:{label}) WHERE $ward IS NULL OR a.ward = $ward RETURN properties(a) AS p, labels(a) AS l "
+        query += "ORDER BY a.name_fold, a.id SKIP $offset"
+        if limit is not None:
+            query += " LIMIT $limit"
+        rows = self._read(query, ward=ward, offset=offset, limit=limit)
+        return [_actor(r["p"], r["l"]) for r in rows]
+
+    def list_people(self, *, ward: str | None = None, limit: int | None = None, offset: int = 0) -> list[Person]:
+        """People in name order."""
+        return self._list_actors("Person", ward, limit, offset)
+
+    def list_organisations(
+        self, *, ward: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Organisation]:
+        """Organisations in name order."""
+        return self._list_actors("Organisation", ward, limit, offset)
+
+    def search_actors(self, text: str, *, limit: int = 20) -> list[Actor]:
+        """Actors whose name contains ``text``; names starting with it first."""
+        needle = common.search_needle(text)
+        if not needle:
+            return []
+        rows = self._read(
+            "MATCH (a:Actor) WHERE a.name_fold CONTAINS $needle "
+            "RETURN properties(a) AS p, labels(a) AS l "
+            "ORDER BY CASE WHEN a.name_fold STARTS WITH $needle THEN 0 ELSE 1 END, a.name_fold, a.id LIMIT $limit",
+            needle=needle,
+            limit=max(0, limit),
+        )
+        return [_actor(r["p"], r["l"]) for r in rows]
+
+    def erase_actor(self, actor_id: str) -> ErasureReport:
+        """Remove an actor, their ties and the introductions that name them."""
+
+        def work(tx: neo4j.ManagedTransaction) -> ErasureReport:
+            if tx.run("MATCH (a:Actor {id: $id}) RETURN a.id", id=actor_id).single() is None:
+                raise NotFound(f"no person or organisation with id {actor_id!r}")
+            intros = tx.run(
+                "MATCH (i:Introduction)-[:MADE_BY|INTRODUCED|TO]->(:Actor {id: $id}) "
+                "WITH DISTINCT i DETACH DELETE i RETURN count(i) AS n",
+                id=actor_id,
+            ).single()["n"]
+            ties = tx.run(
+                f"MATCH (a:Actor {{id: $id}}) OPTIONAL MATCH (a)-[t:{_ANY_TIE}]-(:Actor) "
+                "WITH a, count(DISTINCT t) AS n DETACH DELETE a RETURN n",
+                id=actor_id,
+            ).single()["n"]
+            return ErasureReport(actor_id=actor_id, ties=ties, introductions=intros)
+
+        report = self._write(work)
+        assert report is not None
+        return report
+
+    # ------------------------------------------- ties and introductions
+
+    @staticmethod
+    def _require_actors(tx: neo4j.ManagedTransaction, ids: Sequence[str]) -> None:
+        wanted = list(dict.fromkeys(ids))
+        found = {r["id"] for r in tx.run("UNWIND $ids AS id MATCH (a:Actor {id: id}) RETURN a.id AS id", ids=wanted)}
+        for actor_id in wanted:
+            if actor_id not in found:
+                raise NotFound(f"no person or organisation with id {actor_id!r}")
+
+    def add_tie(self, tie: Tie) -> None:
+        """Add a tie, or refresh its details if it is already there."""
+        tie = common.require(tie, Tie)
+        rel = _TIE_TYPES[tie.kind]
+        props = _tie_props(tie)
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            self._require_actors(tx, (tie.source_id, tie.target_id))
+            found = tx.run(
+                f"MATCH (:Actor {{id: $s}})-[r:{rel} {{id: $id}}]->(:Actor {{id: $t}}) RETURN properties(r) AS p",
+                s=tie.source_id,
+                t=tie.target_id,
+                id=tie.id,
+            ).single()
+            if found is not None and _tie(found["p"], tie.source_id, tie.target_id) == tie:
+                raise _NoChange
+            tx.run(
+                f"MATCH (a:Actor {{id: $s}}), (b:Actor {{id: $t}}) MERGE (a)-[r:{rel} {{id: $id}}]->(b) SET r = $props",
+                s=tie.source_id,
+                t=tie.target_id,
+                id=tie.id,
+                props=props,
+            ).consume()
+
+        self._write(work)
+
+    def list_ties(self, actor_id: str | None = None) -> list[Tie]:
+        """Ties in id order, all or one actor's."""
+        rows = self._read(
+            f"MATCH (a:Actor)-[r:{_ANY_TIE}]->(b:Actor) WHERE $id IS NULL OR $id IN [a.id, b.id] "
+            "RETURN properties(r) AS p, a.id AS s, b.id AS t ORDER BY r.id",
+            id=actor_id,
+        )
+        return [_tie(r["p"], r["s"], r["t"]) for r in rows]
+
+    def add_introduction(self, introduction: Introduction) -> None:
+        """Log an introduction (idempotent)."""
+        intro = common.require(introduction, Introduction)
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            found = tx.run("MATCH (i:Introduction {id: $id}) " + _INTRO_RETURN, id=intro.id).single()
+            if found is not None:
+                if _intro(found["i"], found["by"], found["s"], found["t"]) != intro:
+                    raise Duplicate(f"another introduction already has the id {intro.id!r}")
+                raise _NoChange
+            self._require_actors(tx, (intro.introducer_id, intro.subject_id, intro.target_id))
+            tx.run(
+                "MATCH (by:Actor {id: $by}), (s:Actor {id: $s}), (t:Actor {id: $t}) "
+                "CREATE (i:Introduction) SET i = $props "
+                "CREATE (i)-[:MADE_BY]->(by), (i)-[:INTRODUCED]->(s), (i)-[:TO]->(t)",
+                by=intro.introducer_id,
+                s=intro.subject_id,
+                t=intro.target_id,
+                props=_intro_props(intro),
+            ).consume()
+
+        self._write(work)
+
+    def update_introduction(self, introduction: Introduction) -> None:
+        """Replace an introduction's status, outcome and other details."""
+        intro = common.require(introduction, Introduction)
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            found = tx.run("MATCH (i:Introduction {id: $id}) " + _INTRO_RETURN, id=intro.id).single()
+            if found is None:
+                raise NotFound(f"no introduction with id {intro.id!r}")
+            common.check_same_people(_intro(found["i"], found["by"], found["s"], found["t"]), intro)
+            tx.run("MATCH (i:Introduction {id: $id}) SET i = $props", id=intro.id, props=_intro_props(intro)).consume()
+
+        self._write(work)
+
+    def get_introduction(self, introduction_id: str) -> Introduction:
+        """The introduction with this id."""
+        rows = self._read("MATCH (i:Introduction {id: $id}) " + _INTRO_RETURN, id=introduction_id)
+        if not rows:
+            raise NotFound(f"no introduction with id {introduction_id!r}")
+        r = rows[0]
+        return _intro(r["i"], r["by"], r["s"], r["t"])
+
+    def list_introductions(self, where: IntroductionFilter | None = None) -> list[Introduction]:
+        """Introductions matching ``where``, newest first."""
+        where = where or IntroductionFilter()
+        query = (
+            "MATCH (i:Introduction) "
+            + _INTRO_MATCH
+            + "WHERE ($since IS NULL OR i.date >= $since) AND ($until IS NULL OR i.date <= $until) "
+            "AND ($status IS NULL OR i.status = $status) AND ($by IS NULL OR by.id = $by) "
+            "AND ($ward IS NULL OR s.ward = $ward OR t.ward = $ward) "
+            "AND ($actor IS NULL OR $actor IN [by.id, s.id, t.id]) "
+            "RETURN properties(i) AS i, by.id AS by, s.id AS s, t.id AS t ORDER BY i.date DESC, i.id"
+        )
+        if where.limit is not None:
+            query += " LIMIT $limit"
+        rows = self._read(
+            query,
+            since=where.since,
+            until=where.until,
+            status=where.status.value if where.status else None,
+            by=where.introducer_id,
+            ward=where.ward,
+            actor=where.actor_id,
+            limit=where.limit,
+        )
+        return [_intro(r["i"], r["by"], r["s"], r["t"]) for r in rows]
+
+    # --------------------------------------------------------------- wards
+
+    def add_wards(self, wards: Sequence[Ward]) -> None:
+        """Add or replace wards by name."""
+        rows = [_props(common.require(w, Ward)) for w in wards]
+        if rows:
+            self._write(lambda tx: tx.run("UNWIND $rows AS r MERGE (w:Ward {name: r.name}) SET w = r", rows=rows).consume())
+
+    def list_wards(self) -> list[Ward]:
+        """All wards in name order."""
+        rows = self._read("MATCH (w:Ward) RETURN properties(w) AS p ORDER BY w.name")
+        return [Ward.model_validate(r["p"]) for r in rows]
+
+    # ---------------------------------------------------- bulk and analysis
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` name actors here."""
+        found: set[str] = set()
+        for part in chunks(list(dict.fromkeys(ids)), 10_000):
+            rows = self._read("UNWIND $ids AS id MATCH (a:Actor {id: id}) RETURN a.id AS id", ids=list(part))
+            found.update(r["id"] for r in rows)
+        return found
+
+    def bulk_load(self, batch: Batch, progress: Progress | None = None) -> None:
+        """Write a batch with UNWIND, a few thousand records per transaction."""
+        check_batch_references(self, batch)
+        report = progress or (lambda n: None)
+
+        def run(query: str, rows: list[dict[str, Any]]) -> None:
+            self._write(lambda tx: tx.run(query, rows=rows).consume())
+            report(len(rows))
+
+        for part in chunks(batch.wards):
+            run("UNWIND $rows AS r MERGE (w:Ward {name: r.name}) SET w = r", [_props(w) for w in part])
+        for label, actors in (("Person", batch.people), ("Organisation", batch.organisations)):
+            for part in chunks(actors):
+                run(
+                    f"UNWIND $rows AS r MERGE (a:Actor {{id: r.id}}) SET a = r, a:{label}",
+                    [_actor_props(a) for a in part],
+                )
+        for kind, rel in _TIE_TYPES.items():
+            ties = [t for t in batch.ties if t.kind is kind]
+            for part in chunks(ties):
+                run(
+                    f"UNWIND $rows AS r MATCH (a:Actor {{id: r.s}}), (b:Actor {{id: r.t}}) "
+                    f"MERGE (a)-[x:{rel} {{id: r.props.id}}]->(b) SET x = r.props",
+                    [{"s": t.source_id, "t": t.target_id, "props": _tie_props(t)} for t in part],
+                )
+        for part in chunks(batch.introductions):
+            run(
+                "UNWIND $rows AS r MATCH (by:Actor {id: r.by}), (s:Actor {id: r.s}), (t:Actor {id: r.t}) "
+                "MERGE (i:Introduction {id: r.props.id}) SET i = r.props "
+                "WITH i, by, s, t OPTIONAL MATCH (i)-[old:MADE_BY|INTRODUCED|TO]->() DELETE old "
+                "WITH DISTINCT i, by, s, t "
+                "CREATE (i)-[:MADE_BY]->(by), (i)-[:INTRODUCED]->(s), (i)-[:TO]->(t)",
+                [
+                    {"by": i.introducer_id, "s": i.subject_id, "t": i.target_id, "props": _intro_props(i)}
+                    for i in part
+                ],
+            )
+
+    def iter_actors(self) -> Iterator[Actor]:
+        """Every actor, in id order."""
+        for r in self._stream("MATCH (a:Actor) RETURN properties(a) AS p, labels(a) AS l ORDER BY a.id"):
+            yield _actor(r["p"], r["l"])
+
+    def iter_ties(self) -> Iterator[Tie]:
+        """Every tie, in id order."""
+        for r in self._stream(
+            f"MATCH (a:Actor)-[r:{_ANY_TIE}]->(b:Actor) RETURN properties(r) AS p, a.id AS s, b.id AS t ORDER BY r.id"
+        ):
+            yield _tie(r["p"], r["s"], r["t"])
+
+    def iter_introductions(self) -> Iterator[Introduction]:
+        """Every introduction, in id order."""
+        for r in self._stream("MATCH (i:Introduction) " + _INTRO_RETURN + " ORDER BY i.id"):
+            yield _intro(r["i"], r["by"], r["s"], r["t"])
+
+    def counts(self) -> Counts:
+        """How many records of each kind."""
+        r = self._read(
+            "CALL { MATCH (p:Person) RETURN count(p) AS people } "
+            "CALL { MATCH (o:Organisation) RETURN count(o) AS organisations } "
+            f"CALL {{ MATCH (:Actor)-[t:{_ANY_TIE}]->(:Actor) RETURN count(t) AS ties }} "
+            "CALL { MATCH (i:Introduction) RETURN count(i) AS introductions } "
+            "CALL { MATCH (w:Ward) RETURN count(w) AS wards } "
+            "RETURN people, organisations, ties, introductions, wards"
+        )[0]
+        return Counts(**dict(r))
+
+    def graph_version(self) -> int:
+        """Grows by one on every write that changed something."""
+        rows = self._read("MATCH (m:Meta {id: 'graph'}) RETURN m.version AS v")
+        return int(rows[0]["v"]) if rows else 0
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.url!r})"

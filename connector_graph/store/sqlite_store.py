@@ -1,0 +1,536 @@
+"""The embedded store: one SQLite file, no server.
+
+WAL mode, a generous ``busy_timeout`` and ``BEGIN IMMEDIATE`` for every write
+let several processes log introductions at once without "database is locked";
+``secure_delete`` overwrites erased records and a checkpoint after an erasure
+clears them from the write-ahead log too.
+
+Each record is kept as its validated JSON with the columns that queries need
+(name, ward, ends, dates) alongside.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence, TypeVar
+
+from pydantic import BaseModel
+
+from ..errors import Duplicate, InvalidInput, NotFound, StoreUnavailable
+from ..model import (
+    Actor,
+    Counts,
+    ErasureReport,
+    Introduction,
+    Organisation,
+    Person,
+    Tie,
+    Ward,
+)
+from . import common
+from .base import Batch, IntroductionFilter, Progress, check_batch_references, chunks
+
+__all__ = ["SqliteStore", "sqlite_path"]
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 60_000
+_PAGE = 5000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS actors (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL CHECK (type IN ('person', 'organisation')),
+    name TEXT NOT NULL,
+    name_fold TEXT NOT NULL,
+    ward TEXT,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS actors_by_name ON actors (type, name_fold);
+CREATE INDEX IF NOT EXISTS actors_by_ward ON actors (ward);
+CREATE TABLE IF NOT EXISTS ties (
+    id TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    target_id TEXT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ties_by_source ON ties (source_id);
+CREATE INDEX IF NOT EXISTS ties_by_target ON ties (target_id);
+CREATE TABLE IF NOT EXISTS introductions (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    introducer_id TEXT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    subject_id TEXT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    target_id TEXT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS intros_by_date ON introductions (date);
+CREATE INDEX IF NOT EXISTS intros_by_introducer ON introductions (introducer_id);
+CREATE INDEX IF NOT EXISTS intros_by_subject ON introductions (subject_id);
+CREATE INDEX IF NOT EXISTS intros_by_target ON introductions (target_id);
+CREATE TABLE IF NOT EXISTS wards (name TEXT PRIMARY KEY, body TEXT NOT NULL);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', 1);
+"""
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def sqlite_path(url: str) -> Path:
+    """The file a ``sqlite:///`` URL names.
+
+    Examples
+    --------
+    >>> str(sqlite_path("sqlite:///data/g.db"))
+    'data/g.db'
+    >>> str(sqlite_path("sqlite:////tmp/g.db"))
+    '/tmp/g.db'
+    """
+    prefix = "sqlite:///"
+    if not url.lower().startswith(prefix) or len(url) == len(prefix):
+        raise InvalidInput(f"a SQLite store URL looks like sqlite:///data/connector_graph.db, not {url!r}")
+    return Path(url[len(prefix) :])
+
+
+def _dump(model: BaseModel) -> str:
+    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+
+
+def _load_actor(type_: str, body: str) -> Actor:
+    model = Person if type_ == "person" else Organisation
+    return model.model_validate_json(body)
+
+
+class SqliteStore:
+    """A store in one SQLite file (the default backend)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path = sqlite_path(url)
+        self._lock = threading.RLock()
+        try:
+            if self.path.parent and not self.path.parent.exists():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(f"cannot open the database file {self.path}: {exc}") from exc
+        try:
+            self._configure()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreUnavailable(f"{self.path} is not a connector_graph database: {exc}") from exc
+
+    # ------------------------------------------------------------ plumbing
+
+    def _configure(self) -> None:
+        conn = self._conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        for attempt in range(50):
+            try:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                break
+            except sqlite3.OperationalError as exc:  # switching modes can report busy at once
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        else:
+            raise StoreUnavailable(f"{self.path} stayed locked by another program")
+        if str(mode).lower() != "wal":
+            raise StoreUnavailable(f"cannot switch {self.path} to WAL mode (got {mode})")
+        with self._write(bump=False) as cur:
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                cur.execute(statement)
+            found = cur.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
+            if found > SCHEMA_VERSION:
+                raise StoreUnavailable(
+                    f"{self.path} was written by a newer connector_graph (schema {found}); upgrade to open it"
+                )
+
+    @contextlib.contextmanager
+    def _write(self, bump: bool = True) -> Iterator[sqlite3.Cursor]:
+        """One write transaction; the graph version moves on unless told not to."""
+        with self._lock:
+            cur = self._conn.cursor()
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreUnavailable(f"the database is busy or read-only: {exc}") from exc
+            try:
+                yield cur
+                if bump:
+                    cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
+                cur.execute("COMMIT")
+            except BaseException as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    cur.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise StoreUnavailable(f"the database refused the write: {exc}") from exc
+                if isinstance(exc, sqlite3.IntegrityError):
+                    raise InvalidInput(f"the write breaks a rule of the database: {exc}") from exc
+                raise
+            finally:
+                cur.close()
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot read the database: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "SqliteStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -------------------------------------------------------------- actors
+
+    def _add_actor(self, actor: Actor) -> None:
+        body = _dump(actor)
+        with self._write() as cur:
+            row = cur.execute("SELECT type, body FROM actors WHERE id = ?", (actor.id,)).fetchone()
+            if row is not None:
+                common.check_same_actor(actor, row[0], json.loads(row[1]))
+                raise _NoChange
+            cur.execute(
+                "INSERT INTO actors (id, type, name, name_fold, ward, body) VALUES (?, ?, ?, ?, ?, ?)",
+                (actor.id, actor.actor_type, actor.name, actor.name.casefold(), actor.ward, body),
+            )
+
+    def add_person(self, person: Person) -> None:
+        """Add a person (idempotent)."""
+        with contextlib.suppress(_NoChange):
+            self._add_actor(common.require(person, Person))
+
+    def add_organisation(self, organisation: Organisation) -> None:
+        """Add an organisation (idempotent)."""
+        with contextlib.suppress(_NoChange):
+            self._add_actor(common.require(organisation, Organisation))
+
+    def _update_actor(self, actor: Actor) -> None:
+        with self._write() as cur:
+            row = cur.execute("SELECT type FROM actors WHERE id = ?", (actor.id,)).fetchone()
+            if row is None or row[0] != actor.actor_type:
+                raise NotFound(f"no {actor.actor_type} with id {actor.id!r}")
+            cur.execute(
+                "UPDATE actors SET name = ?, name_fold = ?, ward = ?, body = ? WHERE id = ?",
+                (actor.name, actor.name.casefold(), actor.ward, _dump(actor), actor.id),
+            )
+
+    def update_person(self, person: Person) -> None:
+        """Replace a person's details."""
+        self._update_actor(common.require(person, Person))
+
+    def update_organisation(self, organisation: Organisation) -> None:
+        """Replace an organisation's details."""
+        self._update_actor(common.require(organisation, Organisation))
+
+    def get_actor(self, actor_id: str) -> Actor:
+        """The actor with this id."""
+        rows = self._read("SELECT type, body FROM actors WHERE id = ?", (actor_id,))
+        if not rows:
+            raise NotFound(f"no person or organisation with id {actor_id!r}")
+        return _load_actor(*rows[0])
+
+    def _list_actors(self, type_: str, ward: str | None, limit: int | None, offset: int) -> list:
+        common.check_page(limit, offset)
+        sql = "SELECT type, body FROM actors WHERE type = ?"
+        params: list[Any] = [type_]
+        if ward is not None:
+            sql += " AND ward = ?"
+            params.append(ward)
+        sql += " ORDER BY name_fold, id LIMIT ? OFFSET ?"
+        params += [-1 if limit is None else limit, offset]
+        return [_load_actor(*row) for row in self._read(sql, params)]
+
+    def list_people(self, *, ward: str | None = None, limit: int | None = None, offset: int = 0) -> list[Person]:
+        """People in name order."""
+        return self._list_actors("person", ward, limit, offset)
+
+    def list_organisations(
+        self, *, ward: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Organisation]:
+        """Organisations in name order."""
+        return self._list_actors("organisation", ward, limit, offset)
+
+    def search_actors(self, text: str, *, limit: int = 20) -> list[Actor]:
+        """Actors whose name contains ``text``; names starting with it first."""
+        needle = common.search_needle(text)
+        if not needle:
+            return []
+        like = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._read(
+            "SELECT type, body FROM actors WHERE name_fold LIKE ? ESCAPE '\\' "
+            "ORDER BY (substr(name_fold, 1, ?) != ?), name_fold, id LIMIT ?",
+            ("%" + like + "%", len(needle), needle, max(0, limit)),
+        )
+        return [_load_actor(*row) for row in rows]
+
+    def erase_actor(self, actor_id: str) -> ErasureReport:
+        """Remove an actor, their ties and the introductions that name them."""
+        with self._write() as cur:
+            if cur.execute("SELECT 1 FROM actors WHERE id = ?", (actor_id,)).fetchone() is None:
+                raise NotFound(f"no person or organisation with id {actor_id!r}")
+            intros = cur.execute(
+                "DELETE FROM introductions WHERE ? IN (introducer_id, subject_id, target_id)", (actor_id,)
+            ).rowcount
+            ties = cur.execute("DELETE FROM ties WHERE ? IN (source_id, target_id)", (actor_id,)).rowcount
+            cur.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
+        self._checkpoint()
+        return ErasureReport(actor_id=actor_id, ties=ties, introductions=intros)
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL into the main file and empty it, so erased bytes leave the log."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # ------------------------------------------- ties and introductions
+
+    def _require_actors(self, cur: sqlite3.Cursor, ids: Iterable[str]) -> None:
+        for actor_id in dict.fromkeys(ids):
+            if cur.execute("SELECT 1 FROM actors WHERE id = ?", (actor_id,)).fetchone() is None:
+                raise NotFound(f"no person or organisation with id {actor_id!r}")
+
+    def add_tie(self, tie: Tie) -> None:
+        """Add a tie, or refresh its details if it is already there."""
+        tie = common.require(tie, Tie)
+        body = _dump(tie)
+        with contextlib.suppress(_NoChange), self._write() as cur:
+            self._require_actors(cur, (tie.source_id, tie.target_id))
+            row = cur.execute("SELECT body FROM ties WHERE id = ?", (tie.id,)).fetchone()
+            if row is not None and json.loads(row[0]) == json.loads(body):
+                raise _NoChange
+            cur.execute(
+                "INSERT INTO ties (id, source_id, target_id, kind, body) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                (tie.id, tie.source_id, tie.target_id, tie.kind.value, body),
+            )
+
+    def list_ties(self, actor_id: str | None = None) -> list[Tie]:
+        """Ties in id order, all or one actor's."""
+        if actor_id is None:
+            rows = self._read("SELECT body FROM ties ORDER BY id")
+        else:
+            rows = self._read(
+                "SELECT body FROM ties WHERE source_id = ? OR target_id = ? ORDER BY id", (actor_id, actor_id)
+            )
+        return [Tie.model_validate_json(row[0]) for row in rows]
+
+    def add_introduction(self, introduction: Introduction) -> None:
+        """Log an introduction (idempotent)."""
+        intro = common.require(introduction, Introduction)
+        body = _dump(intro)
+        with contextlib.suppress(_NoChange), self._write() as cur:
+            row = cur.execute("SELECT body FROM introductions WHERE id = ?", (intro.id,)).fetchone()
+            if row is not None:
+                if json.loads(row[0]) != json.loads(body):
+                    raise Duplicate(f"another introduction already has the id {intro.id!r}")
+                raise _NoChange
+            self._require_actors(cur, (intro.introducer_id, intro.subject_id, intro.target_id))
+            cur.execute(
+                "INSERT INTO introductions (id, date, introducer_id, subject_id, target_id, status, body) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    intro.id,
+                    intro.date.isoformat(),
+                    intro.introducer_id,
+                    intro.subject_id,
+                    intro.target_id,
+                    intro.status.value,
+                    body,
+                ),
+            )
+
+    def update_introduction(self, introduction: Introduction) -> None:
+        """Replace an introduction's status, outcome and other details."""
+        intro = common.require(introduction, Introduction)
+        with self._write() as cur:
+            row = cur.execute("SELECT body FROM introductions WHERE id = ?", (intro.id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no introduction with id {intro.id!r}")
+            common.check_same_people(Introduction.model_validate_json(row[0]), intro)
+            cur.execute(
+                "UPDATE introductions SET date = ?, status = ?, body = ? WHERE id = ?",
+                (intro.date.isoformat(), intro.status.value, _dump(intro), intro.id),
+            )
+
+    def get_introduction(self, introduction_id: str) -> Introduction:
+        """The introduction with this id."""
+        rows = self._read("SELECT body FROM introductions WHERE id = ?", (introduction_id,))
+        if not rows:
+            raise NotFound(f"no introduction with id {introduction_id!r}")
+        return Introduction.model_validate_json(rows[0][0])
+
+    def list_introductions(self, where: IntroductionFilter | None = None) -> list[Introduction]:
+        """Introductions matching ``where``, newest first."""
+        where = where or IntroductionFilter()
+        clauses: list[str] = []
+        params: list[Any] = []
+        if where.since:
+            clauses.append("date >= ?")
+            params.append(where.since.isoformat())
+        if where.until:
+            clauses.append("date <= ?")
+            params.append(where.until.isoformat())
+        if where.introducer_id:
+            clauses.append("introducer_id = ?")
+            params.append(where.introducer_id)
+        if where.status:
+            clauses.append("status = ?")
+            params.append(where.status.value)
+        if where.actor_id:
+            clauses.append("? IN (introducer_id, subject_id, target_id)")
+            params.append(where.actor_id)
+        if where.ward:
+            clauses.append(
+                "(subject_id IN (SELECT id FROM actors WHERE ward = ?) "
+                "OR target_id IN (SELECT id FROM actors WHERE ward = ?))"
+            )
+            params += [where.ward, where.ward]
+        sql = "SELECT body FROM introductions"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY date DESC, id LIMIT ?"
+        params.append(-1 if where.limit is None else where.limit)
+        return [Introduction.model_validate_json(row[0]) for row in self._read(sql, params)]
+
+    # --------------------------------------------------------------- wards
+
+    def add_wards(self, wards: Sequence[Ward]) -> None:
+        """Add or replace wards by name."""
+        rows = [(w.name, _dump(common.require(w, Ward))) for w in wards]
+        if not rows:
+            return
+        with self._write() as cur:
+            cur.executemany(
+                "INSERT INTO wards (name, body) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body",
+                rows,
+            )
+
+    def list_wards(self) -> list[Ward]:
+        """All wards in name order."""
+        return [Ward.model_validate_json(r[0]) for r in self._read("SELECT body FROM wards ORDER BY name")]
+
+    # ---------------------------------------------------- bulk and analysis
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` name actors here."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        for part in chunks(wanted, 900):
+            marks = ",".join("?" * len(part))
+            found.update(r[0] for r in self._read(f"SELECT id FROM actors WHERE id IN ({marks})", list(part)))
+        return found
+
+    def bulk_load(self, batch: Batch, progress: Progress | None = None) -> None:
+        """Write a whole batch in one transaction: all of it or none of it."""
+        check_batch_references(self, batch)
+        report = progress or (lambda n: None)
+        with self._write() as cur:
+            for part in chunks(batch.wards):
+                cur.executemany(
+                    "INSERT INTO wards (name, body) VALUES (?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET body = excluded.body",
+                    [(w.name, _dump(w)) for w in part],
+                )
+                report(len(part))
+            actors: list[Actor] = [*batch.people, *batch.organisations]
+            for part in chunks(actors):
+                cur.executemany(
+                    "INSERT INTO actors (id, type, name, name_fold, ward, body) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET type = excluded.type, name = excluded.name, "
+                    "name_fold = excluded.name_fold, ward = excluded.ward, body = excluded.body",
+                    [(a.id, a.actor_type, a.name, a.name.casefold(), a.ward, _dump(a)) for a in part],
+                )
+                report(len(part))
+            for part in chunks(batch.ties):
+                cur.executemany(
+                    "INSERT INTO ties (id, source_id, target_id, kind, body) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                    [(t.id, t.source_id, t.target_id, t.kind.value, _dump(t)) for t in part],
+                )
+                report(len(part))
+            for part in chunks(batch.introductions):
+                cur.executemany(
+                    "INSERT INTO introductions (id, date, introducer_id, subject_id, target_id, status, body) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET date = excluded.date, "
+                    "introducer_id = excluded.introducer_id, subject_id = excluded.subject_id, "
+                    "target_id = excluded.target_id, status = excluded.status, body = excluded.body",
+                    [
+                        (i.id, i.date.isoformat(), i.introducer_id, i.subject_id, i.target_id, i.status.value, _dump(i))
+                        for i in part
+                    ],
+                )
+                report(len(part))
+
+    def _pages(self, sql_first: str, sql_next: str) -> Iterator[tuple]:
+        """Keyset pagination by id so a long stream never holds the lock."""
+        rows = self._read(sql_first, (_PAGE,))
+        while rows:
+            yield from rows
+            if len(rows) < _PAGE:
+                return
+            rows = self._read(sql_next, (rows[-1][0], _PAGE))
+
+    def iter_actors(self) -> Iterator[Actor]:
+        """Every actor, in id order."""
+        for _id, type_, body in self._pages(
+            "SELECT id, type, body FROM actors ORDER BY id LIMIT ?",
+            "SELECT id, type, body FROM actors WHERE id > ? ORDER BY id LIMIT ?",
+        ):
+            yield _load_actor(type_, body)
+
+    def iter_ties(self) -> Iterator[Tie]:
+        """Every tie, in id order."""
+        for _id, body in self._pages(
+            "SELECT id, body FROM ties ORDER BY id LIMIT ?",
+            "SELECT id, body FROM ties WHERE id > ? ORDER BY id LIMIT ?",
+        ):
+            yield Tie.model_validate_json(body)
+
+    def iter_introductions(self) -> Iterator[Introduction]:
+        """Every introduction, in id order."""
+        for _id, body in self._pages(
+            "SELECT id, body FROM introductions ORDER BY id LIMIT ?",
+            "SELECT id, body FROM introductions WHERE id > ? ORDER BY id LIMIT ?",
+        ):
+            yield Introduction.model_validate_json(body)
+
+    def counts(self) -> Counts:
+        """How many records of each kind."""
+        row = self._read(
+            "SELECT (SELECT count(*) FROM actors WHERE type = 'person'), "
+            "(SELECT count(*) FROM actors WHERE type = 'organisation'), "
+            "(SELECT count(*) FROM ties), (SELECT count(*) FROM introductions), (SELECT count(*) FROM wards)"
+        )[0]
+        return Counts(people=row[0], organisations=row[1], ties=row[2], introductions=row[3], wards=row[4])
+
+    def graph_version(self) -> int:
+        """Grows by one on every write that changed something."""
+        return int(self._read("SELECT value FROM meta WHERE key = 'version'")[0][0])
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({os.fspath(self.path)!r})"
+
+
+class _NoChange(Exception):
+    """Raised inside a write to roll it back because nothing needs changing."""
