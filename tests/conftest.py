@@ -1,0 +1,101 @@
+"""Shared fixtures: stores of both backends, and a real Neo4j for the ``neo4j`` tests.
+
+The Neo4j server comes from, in order:
+
+1. ``CONNECTOR_GRAPH_TEST_NEO4J`` (a bolt:// URL of a running server, wiped
+   before each test, so never point it at real data);
+2. otherwise a throwaway Neo4j 5.26 started from ``tools/neo4j-local`` (needs
+   JDK 17 and Maven) for the test session, and stopped afterwards.
+
+Without Java the ``neo4j`` tests are skipped with the reason shown, except
+under ``CI=true``, where a skipped ``neo4j`` test fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from neo4j_local import LocalNeo4j, java_available, start_local_neo4j  # noqa: E402
+
+from connector_graph.store import open_store  # noqa: E402
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def neo4j_url() -> Iterator[str]:
+    """The bolt URL of a real Neo4j server for this test session."""
+    configured = os.environ.get("CONNECTOR_GRAPH_TEST_NEO4J")
+    if configured:
+        yield configured
+        return
+    reason = java_available()
+    if reason:
+        message = f"Neo4j tests need JDK 17 and Maven: {reason}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: a skipped Neo4j test is a failure)")
+        pytest.skip(message)
+    server: LocalNeo4j = start_local_neo4j()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def _wipe(url: str) -> None:
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(url, auth=None) as driver, driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+BACKENDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+@pytest.fixture(params=BACKENDS)
+def any_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store URL, once per backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url = request.getfixturevalue("neo4j_url")
+    _wipe(url)
+    return url
+
+
+@pytest.fixture
+def store(any_store_url: str):
+    """An open, empty store, once per backend."""
+    opened = open_store(any_store_url)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+_neo4j_skips: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember every skipped Neo4j test."""
+    if report.skipped and "neo4j" in report.keywords:
+        _neo4j_skips.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI=true, any skipped Neo4j test fails the run."""
+    if IN_CI and _neo4j_skips:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Say loudly when Neo4j tests were skipped."""
+    if _neo4j_skips:
+        verdict = "FAILED (CI=true)" if IN_CI else "skipped"
+        terminalreporter.write_line(f"{len(_neo4j_skips)} Neo4j test(s) {verdict}: no real Neo4j was available.", red=IN_CI, yellow=not IN_CI)
