@@ -1,0 +1,57 @@
+"""The dashboard renders through Streamlit's AppTest on an empty and a filled store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from connector_graph import service
+from connector_graph.store import open_store
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("CONNECTOR_GRAPH_STORE", url)
+    return url
+
+
+def _run() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    return at
+
+
+def test_overview_on_an_empty_store_says_how_to_start(sqlite_url):
+    at = _run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert any("network is empty" in info.value for info in at.info)
+    assert [m.value for m in at.metric] == ["0", "0", "0", "0"]
+
+
+def test_overview_shows_what_the_store_holds(sqlite_url):
+    store = open_store(sqlite_url)
+    con = service.add_person(store, "Cath Connector", roles=["connector"])
+    ann = service.add_person(store, "Ann Ahmed", ward="Armley")
+    club = service.add_organisation(store, "Lunch Club", sector="voluntary_community", ward="Armley")
+    service.log_introduction(store, introducer_id=con.id, subject_id=ann.id, target_id=club.id, purposes=["company"])
+    store.close()
+    at = _run()
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["2", "1", "0", "1"]
+    latest = at.dataframe[0].value
+    assert list(latest["subject"]) == ["Ann Ahmed"] and list(latest["target"]) == ["Lunch Club"]
+    wards = at.dataframe[1].value
+    assert wards.set_index("ward").loc["Armley", "people"] == 1
+
+
+def test_unreachable_store_is_one_sentence_not_a_trace(monkeypatch):
+    monkeypatch.setenv("CONNECTOR_GRAPH_STORE", "bolt://127.0.0.1:9")
+    at = _run()
+    assert not at.exception
+    assert len(at.error) == 1 and "cannot be opened" in at.error[0].value
