@@ -67,7 +67,7 @@ class _State:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo("error: " + " ".join(message.split()), err=True)
     sys.exit(1)
 
 
@@ -137,10 +137,21 @@ def main(ctx: click.Context, store_url: str | None, debug: bool) -> None:
     help="'demo' (about 1,000 actors and 1,500+ introductions) or a number of actors.",
 )
 @click.option("--seed", "random_seed", type=int, default=None, help="Random seed (default: the demo settings').")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the store already holds people or organisations.")
 @click.pass_context
-def seed(ctx: click.Context, size: str, random_seed: int | None) -> None:
-    """Load a synthetic city network (no real people) for trying things out."""
+def seed(ctx: click.Context, size: str, random_seed: int | None, if_empty: bool) -> None:
+    """Load a synthetic city network (no real people) for trying things out.
+
+    The same size and seed always give the same network, so seeding twice
+    changes nothing.
+    """
     from .seed import generate
+
+    if if_empty:
+        held = _run(ctx, service.stats)
+        if held.people or held.organisations:
+            click.echo(f"The store already holds {held.people + held.organisations:,} people and organisations; not seeding.")
+            return
 
     if size != "demo":
         try:

@@ -1,0 +1,137 @@
+"""The command line: each command's output, its one-line errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from connector_graph.cli import main
+from connector_graph.store import open_store
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("CONNECTOR_GRAPH_STORE", url)
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True):
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, result.output + result.stderr
+        return result
+
+    invoke.url = url
+    return invoke
+
+
+def _last_line(result) -> str:
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_add_people_org_tie_and_introduction_each_print_the_new_id_last(cli):
+    ana = _last_line(cli("add-person", "Ana Lopez", "--ward", "Armley", "--role", "connector", "--gift", "baking, chess"))
+    ben = _last_line(cli("add-person", "Ben Okafor"))
+    club = _last_line(cli("add-org", "Armley Lunch Club", "--sector", "voluntary_community", "--kind", "community_group"))
+    tie = _last_line(cli("tie", ana, ben, "--kind", "knows"))
+    intro = _last_line(cli("introduce", "--by", ana, "--subject", ben, "--to", club, "--purpose", "company", "--date", "2025-01-10"))
+    store = open_store(cli.url)
+    try:
+        assert store.get_actor(ana).gifts == ["baking", "chess"]
+        assert store.list_ties()[0].id == tie
+        logged = store.get_introduction(intro)
+        assert (logged.introducer_id, logged.subject_id, logged.target_id) == (ana, ben, club)
+        assert logged.date.isoformat() == "2025-01-10"
+    finally:
+        store.close()
+
+
+def test_stats_json_has_the_documented_keys(cli):
+    cli("add-person", "Ana")
+    data = json.loads(cli("stats", "--json").stdout)
+    assert {"people": 1, "organisations": 0, "ties": 0, "introductions": 0}.items() <= data.items()
+
+
+def test_follow_up_records_the_outcome(cli):
+    a = _last_line(cli("add-person", "A"))
+    b = _last_line(cli("add-person", "B"))
+    c = _last_line(cli("add-person", "C"))
+    intro = _last_line(cli("introduce", "--by", a, "--subject", b, "--to", c))
+    out = cli("follow-up", intro, "--status", "followed_up", "--outcome", "now meets weekly").stdout
+    assert "followed up, now meets weekly" in out
+    assert cli("follow-up", intro, ok=False).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["add-person", ""], "name: must not be empty"),
+        (["add-person", "Ana", "--role", "mayor"], "'mayor' is not one of"),
+        (["add-org", "Club"], "Missing option '--sector'"),
+        (["tie", "x", "x"], "two different actors"),
+        (["tie", "x", "y"], "no person or organisation with id 'x'"),
+        (["introduce", "--by", "a", "--subject", "b", "--to", "c", "--date", "31/01/2025"], "write it as YYYY-MM-DD"),
+        (["introduce", "--by", "a", "--subject", "b", "--to", "b"], "introduced to themselves"),
+        (["introduce", "--by", "a", "--subject", "b", "--to", "c"], "no person or organisation"),
+        (["follow-up", "nope", "--status", "made"], "no introduction with id 'nope'"),
+        (["show", "nope"], "no person or organisation"),
+        (["erase", "nope", "--yes"], "no person or organisation"),
+        (["erase", "nope"], "add --yes to confirm"),
+        (["seed", "--size", "lots"], "--size must be 'demo' or a whole number"),
+        (["no-such-command"], "No such command"),
+    ],
+)
+def test_failures_are_one_line_on_stderr_with_exit_code_1(cli, args, message):
+    result = cli(*args, ok=False)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_failed_commands_write_nothing(cli):
+    cli("add-person", "Ana")
+    cli("tie", "x", "y", ok=False)
+    cli("add-person", "", ok=False)
+    data = json.loads(cli("stats", "--json").stdout)
+    assert (data["people"], data["ties"]) == (1, 0)
+
+
+def test_bad_store_url_is_a_clear_error(cli):
+    result = cli("--store", "mysql://db", "stats", ok=False)
+    assert result.exit_code == 1 and "unknown store URL" in result.stderr
+
+
+def test_erase_with_yes_reports_what_went(cli):
+    a = _last_line(cli("add-person", "A"))
+    b = _last_line(cli("add-person", "B"))
+    cli("tie", a, b)
+    out = cli("erase", a, "--yes").stdout
+    assert "1 tie(s) and 0 introduction(s) removed" in out
+    assert json.loads(cli("stats", "--json").stdout)["people"] == 1
+
+
+def test_search_lists_matches(cli):
+    cli("add-person", "Ana Lopez")
+    cli("add-org", "Lopez Bakery", "--sector", "private")
+    lines = cli("search", "lopez").stdout.strip().splitlines()
+    assert [line.split("\t")[2] for line in lines] == ["Lopez Bakery", "Ana Lopez"]  # names starting with the text first
+
+
+@pytest.mark.parametrize("command", ["seed", "stats", "add-person", "add-org", "tie", "introduce", "follow-up", "erase"])
+def test_every_command_has_help(cli, command):
+    out = cli(command, "--help").stdout
+    assert "Usage: " in out and "--help" in out
+
+
+def test_module_and_console_script_both_run(tmp_path):
+    env_url = f"sqlite:///{tmp_path / 'm.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "connector_graph", "--store", env_url, "stats", "--json"],
+        capture_output=True, text=True, check=True,
+    )
+    assert json.loads(result.stdout)["people"] == 0
