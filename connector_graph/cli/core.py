@@ -1,0 +1,189 @@
+"""Core commands: seed, stats, and logging people, organisations, ties and introductions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from .. import service
+from ..model import Channel, IntroStatus, OrgKind, PersonRole, Sector, TieKind
+from ..store.base import Store
+from .support import DATE, TAG_HELP, choices, fail, run
+
+
+@click.command()
+@click.option(
+    "--size",
+    default="demo",
+    show_default=True,
+    metavar="demo|N",
+    help="'demo' (about 1,000 actors and 1,500+ introductions) or a number of actors.",
+)
+@click.option("--seed", "random_seed", type=int, default=None, help="Random seed (default: the demo settings').")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the store already holds people or organisations.")
+@click.pass_context
+def seed(ctx: click.Context, size: str, random_seed: int | None, if_empty: bool) -> None:
+    """Load a synthetic city network (no real people) for trying things out.
+
+    The same size and seed always give the same network, so seeding twice
+    changes nothing.
+    """
+    from ..seed import generate
+
+    if if_empty:
+        held = run(ctx, service.stats)
+        if held.people or held.organisations:
+            click.echo(f"The store already holds {held.people + held.organisations:,} people and organisations; not seeding.")
+            return
+
+    if size != "demo":
+        try:
+            size_value: int | str = int(size.replace(",", "").replace("_", ""))
+        except ValueError:
+            fail(f"--size must be 'demo' or a whole number of actors, not {size!r}")
+    else:
+        size_value = size
+
+    def action(store: Store) -> Any:
+        click.echo(f"Generating a {size} network...", err=True)
+        batch = generate(size_value, seed=random_seed)
+        with click.progressbar(length=len(batch), label="Loading", file=sys.stderr) as bar:
+            return service.load_batch(store, batch, bar.update)
+
+    counts = run(ctx, action)
+    click.echo(
+        f"Loaded. The store now holds {counts.people:,} people, {counts.organisations:,} organisations, "
+        f"{counts.ties:,} ties and {counts.introductions:,} introductions."
+    )
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Count the people, organisations, ties and introductions held."""
+    counts = run(ctx, service.stats)
+    if as_json:
+        click.echo(json.dumps(counts.model_dump()))
+        return
+    for key, value in counts.model_dump().items():
+        click.echo(f"{key:>14}: {value:,}")
+
+
+@click.command("add-person")
+@click.argument("name")
+@click.option("--ward", help="Electoral ward where they live.")
+@click.option("--role", "roles", multiple=True, type=choices(PersonRole), help="Role(s); default resident.")
+@click.option("--gift", "gifts", multiple=True, help="What they bring or love sharing. " + TAG_HELP)
+@click.option("--skill", "skills", multiple=True, help="Skills. " + TAG_HELP)
+@click.option("--interest", "interests", multiple=True, help="Interests. " + TAG_HELP)
+@click.option("--need", "needs", multiple=True, help="Coarse need tags only, no health detail. " + TAG_HELP)
+@click.option("--id", "person_id", help="Use this id instead of a new one (for scripts).")
+@click.pass_context
+def add_person(ctx: click.Context, name: str, **options: Any) -> None:
+    """Add a person; prints their new id last."""
+    person = run(ctx, lambda store: service.add_person(store, name, **options))
+    click.echo(f"Added {person.name}.")
+    click.echo(person.id)
+
+
+@click.command("add-org")
+@click.argument("name")
+@click.option("--sector", required=True, type=choices(Sector), help="The organisation's sector.")
+@click.option("--kind", type=choices(OrgKind), help="What kind of organisation it is.")
+@click.option("--ward", help="Electoral ward it is in.")
+@click.option("--offer", "offers", multiple=True, help="Activities and services it offers. " + TAG_HELP)
+@click.option("--space", "spaces", multiple=True, help="Spaces it can share. " + TAG_HELP)
+@click.option("--id", "organisation_id", help="Use this id instead of a new one (for scripts).")
+@click.pass_context
+def add_org(ctx: click.Context, name: str, **options: Any) -> None:
+    """Add an organisation; prints its new id last."""
+    organisation = run(ctx, lambda store: service.add_organisation(store, name, **options))
+    click.echo(f"Added {organisation.name}.")
+    click.echo(organisation.id)
+
+
+@click.command()
+@click.argument("source_id", metavar="A")
+@click.argument("target_id", metavar="B")
+@click.option("--kind", default="knows", show_default=True, type=choices(TieKind), help="Kind of tie.")
+@click.option("--since", type=DATE, help="When the tie began.")
+@click.option("--confirmed", "last_confirmed", type=DATE, help="When it was last confirmed.")
+@click.pass_context
+def tie(ctx: click.Context, source_id: str, target_id: str, **options: Any) -> None:
+    """Record a tie between actors A and B (ids); prints the tie's id last."""
+    made = run(ctx, lambda store: service.add_tie(store, source_id, target_id, **options))
+    click.echo(made.id)
+
+
+@click.command()
+@click.option("--by", "introducer_id", required=True, metavar="ID", help="Who made the introduction.")
+@click.option("--subject", "subject_id", required=True, metavar="ID", help="The person introduced.")
+@click.option("--to", "target_id", required=True, metavar="ID", help="Who or which organisation they met.")
+@click.option("--date", type=DATE, help="When (default today).")
+@click.option("--purpose", "purposes", multiple=True, help="Why, as short tags. " + TAG_HELP)
+@click.option("--channel", type=choices(Channel), help="How (default in person).")
+@click.option("--status", type=choices(IntroStatus), help="Where it has got to (default made).")
+@click.option("--follow-up", "follow_up", type=DATE, help="When to check how it went.")
+@click.pass_context
+def introduce(ctx: click.Context, **options: Any) -> None:
+    """Log an introduction; prints its new id last."""
+    intro = run(ctx, lambda store: service.log_introduction(store, **options))
+    click.echo(intro.id)
+
+
+@click.command("follow-up")
+@click.argument("introduction_id", metavar="ID")
+@click.option("--status", type=choices(IntroStatus), help="The new status.")
+@click.option("--outcome", help="What came of it, in a few words (no health detail).")
+@click.option("--follow-up", "follow_up", type=DATE, help="A new date to check again.")
+@click.pass_context
+def follow_up(ctx: click.Context, introduction_id: str, **options: Any) -> None:
+    """Record the status and outcome of an introduction."""
+    if not any(value is not None for value in options.values()):
+        fail("give at least one of --status, --outcome or --follow-up")
+    intro = run(ctx, lambda store: service.record_follow_up(store, introduction_id, **options))
+    click.echo(f"{intro.id}: {intro.status.label}" + (f", {intro.outcome}" if intro.outcome else ""))
+
+
+@click.command()
+@click.argument("text")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.pass_context
+def search(ctx: click.Context, text: str, limit: int) -> None:
+    """Find people and organisations by name."""
+    found = run(ctx, lambda store: store.search_actors(text, limit=limit))
+    if not found:
+        click.echo("No one matches.", err=True)
+    for actor in found:
+        click.echo(f"{actor.id}\t{actor.actor_type}\t{actor.name}\t{actor.ward or ''}")
+
+
+@click.command()
+@click.argument("actor_id", metavar="ID")
+@click.pass_context
+def show(ctx: click.Context, actor_id: str) -> None:
+    """Show one person or organisation as JSON."""
+    actor = run(ctx, lambda store: store.get_actor(actor_id))
+    click.echo(json.dumps({"type": actor.actor_type, **actor.model_dump(mode="json")}, indent=2, ensure_ascii=False))
+
+
+@click.command()
+@click.argument("actor_id", metavar="ID")
+@click.option("--yes", is_flag=True, help="Do it without asking.")
+@click.pass_context
+def erase(ctx: click.Context, actor_id: str, yes: bool) -> None:
+    """Erase a person or organisation with their ties and introductions."""
+    if not yes:
+        if not sys.stdin.isatty():
+            fail("erasing cannot be undone; add --yes to confirm")
+        click.confirm(f"Erase {actor_id} and everything attached? This cannot be undone", abort=True)
+    report = run(ctx, lambda store: service.erase_actor(store, actor_id))
+    click.echo(f"Erased {report.actor_id}: {report.ties} tie(s) and {report.introductions} introduction(s) removed.")
+
+
+
+COMMANDS = [seed, stats, add_person, add_org, tie, introduce, follow_up, search, show, erase]

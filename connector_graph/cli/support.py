@@ -1,0 +1,87 @@
+"""What every ``connector-graph`` command shares: store opening, dates, one-line errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any, Callable, NoReturn
+
+import click
+
+from ..config import Settings
+from ..errors import ConnectorGraphError
+from ..store.base import Store, open_store
+
+__all__ = ["DATE", "IsoDate", "State", "choices", "fail", "run", "TAG_HELP"]
+
+TAG_HELP = "Repeat or separate with commas."
+
+
+def choices(enum_type: Any) -> click.Choice:
+    """A case-insensitive choice of an enumeration's values."""
+    return click.Choice([member.value for member in enum_type], case_sensitive=False)
+
+
+class IsoDate(click.ParamType):
+    """A calendar date written as YYYY-MM-DD, or ``today``."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip().lower()
+        if text == "today":
+            return dt.date.today()
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31", param, ctx)
+
+
+DATE = IsoDate()
+
+
+class State:
+    """What the group passes to its commands: how to open the store."""
+
+    def __init__(self, store_url: str | None, debug: bool) -> None:
+        self.store_url = store_url
+        self.debug = debug
+        self._store: Store | None = None
+
+    def store(self) -> Store:
+        """The store, opened on first use."""
+        if self._store is None:
+            self._store = open_store(self.store_url, Settings.from_env())
+        return self._store
+
+    def close(self) -> None:
+        """Close the store if it was opened."""
+        if self._store is not None:
+            self._store.close()
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``error: message`` on one line of standard error and exit with code 1."""
+    click.echo("error: " + " ".join(message.split()), err=True)
+    sys.exit(1)
+
+
+def run(ctx: click.Context, action: Callable[[Store], Any]) -> Any:
+    """Run one library call, turning every failure into a one-line message."""
+    state: State = ctx.obj
+    try:
+        return action(state.store())
+    except ConnectorGraphError as exc:
+        if state.debug:
+            raise
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; any unfinished write was rolled back")
+    except Exception as exc:  # never a stack trace for users
+        if state.debug:
+            raise
+        fail(f"unexpected {type(exc).__name__}: {exc} (run again with --debug for details)")
+
+
