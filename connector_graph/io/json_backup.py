@@ -1,0 +1,144 @@
+"""Our own full backup: one versioned JSON document with everything a store holds.
+
+Layout (version 1)::
+
+    {
+      "format": "connector_graph-backup",
+      "version": 1,
+      "exported_at": "2026-11-25T05:30:00+00:00",
+      "counts": {"wards": 33, "people": 900, "organisations": 100, "ties": 2500, "introductions": 1600},
+      "wards": [{"name": "Armley", "code": "E05011...", "population": 19000, "deprivation": 31.2}, ...],
+      "people": [{"id": "p-...", "name": "...", "roles": ["resident"], "ward": "Armley", ...}, ...],
+      "organisations": [...],
+      "ties": [...],
+      "introductions": [...]
+    }
+
+Each record is the model's own JSON form, so every field survives a round
+trip. The ``counts`` header lets a restore notice a cut-off file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InvalidInput
+from ..model import Introduction, Organisation, Person, Tie, Ward
+from ..store.base import Batch, Progress
+from .files import prepare_output, require_file
+from .report import ImportReport, Parsed, reason
+
+__all__ = ["FORMAT", "VERSION", "SECTIONS", "write_backup", "dump_backup", "read_backup", "parse_backup"]
+
+FORMAT = "connector_graph-backup"
+VERSION = 1
+
+#: Sections in the order they are written and loaded.
+SECTIONS: dict[str, type[BaseModel]] = {
+    "wards": Ward,
+    "people": Person,
+    "organisations": Organisation,
+    "ties": Tie,
+    "introductions": Introduction,
+}
+_HEADER_KEYS = {"format", "version", "exported_at", "counts"}
+
+
+def dump_backup(batch: Batch, out: TextIO, *, exported_at: dt.datetime | None = None, progress: Progress | None = None) -> None:
+    """Write ``batch`` as a backup document to ``out``, one record per line."""
+    report = progress or (lambda n: None)
+    when = (exported_at or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+    counts = {name: len(getattr(batch, name)) for name in SECTIONS}
+    out.write("{\n")
+    out.write(f'"format": {json.dumps(FORMAT)},\n"version": {VERSION},\n"exported_at": {json.dumps(when)},\n')
+    out.write(f'"counts": {json.dumps(counts)}')
+    for name in SECTIONS:
+        records = getattr(batch, name)
+        out.write(f',\n"{name}": [')
+        for i, record in enumerate(records):
+            out.write(",\n" if i else "\n")
+            out.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, sort_keys=True))
+            if (i + 1) % 5000 == 0:
+                report(5000)
+        report(len(records) % 5000)
+        out.write("\n]" if records else "]")
+    out.write("\n}\n")
+
+
+def write_backup(batch: Batch, path: Path | str, *, progress: Progress | None = None) -> Path:
+    """Write ``batch`` as a backup file (written to a temporary name, then renamed)."""
+    path = prepare_output(path)
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="\n") as out:
+        dump_backup(batch, out, progress=progress)
+    partial.replace(path)
+    return path
+
+
+def read_backup(path: Path | str, progress: Progress | None = None) -> Parsed:
+    """Read and validate a backup file into a batch and a report (nothing is written)."""
+    path = require_file(path, "backup file")
+    try:
+        with path.open(encoding="utf-8") as handle:
+            document = json.load(handle)
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path.name} is not a connector_graph backup (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg}); is the file complete?") from None
+    return parse_backup(document, source=path.name, progress=progress)
+
+
+def parse_backup(document: Any, *, source: str = "backup", progress: Progress | None = None) -> Parsed:
+    """Validate a decoded backup document into a batch and a report."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InvalidInput(f"{source} is not a connector_graph backup (no \"format\": \"{FORMAT}\" header)")
+    version = document.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise InvalidInput(f"{source} has no valid backup version number")
+    if version > VERSION:
+        raise InvalidInput(f"{source} is backup version {version}; this connector_graph reads up to version {VERSION}: upgrade it")
+    unknown = sorted(set(document) - _HEADER_KEYS - set(SECTIONS))
+    if unknown:
+        raise InvalidInput(f"{source} has unknown section(s): {', '.join(unknown)}")
+    report = ImportReport(source=source, format="json")
+    parsed = Parsed(Batch(), report)
+    tick = progress or (lambda n: None)
+    stated = document.get("counts") if isinstance(document.get("counts"), dict) else {}
+    for name, model in SECTIONS.items():
+        records = document.get(name, [])
+        if not isinstance(records, list):
+            raise InvalidInput(f"{source}: \"{name}\" must be a list")
+        if name in stated and stated[name] != len(records):
+            report.reject(name, f"the header says {stated[name]} but the file holds {len(records)}; the file may be cut off")
+        seen: set[str] = set()
+        kept = getattr(parsed.batch, name)
+        for i, raw in enumerate(records):
+            where = f"{name}[{i}]"
+            try:
+                record = model.model_validate(raw)
+            except ValidationError as exc:
+                report.reject(where, reason(exc))
+                continue
+            key = record.name if name == "wards" else record.id
+            if key in seen:
+                report.reject(where, f"repeats {key!r}")
+                continue
+            seen.add(key)
+            parsed.origins[key] = where
+            kept.append(record)
+        tick(len(records))
+    _check_actor_ids_unique(parsed)
+    report.count(parsed.batch)
+    return parsed
+
+
+def _check_actor_ids_unique(parsed: Parsed) -> None:
+    people = {p.id for p in parsed.batch.people}
+    for org in parsed.batch.organisations:
+        if org.id in people:
+            parsed.report.reject(parsed.where(org.id, org.id), f"the id {org.id!r} is used by a person and an organisation")

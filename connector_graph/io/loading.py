@@ -1,0 +1,141 @@
+"""Check a parsed import against the store, then write it all or not at all.
+
+Readers validate each row on its own; :func:`load` adds the checks that need
+the store (actors named by ties and introductions exist, an id is not taken
+by an actor of the other type, wards are known) and writes the batch with
+:meth:`Store.bulk_load` only when no row was rejected and it is not a dry run.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ..errors import InvalidInput
+from ..model import Counts
+from ..store.base import Batch, Progress, Store
+from .report import ImportReport, Parsed
+
+__all__ = ["load", "check_against_store", "is_empty", "TYPE_LOOKUP_LIMIT"]
+
+#: Above this many already-stored actors, their types are read in one stream instead of one by one.
+TYPE_LOOKUP_LIMIT = 2000
+
+
+def is_empty(counts: Counts) -> bool:
+    """True when the store holds no people, organisations, ties or introductions."""
+    return not (counts.people or counts.organisations or counts.ties or counts.introductions)
+
+
+def load(
+    store: Store,
+    parsed: Parsed,
+    *,
+    dry_run: bool = False,
+    require_empty: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check ``parsed`` against ``store`` and write it unless a row was rejected.
+
+    With ``dry_run`` nothing is written; the report says what would be.
+    With ``require_empty`` a store that already holds records is refused
+    (restores and copies, unless the user asks to merge).
+    """
+    report = parsed.report
+    report.dry_run = dry_run
+    report.before = store.counts()
+    if require_empty and not is_empty(report.before):
+        held = report.before.people + report.before.organisations
+        raise InvalidInput(
+            f"the store already holds {held:,} people and organisations; "
+            "restore into an empty store, or add --merge to combine them"
+        )
+    check_against_store(store, parsed)
+    report.count(parsed.batch)
+    if report.ok and not dry_run:
+        store.bulk_load(parsed.batch, progress)
+        report.written = True
+        report.after = store.counts()
+    return report
+
+
+def check_against_store(store: Store, parsed: Parsed) -> None:
+    """Reject rows that the store would refuse or that would corrupt it.
+
+    - a tie or introduction naming an actor that is neither in the file nor
+      in the store;
+    - an actor whose id the store holds as the other type (a person id
+      reused for an organisation);
+    - an actor in a ward that is not known, when the store or the file lists
+      wards (the name's case is corrected when it matches one).
+    """
+    batch, report = parsed.batch, parsed.report
+    _check_references(store, parsed)
+    _check_types(store, parsed)
+    _canonical_wards(store, batch, parsed)
+    if not report.ok:
+        report.notes.append("nothing was written: fix the rejected rows and import again (all or nothing)")
+
+
+def _check_references(store: Store, parsed: Parsed) -> None:
+    batch = parsed.batch
+    in_batch = {p.id for p in batch.people} | {o.id for o in batch.organisations}
+    referred: set[str] = set()
+    for tie in batch.ties:
+        referred.update((tie.source_id, tie.target_id))
+    for intro in batch.introductions:
+        referred.update((intro.introducer_id, intro.subject_id, intro.target_id))
+    outside = referred - in_batch
+    missing = outside - store.existing_ids(outside) if outside else set()
+    if not missing:
+        return
+    for tie in batch.ties:
+        unknown = [i for i in (tie.source_id, tie.target_id) if i in missing]
+        if unknown:
+            parsed.report.reject(parsed.where(tie.id, f"tie {tie.id}"), f"unknown actor {unknown[0]!r}")
+    for intro in batch.introductions:
+        unknown = [i for i in (intro.introducer_id, intro.subject_id, intro.target_id) if i in missing]
+        if unknown:
+            parsed.report.reject(parsed.where(intro.id, f"introduction {intro.id}"), f"unknown actor {unknown[0]!r}")
+
+
+def _check_types(store: Store, parsed: Parsed) -> None:
+    batch = parsed.batch
+    wanted = {a.id: a.actor_type for a in (*batch.people, *batch.organisations)}
+    stored_ids = store.existing_ids(wanted) if wanted else set()
+    if not stored_ids:
+        return
+    if len(stored_ids) <= TYPE_LOOKUP_LIMIT:
+        stored = {i: store.get_actor(i).actor_type for i in stored_ids}
+    else:
+        stored = {a.id: a.actor_type for a in store.iter_actors() if a.id in stored_ids}
+    for actor_id, actor_type in wanted.items():
+        held = stored.get(actor_id)
+        if held and held != actor_type:
+            parsed.report.reject(
+                parsed.where(actor_id, f"{actor_type} {actor_id}"),
+                f"the id {actor_id!r} already belongs to an {held} in the store, not a {actor_type}",
+            )
+
+
+def _canonical_wards(store: Store, batch: Batch, parsed: Parsed) -> None:
+    known = {w.name.casefold(): w.name for w in store.list_wards()}
+    known.update({w.name.casefold(): w.name for w in batch.wards})
+    if not known:
+        return
+    names = sorted(set(known.values()))
+    exact = set(names)
+    for attr in ("people", "organisations"):
+        fixed = []
+        for actor in getattr(batch, attr):
+            if actor.ward is None or actor.ward in exact:
+                fixed.append(actor)
+                continue
+            canonical = known.get(actor.ward.casefold())
+            if canonical:
+                fixed.append(actor.model_copy(update={"ward": canonical}))
+                continue
+            close = difflib.get_close_matches(actor.ward, names, n=2, cutoff=0.6)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            parsed.report.reject(parsed.where(actor.id, f"{actor.actor_type} {actor.id}"), f"unknown ward {actor.ward!r}{hint}")
+            fixed.append(actor)
+        setattr(batch, attr, fixed)

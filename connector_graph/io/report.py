@@ -1,0 +1,164 @@
+"""What an import found: rows accepted, rows rejected with reasons, columns ignored.
+
+Every reader returns a :class:`Parsed`: the validated :class:`Batch` and an
+:class:`ImportReport`. Nothing is written while reading; :func:`connector_graph.io.loading.load`
+checks the batch against the store and writes it only if no row was rejected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from ..model import Counts, describe_validation_error
+from ..store.base import Batch
+
+__all__ = [
+    "Rejection",
+    "ImportReport",
+    "Parsed",
+    "stable_id",
+    "unneutralise",
+    "reason",
+    "MAX_REPORTED",
+]
+
+#: How many rejections a report keeps word for word; the rest are only counted.
+MAX_REPORTED = 1000
+
+_FORMULA_STARTS = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One row that cannot be imported, and why."""
+
+    where: str  # e.g. "Elements row 7" or "people.csv line 3"
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """The outcome of reading (and possibly loading) one import.
+
+    ``accepted`` counts the valid records of each kind (``people``,
+    ``organisations``, ``ties``, ``introductions``, ``wards``); ``rejected``
+    lists the rows that failed with their reasons; ``ignored_columns`` names
+    columns that were read but not stored, per sheet or file; ``notes`` says
+    anything else the user should know (a mapping applied, a field dropped).
+    """
+
+    source: str
+    format: str
+    accepted: dict[str, int] = field(default_factory=dict)
+    rejected: list[Rejection] = field(default_factory=list)
+    rejected_total: int = 0
+    ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+    before: Counts | None = None
+    after: Counts | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when no row was rejected, so the import may be written."""
+        return self.rejected_total == 0
+
+    def reject(self, where: str, why: str) -> None:
+        """Record a rejected row (kept word for word up to :data:`MAX_REPORTED`)."""
+        self.rejected_total += 1
+        if len(self.rejected) < MAX_REPORTED:
+            self.rejected.append(Rejection(where, why))
+
+    def ignore_columns(self, where: str, columns: Iterable[str]) -> None:
+        """Record columns of ``where`` that are not stored."""
+        columns = [c for c in columns if c]
+        if columns:
+            self.ignored_columns.setdefault(where, [])
+            self.ignored_columns[where].extend(c for c in columns if c not in self.ignored_columns[where])
+
+    def count(self, batch: Batch) -> None:
+        """Set ``accepted`` from the records in ``batch``."""
+        self.accepted = {
+            "people": len(batch.people),
+            "organisations": len(batch.organisations),
+            "ties": len(batch.ties),
+            "introductions": len(batch.introductions),
+            "wards": len(batch.wards),
+        }
+
+    def summary(self) -> str:
+        """One line: what was accepted and how many rows were rejected."""
+        parts = [f"{n:,} {kind}" for kind, n in self.accepted.items() if n]
+        accepted = ", ".join(parts) if parts else "nothing"
+        line = f"{self.source} ({self.format}): accepted {accepted}"
+        if self.rejected_total:
+            line += f"; rejected {self.rejected_total:,} row(s)"
+        return line
+
+    def lines(self, limit: int = 20) -> list[str]:
+        """Readable lines: summary, ignored columns, notes and up to ``limit`` rejections."""
+        out = [self.summary()]
+        for where, columns in self.ignored_columns.items():
+            out.append(f"ignored columns in {where} (not stored): {', '.join(columns)}")
+        out.extend(self.notes)
+        for rejection in self.rejected[:limit]:
+            out.append(f"rejected {rejection}")
+        hidden = self.rejected_total - min(limit, len(self.rejected))
+        if hidden > 0:
+            out.append(f"... and {hidden:,} more rejected row(s)")
+        return out
+
+
+@dataclass
+class Parsed:
+    """A file turned into records: the batch to load and the report so far."""
+
+    batch: Batch
+    report: ImportReport
+    origins: dict[str, str] = field(default_factory=dict)  # record id -> where it came from
+
+    def where(self, record_id: str, fallback: str) -> str:
+        """Where the record with this id was read from, for messages."""
+        return self.origins.get(record_id, fallback)
+
+
+def stable_id(prefix: str, *key: str) -> str:
+    """A short id derived from a source key, so importing the same row twice gives the same id.
+
+    Examples
+    --------
+    >>> stable_id("p-kumu", "Ana Lopez") == stable_id("p-kumu", "Ana Lopez")
+    True
+    >>> len(stable_id("p-kumu", "Ana Lopez"))
+    23
+    """
+    digest = hashlib.sha256("\x1f".join(key).encode("utf-8")).hexdigest()[:16]
+    return f"{prefix}-{digest}"
+
+
+def unneutralise(value: Any) -> Any:
+    """Undo :func:`connector_graph.io.safe_csv.neutralise` on text read back from a file.
+
+    Examples
+    --------
+    >>> unneutralise("'=SUM(A1)"), unneutralise("'tis"), unneutralise(3)
+    ('=SUM(A1)', "'tis", 3)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def reason(exc: Exception) -> str:
+    """A validation failure as a short readable phrase."""
+    if isinstance(exc, ValidationError):
+        return describe_validation_error(exc)
+    return str(exc)
