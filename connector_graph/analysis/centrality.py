@@ -1,0 +1,353 @@
+"""Key connectors: who holds the network together, by several measures.
+
+Every measure is explained in one plain sentence in :data:`METRICS`, which
+the CLI and the dashboard show next to the numbers. Values follow networkx's
+normalised conventions (see :mod:`connector_graph.analysis.engine`).
+
+Exact or sampled
+    Bridging (betweenness) and closeness look at every shortest path, which
+    takes time growing with nodes x links. Up to :func:`exact_limit` nodes
+    (:data:`EXACT_LIMIT_NETWORKX` with plain networkx,
+    :data:`EXACT_LIMIT_IGRAPH` with python-igraph) they are exact; above it
+    they are estimated from ``samples`` seeded pivots, so the same network
+    always gives the same answer.
+
+Composite ranking
+    ``score`` is a weighted mean of percentile ranks (0 = lowest in the
+    network, 1 = highest; ties share their average rank), using the weights
+    in :data:`COMPOSITE_WEIGHTS`: bridging 30%, reach 20%, influence 15%,
+    brokerage (effective size) 15%, closeness 10%, introductions made 10%.
+    Percentile ranks make measures on different scales comparable, and a
+    few extreme values cannot swamp the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Hashable, Iterable, Mapping
+
+import networkx as nx
+
+from . import engine as engines
+
+__all__ = [
+    "Metric",
+    "METRICS",
+    "COMPOSITE_WEIGHTS",
+    "EXACT_LIMIT_NETWORKX",
+    "EXACT_LIMIT_IGRAPH",
+    "DEFAULT_SAMPLES",
+    "MetricTable",
+    "ConnectorScore",
+    "exact_limit",
+    "brokerage",
+    "percentile_ranks",
+    "compute_metrics",
+    "key_connectors",
+]
+
+#: Exact betweenness and closeness up to this many nodes with networkx only.
+EXACT_LIMIT_NETWORKX = 1_000
+#: Exact betweenness and closeness up to this many nodes with python-igraph.
+EXACT_LIMIT_IGRAPH = 5_000
+#: Pivots used above the exact limit.
+DEFAULT_SAMPLES = 1024
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A measure, how to read it and whether more means more central."""
+
+    key: str
+    label: str
+    explanation: str
+    higher_is_better: bool = True
+
+
+#: Every measure in the order shown, with its plain-English explanation.
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric("degree", "Reach", "Reach: how many people and organisations this actor is directly linked to, "
+               "as a share of everyone else."),
+        Metric("betweenness", "Bridging", "Bridging: how often this person is the link between two others who "
+               "would otherwise not be connected."),
+        Metric("closeness", "Closeness", "Closeness: how few steps it takes this actor to reach everyone else "
+               "(1 means everyone is one step away)."),
+        Metric("pagerank", "Influence", "Influence: how well linked this actor is to others who are themselves "
+               "well linked (PageRank)."),
+        Metric("effective_size", "Brokerage", "Brokerage: how many separate groups this actor links to, i.e. "
+               "contacts who do not already know each other (Burt's effective size)."),
+        Metric("constraint", "Constraint", "Constraint: how much this actor's contacts all know each other; low "
+               "means they broker between groups (Burt's constraint).", higher_is_better=False),
+        Metric("introductions", "Introductions made", "Introductions made: how many introductions this actor "
+               "has logged."),
+        Metric("score", "Overall", "Overall: a weighted blend of the measures above (bridging counts most)."),
+    )
+}
+
+#: Weights of the percentile ranks that make up ``score``.
+COMPOSITE_WEIGHTS: dict[str, float] = {
+    "betweenness": 0.30,
+    "degree": 0.20,
+    "pagerank": 0.15,
+    "effective_size": 0.15,
+    "closeness": 0.10,
+    "introductions": 0.10,
+}
+
+
+@dataclass(frozen=True)
+class ConnectorScore:
+    """One actor's measures; ``rank`` is 1 for the first in the chosen order."""
+
+    id: str
+    name: str
+    actor_type: str
+    ward: str | None
+    roles: list[str]
+    degree: float
+    betweenness: float
+    closeness: float
+    pagerank: float
+    effective_size: float | None
+    constraint: float | None
+    introductions: int
+    score: float
+    rank: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dictionary (for JSON)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class MetricTable:
+    """Every measure for every node, and how it was computed."""
+
+    values: dict[str, dict[Hashable, Any]]
+    engine: str
+    exact: bool
+    samples: int | None
+    seed: int
+    notes: list[str] = field(default_factory=list)
+
+
+def exact_limit(engine: str) -> int:
+    """The largest graph (in nodes) whose betweenness and closeness are computed exactly.
+
+    Examples
+    --------
+    >>> exact_limit("networkx") < exact_limit("igraph")
+    True
+    """
+    return EXACT_LIMIT_IGRAPH if engine == "igraph" else EXACT_LIMIT_NETWORKX
+
+
+def brokerage(G: nx.Graph, *, engine: str = "auto") -> tuple[dict[Hashable, float | None], dict[Hashable, float | None]]:
+    """Burt's effective size and constraint, unweighted, as networkx computes them.
+
+    Actors with no links get ``None`` for both (networkx gives NaN).
+
+    Examples
+    --------
+    >>> size, constraint = brokerage(nx.star_graph(3))
+    >>> size[0], constraint[0], size[1]
+    (3.0, 0.3333333333333333, 1.0)
+    """
+    if engines.choose_engine(G, engine) == "networkx":
+        size = nx.effective_size(G)
+        constraint = nx.constraint(G)
+        clean = lambda value: None if value != value else float(value)  # noqa: E731 - NaN to None
+        return {n: clean(v) for n, v in size.items()}, {n: clean(v) for n, v in constraint.items()}
+    g, nodes = engines.to_igraph(G)
+    degrees = g.degree()
+    local = g.transitivity_local_undirected(mode="zero")
+    burt = g.constraint()
+    size_out: dict[Hashable, float | None] = {}
+    constraint_out: dict[Hashable, float | None] = {}
+    for i, node in enumerate(nodes):
+        d = degrees[i]
+        if d == 0:
+            size_out[node] = constraint_out[node] = None
+            continue
+        links_among_contacts = local[i] * d * (d - 1) / 2
+        size_out[node] = d - 2 * links_among_contacts / d
+        constraint_out[node] = float(burt[i])
+    return size_out, constraint_out
+
+
+def percentile_ranks(values: Mapping[Hashable, float | None], *, higher_is_better: bool = True) -> dict[Hashable, float]:
+    """Each value's rank as a share in [0, 1]; ties share their average rank, None ranks lowest.
+
+    Examples
+    --------
+    >>> percentile_ranks({"a": 1, "b": 5, "c": 5})
+    {'a': 0.0, 'b': 0.75, 'c': 0.75}
+    >>> percentile_ranks({"a": 3})
+    {'a': 1.0}
+    """
+    n = len(values)
+    if n == 0:
+        return {}
+    if n == 1:
+        return dict.fromkeys(values, 1.0)
+    missing = float("-inf")
+
+    def key(node: Hashable) -> float:
+        value = values[node]
+        if value is None:
+            return missing
+        return float(value) if higher_is_better else -float(value)
+
+    order = sorted(values, key=key)
+    ranks: dict[Hashable, float] = {}
+    start = 0
+    while start < n:
+        end = start
+        while end + 1 < n and key(order[end + 1]) == key(order[start]):
+            end += 1
+        average = (start + end) / 2 / (n - 1)
+        for node in order[start : end + 1]:
+            ranks[node] = average
+        start = end + 1
+    return {node: ranks[node] for node in values}
+
+
+def compute_metrics(
+    G: nx.Graph,
+    *,
+    engine: str = "auto",
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    exact: bool | None = None,
+) -> MetricTable:
+    """Every measure in :data:`METRICS` for every node of ``G``.
+
+    Parameters
+    ----------
+    G
+        The analysis graph (see :func:`connector_graph.graph.build_graph`);
+        the ``introductions_made`` node attribute feeds ``introductions``.
+    engine
+        ``"auto"`` (python-igraph for large graphs when installed),
+        ``"networkx"`` or ``"igraph"``.
+    samples, seed
+        Pivots for betweenness and closeness above the exact limit.
+    exact
+        Force exact (True) or sampled (False) paths; by default exact up to
+        :func:`exact_limit` nodes.
+
+    Examples
+    --------
+    >>> table = compute_metrics(nx.path_graph(["a", "b", "c"]))
+    >>> table.values["betweenness"]["b"], table.exact, table.engine
+    (1.0, True, 'networkx')
+    """
+    chosen = engines.choose_engine(G, engine)
+    n = G.number_of_nodes()
+    if exact is None:
+        exact = n <= exact_limit(chosen)
+    k = None if exact or samples >= n else samples
+    notes = []
+    if k is not None:
+        notes.append(f"bridging and closeness estimated from {k} of {n:,} actors (seed {seed})")
+    between = engines.betweenness(G, k=k, seed=seed, engine=chosen)
+    close = engines.harmonic_closeness(G, k=k, seed=seed, engine=chosen)
+    ranks = engines.pagerank(G, engine=chosen)
+    size, constraint = brokerage(G, engine=chosen)
+    degree = nx.degree_centrality(G) if n > 1 else dict.fromkeys(G, 0.0)
+    made = {node: int(data.get("introductions_made", 0)) for node, data in G.nodes(data=True)}
+    values: dict[str, dict[Hashable, Any]] = {
+        "degree": degree,
+        "betweenness": between,
+        "closeness": close,
+        "pagerank": ranks,
+        "effective_size": size,
+        "constraint": constraint,
+        "introductions": made,
+    }
+    score = dict.fromkeys(G, 0.0)
+    for metric, weight in COMPOSITE_WEIGHTS.items():
+        for node, pct in percentile_ranks(values[metric]).items():
+            score[node] += weight * pct
+    values["score"] = {node: round(value, 12) for node, value in score.items()}
+    return MetricTable(values=values, engine=chosen, exact=k is None, samples=k, seed=seed, notes=notes)
+
+
+def key_connectors(
+    G: nx.Graph,
+    top: int | None = 10,
+    *,
+    by: str = "score",
+    people_only: bool = False,
+    table: MetricTable | None = None,
+    engine: str = "auto",
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+) -> list[ConnectorScore]:
+    """Rank actors by ``by`` (any key of :data:`METRICS`), best first.
+
+    Ties are broken by the overall ``score``, then by id, so the order is
+    repeatable. Lower ``constraint`` is better, so it sorts ascending.
+
+    Parameters
+    ----------
+    top
+        How many to return (``None`` for everyone).
+    people_only
+        Leave organisations out of the ranking (their links still count).
+    table
+        Measures already computed by :func:`compute_metrics` (else computed).
+
+    Examples
+    --------
+    >>> [c.id for c in key_connectors(nx.path_graph(["ana", "ben", "cy"]), top=1)]
+    ['ben']
+    >>> G = nx.Graph([("hub", "a"), ("hub", "b"), ("hub", "c")])
+    >>> best = key_connectors(G, top=1, by="degree")[0]
+    >>> best.id, best.degree, best.betweenness
+    ('hub', 1.0, 1.0)
+    """
+    if by not in METRICS:
+        raise ValueError(f"unknown measure {by!r}; choose one of {', '.join(METRICS)}")
+    if top is not None and top < 0:
+        raise ValueError("top must not be negative")
+    table = table or compute_metrics(G, engine=engine, samples=samples, seed=seed)
+    values = table.values
+    nodes: Iterable[Hashable] = G.nodes
+    if people_only:
+        nodes = [n for n in G.nodes if G.nodes[n].get("actor_type", "person") == "person"]
+    metric = METRICS[by]
+    sign = 1.0 if metric.higher_is_better else -1.0
+
+    def order(node: Hashable) -> tuple:
+        value = values[by][node]
+        missing = value is None
+        return (missing, -sign * (value or 0.0), -values["score"][node], str(node))
+
+    ranked = sorted(nodes, key=order)
+    if top is not None:
+        ranked = ranked[:top]
+    out = []
+    for position, node in enumerate(ranked, start=1):
+        data = G.nodes[node]
+        out.append(
+            ConnectorScore(
+                id=str(node),
+                name=str(data.get("name", node)),
+                actor_type=str(data.get("actor_type", "person")),
+                ward=data.get("ward"),
+                roles=list(data.get("roles", [])),
+                degree=float(values["degree"][node]),
+                betweenness=float(values["betweenness"][node]),
+                closeness=float(values["closeness"][node]),
+                pagerank=float(values["pagerank"][node]),
+                effective_size=values["effective_size"][node],
+                constraint=values["constraint"][node],
+                introductions=int(values["introductions"][node]),
+                score=float(values["score"][node]),
+                rank=position,
+            )
+        )
+    return out

@@ -1,0 +1,339 @@
+"""The heavy metrics, computed by networkx or by python-igraph.
+
+networkx is the reference and the API; python-igraph (C) computes the same
+numbers many times faster. :func:`choose_engine` picks igraph for graphs of
+:data:`ACCELERATE_FROM` nodes or more when it is installed, networkx
+otherwise. Both engines use the same seeded pivots when sampling, so they
+give the same values, not just similar ones (``tests/analysis`` checks it).
+
+Conventions (those of networkx):
+
+- betweenness is normalised by the number of node pairs, ``(n-1)(n-2)/2``,
+  and counts each link as one step (tie strength is not a distance);
+- sampled betweenness uses ``k`` pivots drawn as networkx draws them
+  (``random.Random(seed).sample(list(G), k)``) and networkx's rescaling;
+- closeness is harmonic: the mean of ``1/distance`` to every other actor
+  (0 for someone unreachable), i.e. networkx's ``harmonic_centrality``
+  divided by ``n - 1``; sampled, it is the mean over the pivots;
+- PageRank uses the ``weight`` edge attribute, damping 0.85, and spreads the
+  rank of actors with no links evenly, as networkx does.
+
+Large igraph jobs are split over the machine's cores in worker processes
+when the work is big enough to repay starting them (:data:`PARALLEL_WORK`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import math
+import os
+import random
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Hashable, Sequence
+
+import networkx as nx
+
+__all__ = [
+    "ACCELERATE_FROM",
+    "PARALLEL_WORK",
+    "igraph_available",
+    "choose_engine",
+    "pivots",
+    "betweenness",
+    "harmonic_closeness",
+    "pagerank",
+    "to_igraph",
+]
+
+#: Graphs with at least this many nodes use python-igraph when it is installed.
+ACCELERATE_FROM = 300
+
+#: igraph jobs of more than this many edge visits (sources x edges) use every core.
+PARALLEL_WORK = 60_000_000
+
+ENGINES = ("auto", "networkx", "igraph")
+
+
+def igraph_available() -> bool:
+    """True when python-igraph can be imported.
+
+    Examples
+    --------
+    >>> isinstance(igraph_available(), bool)
+    True
+    """
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def choose_engine(G: nx.Graph, engine: str = "auto") -> str:
+    """``"igraph"`` or ``"networkx"``: the engine that will compute ``G``'s metrics.
+
+    Examples
+    --------
+    >>> choose_engine(nx.path_graph(3))
+    'networkx'
+    >>> choose_engine(nx.path_graph(3), "networkx")
+    'networkx'
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "igraph":
+        if not igraph_available():
+            raise ValueError("the igraph engine needs python-igraph: pip install python-igraph")
+        return "igraph"
+    if engine == "networkx":
+        return "networkx"
+    return "igraph" if G.number_of_nodes() >= ACCELERATE_FROM and igraph_available() else "networkx"
+
+
+def pivots(G: nx.Graph, k: int | None, seed: int) -> list[Hashable] | None:
+    """The sampled source nodes networkx would use for ``k`` pivots, or None for all.
+
+    Examples
+    --------
+    >>> pivots(nx.path_graph(5), None, 1) is None
+    True
+    >>> len(pivots(nx.path_graph(5), 2, 1))
+    2
+    """
+    if k is None or k >= G.number_of_nodes():
+        return None
+    return random.Random(seed).sample(list(G.nodes()), k)
+
+
+def to_igraph(G: nx.Graph, weight: str | None = None) -> tuple[Any, list[Hashable]]:
+    """``G`` as an undirected igraph graph, with the node list giving vertex order.
+
+    Examples
+    --------
+    >>> g, nodes = to_igraph(nx.path_graph(["a", "b", "c"]))
+    >>> g.vcount(), nodes
+    (3, ['a', 'b', 'c'])
+    """
+    import igraph as ig
+
+    nodes = list(G.nodes())
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in G.edges()]
+    g = ig.Graph(n=len(nodes), edges=edges, directed=False)
+    if weight is not None:
+        g.es["weight"] = [float(data.get(weight, 1)) for _u, _v, data in G.edges(data=True)]
+    return g, nodes
+
+
+# ------------------------------------------------------------- betweenness
+
+
+def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0, engine: str = "auto") -> dict[Hashable, float]:
+    """Normalised betweenness, exact (``k=None``) or from ``k`` seeded pivots.
+
+    Examples
+    --------
+    >>> betweenness(nx.path_graph(["a", "b", "c"]))
+    {'a': 0.0, 'b': 1.0, 'c': 0.0}
+    """
+    n = G.number_of_nodes()
+    sources = pivots(G, k, seed)
+    if choose_engine(G, engine) == "networkx" or n < 3:
+        if sources is None:
+            return nx.betweenness_centrality(G)
+        return nx.betweenness_centrality(G, k=len(sources), seed=seed)
+    g, nodes = to_igraph(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    source_ids = None if sources is None else [index[s] for s in sources]
+    raw = _igraph_betweenness(g, source_ids)
+    if source_ids is None:
+        scale = 2.0 / ((n - 1) * (n - 2))
+        return {node: raw[i] * scale for i, node in enumerate(nodes)}
+    # networkx's rescaling for sampled pivots without endpoints.
+    kk = len(source_ids)
+    picked = set(source_ids)
+    on_source = 2.0 / ((kk - 1) * (n - 2)) if kk > 1 else math.nan
+    off_source = 2.0 / (kk * (n - 2))
+    return {node: raw[i] * (on_source if i in picked else off_source) for i, node in enumerate(nodes)}
+
+
+def _igraph_betweenness(g: Any, sources: list[int] | None) -> list[float]:
+    count = g.vcount() if sources is None else len(sources)
+    work = count * max(g.ecount(), 1)
+    if work < PARALLEL_WORK or _cores() < 2:
+        if sources is None:
+            return g.betweenness(directed=False)
+        return g.betweenness(directed=False, sources=sources)
+    everyone = list(range(g.vcount())) if sources is None else sources
+    parts = _split(everyone, _cores())
+    totals = [0.0] * g.vcount()
+    for part in _pool().map(_betweenness_part, [(g, part) for part in parts]):
+        for i, value in enumerate(part):
+            totals[i] += value
+    return totals
+
+
+def _betweenness_part(args: tuple[Any, list[int]]) -> list[float]:
+    g, sources = args
+    return g.betweenness(directed=False, sources=sources)
+
+
+# --------------------------------------------------------------- closeness
+
+
+def harmonic_closeness(
+    G: nx.Graph, *, k: int | None = None, seed: int = 0, engine: str = "auto"
+) -> dict[Hashable, float]:
+    """Harmonic closeness in [0, 1]: the mean of 1/distance to the others.
+
+    With ``k`` pivots, the mean is taken over the pivots (other than the
+    actor itself) instead of over everyone.
+
+    Examples
+    --------
+    >>> harmonic_closeness(nx.path_graph(["a", "b", "c"]))
+    {'a': 0.75, 'b': 1.0, 'c': 0.75}
+    """
+    n = G.number_of_nodes()
+    if n < 2:
+        return dict.fromkeys(G, 0.0)
+    sources = pivots(G, k, seed)
+    use_igraph = choose_engine(G, engine) == "igraph"
+    if sources is None:
+        if not use_igraph:
+            sums = nx.harmonic_centrality(G)
+            return {node: sums[node] / (n - 1) for node in G}
+        g, nodes = to_igraph(G)
+        values = _igraph_harmonic(g)
+        return {node: float(values[i]) for i, node in enumerate(nodes)}
+    totals = dict.fromkeys(G, 0.0)
+    if not use_igraph:
+        for source in sources:
+            for node, distance in nx.single_source_shortest_path_length(G, source).items():
+                if distance:
+                    totals[node] += 1.0 / distance
+    else:
+        g, nodes = to_igraph(G)
+        index = {node: i for i, node in enumerate(nodes)}
+        sums = _igraph_inverse_distance_sums(g, [index[s] for s in sources])
+        totals = {node: sums[i] for i, node in enumerate(nodes)}
+    picked = set(sources)
+    kk = len(sources)
+    return {
+        node: (total / (kk - 1) if kk > 1 else 0.0) if node in picked else total / kk for node, total in totals.items()
+    }
+
+
+def _igraph_harmonic(g: Any) -> list[float]:
+    work = g.vcount() * max(g.ecount(), 1)
+    if work < PARALLEL_WORK or _cores() < 2:
+        return g.harmonic_centrality(normalized=True)
+    parts = _split(list(range(g.vcount())), _cores())
+    out: list[float] = []
+    for part in _pool().map(_harmonic_part, [(g, part) for part in parts]):
+        out.extend(part)
+    return out
+
+
+def _harmonic_part(args: tuple[Any, list[int]]) -> list[float]:
+    g, vertices = args
+    return g.harmonic_centrality(vertices=vertices, normalized=True)
+
+
+def _igraph_inverse_distance_sums(g: Any, sources: list[int]) -> list[float]:
+    import numpy as np
+
+    sums = np.zeros(g.vcount())
+    for start in range(0, len(sources), 32):
+        block = np.array(g.distances(source=sources[start : start + 32]), dtype=float)
+        with np.errstate(divide="ignore"):
+            inverse = np.where((block > 0) & np.isfinite(block), 1.0 / block, 0.0)
+        sums += inverse.sum(axis=0)
+    return sums.tolist()
+
+
+# ---------------------------------------------------------------- PageRank
+
+
+def pagerank(
+    G: nx.Graph, *, alpha: float = 0.85, weight: str | None = "weight", tol: float = 1e-10, engine: str = "auto"
+) -> dict[Hashable, float]:
+    """PageRank of an undirected, weighted graph (sums to 1).
+
+    Examples
+    --------
+    >>> ranks = pagerank(nx.star_graph(3))
+    >>> max(ranks, key=ranks.get), round(sum(ranks.values()), 6)
+    (0, 1.0)
+    """
+    n = G.number_of_nodes()
+    if n == 0:
+        return {}
+    if choose_engine(G, engine) == "igraph":
+        g, nodes = to_igraph(G, weight=weight)
+        values = g.pagerank(directed=False, damping=alpha, weights="weight" if weight else None)
+        return {node: float(values[i]) for i, node in enumerate(nodes)}
+    return _pagerank_numpy(G, alpha=alpha, weight=weight, tol=tol)
+
+
+def _pagerank_numpy(G: nx.Graph, *, alpha: float, weight: str | None, tol: float) -> dict[Hashable, float]:
+    """Power iteration with numpy; the same answer as ``nx.pagerank`` without scipy."""
+    import numpy as np
+
+    nodes = list(G.nodes())
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    rows, cols, vals = [], [], []
+    for u, v, data in G.edges(data=True):
+        w = float(data.get(weight, 1)) if weight else 1.0
+        i, j = index[u], index[v]
+        rows.append(i)
+        cols.append(j)
+        vals.append(w)
+        if i != j:
+            rows.append(j)
+            cols.append(i)
+            vals.append(w)
+    src = np.array(rows, dtype=np.int64)
+    dst = np.array(cols, dtype=np.int64)
+    weights = np.array(vals, dtype=float)
+    out_strength = np.bincount(src, weights=weights, minlength=n) if len(src) else np.zeros(n)
+    dangling = out_strength == 0
+    share = np.divide(weights, out_strength[src], out=np.zeros_like(weights), where=out_strength[src] > 0)
+    x = np.full(n, 1.0 / n)
+    for _ in range(1000):
+        previous = x
+        flow = np.bincount(dst, weights=previous[src] * share, minlength=n) if len(src) else np.zeros(n)
+        x = alpha * (flow + previous[dangling].sum() / n) + (1 - alpha) / n
+        if np.abs(x - previous).sum() < n * tol:
+            break
+    x = x / x.sum()
+    return {node: float(x[i]) for i, node in enumerate(nodes)}
+
+
+# ------------------------------------------------------------ worker pool
+
+_executor: ProcessPoolExecutor | None = None
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _pool() -> ProcessPoolExecutor:
+    global _executor
+    if _executor is None:
+        import multiprocessing
+
+        # forkserver: workers never inherit database connections or threads.
+        _executor = ProcessPoolExecutor(max_workers=_cores(), mp_context=multiprocessing.get_context("forkserver"))
+        atexit.register(_executor.shutdown)
+    return _executor
+
+
+def _split(items: Sequence[int], parts: int) -> list[list[int]]:
+    size = math.ceil(len(items) / parts)
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
