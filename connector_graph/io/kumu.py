@@ -23,17 +23,17 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from ..errors import InvalidInput
-from ..model import MAX_ID, Organisation, OrgKind, Person, PersonRole, Sector, Tie, TieKind, TieSource
+from ..model import MAX_ID, Organisation, OrgKind, Person, PersonRole, Tie, TieKind, TieSource
 from ..store.base import Batch, Progress
 from .files import CsvTable, prepare_output, read_csv_rows, require_file
 from .report import ImportReport, Parsed, reason, stable_id, unneutralise
 from .safe_csv import neutralise
+from .vocab import sector_for
 
 __all__ = [
     "PERSON_TYPES",
     "ORGANISATION_TYPES",
     "CONNECTION_TYPES",
-    "DEFAULT_SECTOR",
     "ELEMENT_COLUMNS",
     "CONNECTION_COLUMNS",
     "read_kumu",
@@ -78,18 +78,6 @@ ORGANISATION_TYPES: dict[str, OrgKind] = {
     "nhs": OrgKind.NHS_SERVICE,
     "company": OrgKind.BUSINESS,
     "shop": OrgKind.BUSINESS,
-}
-
-#: The sector given to an organisation whose row has no ``Sector``, by kind.
-DEFAULT_SECTOR: dict[OrgKind, Sector] = {
-    OrgKind.LIBRARY: Sector.STATUTORY,
-    OrgKind.COUNCIL_SERVICE: Sector.STATUTORY,
-    OrgKind.HOUSING: Sector.STATUTORY,
-    OrgKind.GP_PRACTICE: Sector.HEALTH,
-    OrgKind.NHS_SERVICE: Sector.HEALTH,
-    OrgKind.SCHOOL: Sector.EDUCATION,
-    OrgKind.FAITH_GROUP: Sector.FAITH,
-    OrgKind.BUSINESS: Sector.PRIVATE,
 }
 
 #: Connection types read as tie kinds (a blank type is ``knows``).
@@ -301,7 +289,7 @@ def _element(row: dict[str, str], label: str, kumu_id: str, kind_text: str) -> P
         })
     if type_key in ORGANISATION_TYPES:
         kind = _get(row, "Kind") or ORGANISATION_TYPES[type_key].value
-        sector = _get(row, "Sector") or DEFAULT_SECTOR.get(_org_kind(kind), Sector.VOLUNTARY_COMMUNITY).value
+        sector = _get(row, "Sector") or sector_for(_org_kind(kind)).value
         return Organisation.model_validate({
             "id": _element_id("o-kumu", kumu_id, label),
             "name": label,

@@ -101,7 +101,7 @@ def sqlite_path(url: str) -> Path:
 
 
 def _dump(model: BaseModel) -> str:
-    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+    return model.model_dump_json()
 
 
 def _load_actor(type_: str, body: str) -> Actor:
@@ -138,6 +138,7 @@ class SqliteStore:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: keeps bulk index inserts in memory
         for attempt in range(50):
             try:
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
