@@ -63,9 +63,11 @@ def main(ctx: click.Context, store_url: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from . import core
+    from . import analysis, core
 
     for command in core.COMMANDS:
+        main.add_command(command)
+    for command in analysis.COMMANDS:
         main.add_command(command)
 
 
