@@ -27,16 +27,21 @@ from .safe_csv import neutralise
 
 __all__ = ["COLUMNS", "LIST_COLUMNS", "EXAMPLES", "template_text", "write_templates", "write_csv_folder", "read_csv_folder"]
 
-#: The columns of each file, in the order they are written.
+def _columns(model: type[BaseModel], first: list[str]) -> list[str]:
+    """``first``, then every other field of ``model``, so no field is ever left out of a file."""
+    return first + [name for name in model.model_fields if name not in first and name != "id"]
+
+
+#: The columns of each file, in the order they are written (new model fields are added at the end).
 COLUMNS: dict[str, list[str]] = {
-    "wards": ["name", "code", "population", "deprivation"],
-    "people": ["id", "name", "roles", "ward", "gifts", "skills", "interests", "needs"],
-    "organisations": ["id", "name", "kind", "sector", "ward", "offers", "spaces"],
-    "ties": ["source_id", "target_id", "kind", "since", "last_confirmed", "source"],
-    "introductions": [
+    "wards": _columns(Ward, ["name", "code", "population", "deprivation"]),
+    "people": _columns(Person, ["id", "name", "roles", "ward", "gifts", "skills", "interests", "needs"]),
+    "organisations": _columns(Organisation, ["id", "name", "kind", "sector", "ward", "offers", "spaces"]),
+    "ties": _columns(Tie, ["source_id", "target_id", "kind", "since", "last_confirmed", "source"]),
+    "introductions": _columns(Introduction, [
         "id", "date", "introducer_id", "subject_id", "target_id",
         "purposes", "channel", "status", "follow_up", "outcome",
-    ],
+    ]),
 }
 #: Columns every row must fill.
 REQUIRED: dict[str, list[str]] = {
@@ -46,9 +51,15 @@ REQUIRED: dict[str, list[str]] = {
     "ties": ["source_id", "target_id"],
     "introductions": ["introducer_id", "subject_id", "target_id"],
 }
-LIST_COLUMNS = {"roles", "gifts", "skills", "interests", "needs", "offers", "spaces", "purposes"}
 _MODELS: dict[str, type[BaseModel]] = {
     "wards": Ward, "people": Person, "organisations": Organisation, "ties": Tie, "introductions": Introduction,
+}
+#: Columns holding several values separated by commas (the list fields of the models).
+LIST_COLUMNS = {
+    name
+    for model in _MODELS.values()
+    for name, info in model.model_fields.items()
+    if isinstance(info.get_default(call_default_factory=True), list)
 }
 _SPLIT = re.compile(r"[,;|]")
 
@@ -210,7 +221,9 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if isinstance(value, (dt.date,)):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
 

@@ -116,7 +116,14 @@ ELEMENT_COLUMNS = [
 CONNECTION_COLUMNS = ["From", "To", "Type", "Direction", "Since", "Last confirmed", "Source"]
 
 # Columns that are stored; any other column is reported as ignored.
-_ELEMENT_KNOWN = {c.casefold() for c in ELEMENT_COLUMNS} | {"tags"}
+_HANDLED = {"id", "name", "roles", "ward", "kind", "sector", "gifts", "skills", "interests", "needs", "offers", "spaces"}
+#: Further model fields (such as a person's consent record) carried as columns named after the field.
+EXTRA_FIELDS: dict[str, list[str]] = {
+    "person": [f for f in Person.model_fields if f not in _HANDLED],
+    "organisation": [f for f in Organisation.model_fields if f not in _HANDLED],
+}
+_EXTRA_COLUMNS = list(dict.fromkeys(EXTRA_FIELDS["person"] + EXTRA_FIELDS["organisation"]))
+_ELEMENT_KNOWN = {c.casefold() for c in ELEMENT_COLUMNS} | {"tags"} | set(_EXTRA_COLUMNS)
 _CONNECTION_KNOWN = {c.casefold() for c in CONNECTION_COLUMNS}
 _SPLIT = re.compile(r"[|,;]")
 _ID_OK = re.compile(r"^\S{1,%d}$" % MAX_ID)
@@ -278,6 +285,7 @@ def _element(row: dict[str, str], label: str, kumu_id: str, kind_text: str) -> P
     if type_key in PERSON_TYPES:
         roles = [_key(r).replace(" ", "_") for r in _list(row, "Roles")] or [PERSON_TYPES[type_key].value]
         return Person.model_validate({
+            **_extras(row, "person"),
             "id": _element_id("p-kumu", kumu_id, label),
             "name": label,
             "roles": roles,
@@ -291,6 +299,7 @@ def _element(row: dict[str, str], label: str, kumu_id: str, kind_text: str) -> P
         kind = _get(row, "Kind") or ORGANISATION_TYPES[type_key].value
         sector = _get(row, "Sector") or sector_for(_org_kind(kind)).value
         return Organisation.model_validate({
+            **_extras(row, "organisation"),
             "id": _element_id("o-kumu", kumu_id, label),
             "name": label,
             "kind": kind,
@@ -302,6 +311,20 @@ def _element(row: dict[str, str], label: str, kumu_id: str, kind_text: str) -> P
     if not type_key:
         raise ValueError("Type is empty; use Person, Organisation or a kind such as Library (see the import guide)")
     raise ValueError(f"unknown element type {kind_text!r}; use Person, Organisation, a role such as Connector or a kind such as Library")
+
+
+def _extras(row: dict[str, str], actor_type: str) -> dict[str, Any]:
+    """Filled cells of the extra field columns; a field of the other type is an error."""
+    out: dict[str, Any] = {}
+    for column in _EXTRA_COLUMNS:
+        value = _get(row, column)
+        if not value:
+            continue
+        if column not in EXTRA_FIELDS[actor_type]:
+            raise ValueError(f"{column} does not apply to an {actor_type}")
+        default = (Person if actor_type == "person" else Organisation).model_fields[column].get_default(call_default_factory=True)
+        out[column] = _list(row, column) if isinstance(default, list) else value
+    return out
 
 
 def _org_kind(text: str) -> OrgKind:
@@ -388,16 +411,18 @@ def write_kumu_workbook(batch: Batch, path: Path | str, *, progress: Progress | 
     tick = progress or (lambda n: None)
     book = Workbook(write_only=True)
     elements = book.create_sheet("Elements")
-    elements.append(ELEMENT_COLUMNS)
+    elements.append(ELEMENT_COLUMNS + _EXTRA_COLUMNS)
     for person in batch.people:
         elements.append(_safe([
             person.id, person.name, "Person", person.ward, _join(r.value for r in person.roles), "", "",
             _join(person.gifts), _join(person.skills), _join(person.interests), _join(person.needs), "", "",
+            *_extra_cells(person),
         ]))
     for org in batch.organisations:
         elements.append(_safe([
             org.id, org.name, "Organisation", org.ward, "", org.kind.value, org.sector.value,
             "", "", "", "", _join(org.offers), _join(org.spaces),
+            *_extra_cells(org),
         ]))
     tick(len(batch.people) + len(batch.organisations))
     connections = book.create_sheet("Connections")
@@ -414,6 +439,19 @@ def write_kumu_workbook(batch: Batch, path: Path | str, *, progress: Progress | 
     book.save(partial)
     partial.replace(path)
     return path
+
+
+def _extra_cells(actor: Person | Organisation) -> list[Any]:
+    data = actor.model_dump(mode="json")
+    cells: list[Any] = []
+    for column in _EXTRA_COLUMNS:
+        value = data.get(column) if column in EXTRA_FIELDS[actor.actor_type] else None
+        if isinstance(value, list):
+            value = _join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        cells.append(value)
+    return cells
 
 
 def _join(values: Iterable[str]) -> str:

@@ -1,0 +1,172 @@
+"""Data commands: import, export, backup, restore, copy between stores, CSV templates."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+
+from ..config import Settings
+from ..errors import ConnectorGraphError
+from ..io import csv_tables, transfer
+from ..io.loading import load
+from ..io.report import ImportReport
+from ..store.base import Progress, Store, open_store
+from .support import State, fail, run
+
+#: Show a progress bar only for work at least this big.
+PROGRESS_FROM = 2000
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str) -> Iterator[Progress | None]:
+    """A progress bar on standard error for long work; nothing for short work."""
+    if total < PROGRESS_FROM:
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _show(report: ImportReport) -> None:
+    """Print the report; fail with one line when rows were rejected."""
+    ok = report.ok
+    for line in report.lines():
+        click.echo(line, err=not ok)
+    if not ok:
+        fail(f"{report.rejected_total:,} row(s) rejected; nothing was written")
+    if report.dry_run:
+        click.echo("Dry run: nothing was written.")
+    elif report.written and report.after is not None:
+        a = report.after
+        click.echo(
+            f"Imported. The store now holds {a.people:,} people, {a.organisations:,} organisations, "
+            f"{a.ties:,} ties and {a.introductions:,} introductions."
+        )
+
+
+def _import(ctx: click.Context, path: Path, fmt: str, *, dry_run: bool, require_empty: bool) -> None:
+    def action(store: Store) -> ImportReport:
+        click.echo(f"Reading {path} ({fmt})...", err=True)
+        parsed = transfer.read_import(store, path, fmt)
+        with _progress(len(parsed.batch), "Writing") as tick:
+            return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=tick)
+
+    _show(run(ctx, action))
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True, type=click.Choice(transfer.IMPORT_FORMATS, case_sensitive=False),
+              help="kumu (.xlsx or folder of two CSVs), csv (folder of our templates), openreferral "
+              "(folder of CSVs or JSON), graphml, json (our backup).")
+@click.option("--dry-run", is_flag=True, help="Check everything and report, but write nothing.")
+@click.pass_context
+def import_(ctx: click.Context, path: Path, fmt: str, dry_run: bool) -> None:
+    """Import a file or folder: all of it, or nothing if any row is rejected.
+
+    Importing the same file again changes nothing.
+    """
+    _import(ctx, path, fmt.lower(), dry_run=dry_run, require_empty=False)
+
+
+def _export(ctx: click.Context, path: Path, fmt: str) -> None:
+    def action(store: Store) -> transfer.ExportResult:
+        total = transfer.records_in(store.counts())
+        with _progress(total, "Exporting") as tick:
+            return transfer.export_file(store, path, fmt, progress=tick)
+
+    result = run(ctx, action)
+    if result.counts is not None:
+        c = result.counts
+        what = f"{c.people:,} people, {c.organisations:,} organisations, {c.ties:,} ties, {c.introductions:,} introductions"
+    else:
+        what = f"{result.nodes:,} nodes and {result.edges:,} edges"
+    where = result.paths[0] if len(result.paths) == 1 else result.paths[0].parent
+    click.echo(f"Wrote {what} to {where}.")
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True, type=click.Choice(transfer.EXPORT_FORMATS, case_sensitive=False),
+              help="json (full backup), csv (folder, one file per entity), kumu (.xlsx), graphml or gexf "
+              "(the analysis graph, for Gephi).")
+@click.pass_context
+def export(ctx: click.Context, path: Path, fmt: str) -> None:
+    """Export the whole network to a file (or, for csv, a folder)."""
+    _export(ctx, path, fmt.lower())
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, file: Path) -> None:
+    """Back up everything (wards, people, organisations, ties, introductions) to one JSON file."""
+    _export(ctx, file, "json")
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--merge", is_flag=True, help="Restore into a store that already holds records, combining them.")
+@click.option("--dry-run", is_flag=True, help="Check the backup and report, but write nothing.")
+@click.pass_context
+def restore(ctx: click.Context, file: Path, merge: bool, dry_run: bool) -> None:
+    """Restore a backup made by 'backup' into an empty store (or, with --merge, any store)."""
+    _import(ctx, file, "json", dry_run=dry_run, require_empty=not merge)
+
+
+def _guarded(state: State, action: Callable[[], Any]) -> Any:
+    """Like ``run``, for commands that open their own stores."""
+    try:
+        return action()
+    except ConnectorGraphError as exc:
+        if state.debug:
+            raise
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; any unfinished write was rolled back")
+    except Exception as exc:  # never a stack trace for users
+        if state.debug:
+            raise
+        fail(f"unexpected {type(exc).__name__}: {exc} (run again with --debug for details)")
+
+
+@click.command()
+@click.option("--from", "source_url", required=True, metavar="URL", help="The store to copy from.")
+@click.option("--to", "target_url", required=True, metavar="URL", help="The store to copy into (empty unless --merge).")
+@click.option("--merge", is_flag=True, help="Copy into a store that already holds records.")
+@click.option("--dry-run", is_flag=True, help="Check and report, but write nothing.")
+@click.pass_context
+def copy(ctx: click.Context, source_url: str, target_url: str, merge: bool, dry_run: bool) -> None:
+    """Copy a whole network from one store to another (SQLite and Neo4j either way)."""
+    settings = Settings.from_env()
+
+    def action() -> ImportReport:
+        source = open_store(source_url, settings)
+        try:
+            target = open_store(target_url, settings)
+            try:
+                total = transfer.records_in(source.counts())
+                with _progress(2 * total, "Copying") as tick:
+                    return transfer.copy_store(source, target, merge=merge, dry_run=dry_run, progress=tick)
+            finally:
+                target.close()
+        finally:
+            source.close()
+
+    _show(_guarded(ctx.obj, action))
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.pass_context
+def templates(ctx: click.Context, folder: Path) -> None:
+    """Write the CSV import templates, each with example rows, into FOLDER."""
+    written = _guarded(ctx.obj, lambda: csv_tables.write_templates(folder))
+    click.echo(f"Wrote {', '.join(p.name for p in written)} to {folder}.")
+
+
+COMMANDS = [import_, export, backup, restore, copy, templates]

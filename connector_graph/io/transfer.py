@@ -1,0 +1,147 @@
+"""Import, export and copy: one call each, for the CLI and the dashboard.
+
+``import_file`` reads a file in one of :data:`IMPORT_FORMATS` into a batch,
+checks it against the store and writes it all or not at all.
+``export_file`` writes a store in one of :data:`EXPORT_FORMATS`; every
+record export passes through an optional ``transform`` (for example a
+pseudonymiser) and every graph export through ``graph_transform``.
+``copy_store`` moves a whole network between stores of either backend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InvalidInput
+from ..model import Counts
+from ..store.base import Progress, Store
+from . import csv_tables, graphml, json_backup, kumu, openreferral
+from .gexf import write_gexf
+from .loading import load
+from .projection import GraphTransform, projection_for_export
+from .report import ImportReport, Parsed
+from .snapshot import Transform, snapshot
+
+__all__ = [
+    "IMPORT_FORMATS",
+    "EXPORT_FORMATS",
+    "ExportResult",
+    "read_import",
+    "import_file",
+    "export_file",
+    "copy_store",
+    "records_in",
+]
+
+IMPORT_FORMATS = ("kumu", "csv", "openreferral", "graphml", "json")
+EXPORT_FORMATS = ("json", "csv", "kumu", "graphml", "gexf")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    format: str
+    paths: list[Path]
+    nodes: int = 0  # graph exports
+    edges: int = 0
+    counts: Counts | None = None  # record exports
+
+
+def records_in(counts: Counts) -> int:
+    """How many records a store with these counts holds (for progress bars)."""
+    return counts.wards + counts.people + counts.organisations + counts.ties + counts.introductions
+
+
+def read_import(store: Store, path: Path | str, fmt: str, progress: Progress | None = None) -> Parsed:
+    """Read and validate ``path`` in format ``fmt`` (nothing is written)."""
+    if fmt == "json":
+        return json_backup.read_backup(path, progress)
+    if fmt == "csv":
+        return csv_tables.read_csv_folder(path, progress)
+    if fmt == "kumu":
+        return kumu.read_kumu(path, progress)
+    if fmt == "openreferral":
+        return openreferral.read_openreferral(path, [w.name for w in store.list_wards()], progress)
+    if fmt == "graphml":
+        return graphml.read_graphml(path, progress)
+    raise InvalidInput(f"cannot import the format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
+
+
+def import_file(
+    store: Store,
+    path: Path | str,
+    fmt: str,
+    *,
+    dry_run: bool = False,
+    require_empty: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Read, check and (unless ``dry_run`` or a row was rejected) write an import.
+
+    Importing the same file twice changes nothing: ids come from the file.
+    """
+    parsed = read_import(store, path, fmt)
+    return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=progress)
+
+
+def export_file(
+    store: Store,
+    path: Path | str,
+    fmt: str,
+    *,
+    transform: Transform | None = None,
+    graph_transform: GraphTransform | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write the whole store to ``path`` in format ``fmt``.
+
+    ``csv`` writes a folder of files; the others write one file.
+    """
+    if fmt in ("graphml", "gexf"):
+        G = projection_for_export(store, graph_transform)
+        written = graphml.write_graphml(G, path) if fmt == "graphml" else write_gexf(G, path)
+        if progress:
+            progress(G.number_of_nodes() + G.number_of_edges())
+        return ExportResult(fmt, [written], nodes=G.number_of_nodes(), edges=G.number_of_edges())
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(f"cannot export the format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    batch = snapshot(store, progress)
+    if transform is not None:
+        batch = transform(batch)
+    counts = Counts(
+        people=len(batch.people),
+        organisations=len(batch.organisations),
+        ties=len(batch.ties),
+        introductions=len(batch.introductions),
+        wards=len(batch.wards),
+    )
+    if fmt == "json":
+        paths = [json_backup.write_backup(batch, path)]
+    elif fmt == "csv":
+        paths = csv_tables.write_csv_folder(batch, path)
+    else:
+        paths = [kumu.write_kumu_workbook(batch, path)]
+    return ExportResult(fmt, paths, counts=counts)
+
+
+def copy_store(
+    source: Store,
+    target: Store,
+    *,
+    merge: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Copy every record of ``source`` into ``target`` (all or nothing).
+
+    ``target`` must be empty unless ``merge`` is set. ``progress`` counts
+    records read and then records written.
+    """
+    if source.url == target.url:
+        raise InvalidInput("the source and the target are the same store")
+    batch = snapshot(source, progress)
+    report = ImportReport(source=source.url, format="store")
+    report.count(batch)
+    return load(target, Parsed(batch, report), dry_run=dry_run, require_empty=not merge, progress=progress)
