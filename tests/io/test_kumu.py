@@ -1,0 +1,181 @@
+"""Kumu-layout workbooks written by openpyxl: mappings, idempotent imports, round trips, rejections."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from connector_graph.errors import InvalidInput
+from connector_graph.io import kumu, transfer
+
+from io_support import contents, loaded, make_sqlite, network  # noqa: F401  (fixtures)
+
+
+def _workbook(path, elements, connections=None, *, elements_title="Elements"):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = elements_title
+    for row in elements:
+        sheet.append(row)
+    if connections is not None:
+        other = book.create_sheet("Connections")
+        for row in connections:
+            other.append(row)
+    book.save(path)
+    return path
+
+
+ELEMENTS = [
+    ["Label", "Type", "Description", "Tags", "Ward", "Colour"],
+    ["Ana Lopez", "Person", "Loves tea", "gardening | chess", "Armley", "red"],
+    ["Cath Connor", "Local Area Coordinator", None, None, "Armley", None],
+    ["Armley Library", "Library", None, "books, wifi", "Armley", None],
+    ["Bramley Baths", "Community Centre", None, None, None, None],
+    ["Tenants Group", "Group", None, None, None, None],
+]
+CONNECTIONS = [
+    ["From", "To", "Type", "Strength"],
+    ["Ana Lopez", "Cath Connor", None, 3],
+    ["Cath Connor", "Ana Lopez", "friend", None],
+    ["Ana Lopez", "Armley Library", "member", None],
+    ["Cath Connor", "Armley Library", "works at", None],
+    ["Armley Library", "Bramley Baths", "partnership", None],
+]
+
+
+@pytest.fixture
+def map_xlsx(tmp_path):
+    return _workbook(tmp_path / "map.xlsx", ELEMENTS, CONNECTIONS)
+
+
+def test_elements_map_to_people_and_organisations(map_xlsx):
+    parsed = kumu.read_kumu(map_xlsx)
+    assert parsed.report.ok, parsed.report.lines()
+    people = {p.name: p for p in parsed.batch.people}
+    orgs = {o.name: o for o in parsed.batch.organisations}
+    assert [r.value for r in people["Cath Connor"].roles] == ["connector"]
+    assert people["Ana Lopez"].interests == ["gardening", "chess"] and people["Ana Lopez"].ward == "Armley"
+    assert (orgs["Armley Library"].kind.value, orgs["Armley Library"].sector.value) == ("library", "statutory")
+    assert orgs["Armley Library"].offers == ["books", "wifi"]
+    assert orgs["Bramley Baths"].kind.value == "community_centre"
+    assert orgs["Tenants Group"].sector.value == "voluntary_community"
+    kinds = sorted(t.kind.value for t in parsed.batch.ties)
+    assert kinds == ["knows", "member_of", "partners_with", "works_at"]
+    assert "1 repeated connection(s) merged (same ends and type)" in parsed.report.notes
+
+
+def test_unstored_columns_are_reported_not_silently_dropped(map_xlsx):
+    report = kumu.read_kumu(map_xlsx).report
+    assert report.ignored_columns == {"Elements sheet": ["Description", "Colour"], "Connections sheet": ["Strength"]}
+    assert any("Description is not stored" in note for note in report.notes)
+
+
+def test_the_same_workbook_imported_twice_gives_identical_counts(store, map_xlsx):
+    first = transfer.import_file(store, map_xlsx, "kumu")
+    held = contents(store)
+    second = transfer.import_file(store, map_xlsx, "kumu")
+    assert first.written and second.written
+    assert first.after == second.after
+    assert (first.after.people, first.after.organisations, first.after.ties) == (2, 3, 4)
+    assert contents(store) == held
+
+
+def test_ids_are_stable_across_reads_and_use_the_kumu_id_column(tmp_path, map_xlsx):
+    a, b = kumu.read_kumu(map_xlsx), kumu.read_kumu(map_xlsx)
+    assert [p.id for p in a.batch.people] == [p.id for p in b.batch.people]
+    assert all(p.id.startswith("p-kumu-") for p in a.batch.people)
+    with_ids = _workbook(tmp_path / "ids.xlsx", [["ID", "Label", "Type"], ["ana-1", "Ana", "Person"], ["has space", "Ana", "Person"]],
+                         [["From", "To"], ["ana-1", "has space"]])
+    parsed = kumu.read_kumu(with_ids)
+    assert parsed.batch.people[0].id == "ana-1"
+    assert parsed.batch.people[1].id.startswith("p-kumu-")
+    assert len(parsed.batch.ties) == 1
+
+
+def test_export_then_import_gives_the_same_actors_and_ties(loaded, make_sqlite, tmp_path):
+    path = transfer.export_file(loaded, tmp_path / "out.xlsx", "kumu").paths[0]
+    target = make_sqlite("t")
+    report = transfer.import_file(target, path, "kumu")
+    assert report.written, report.lines()
+    want, got = contents(loaded), contents(target)
+    for key in ("people", "organisations", "ties"):
+        assert got[key] == want[key], key
+    assert got["introductions"] == []  # not part of a Kumu map
+
+
+def test_exported_workbook_is_formula_safe(loaded, tmp_path):
+    path = transfer.export_file(loaded, tmp_path / "out.xlsx", "kumu").paths[0]
+    book = load_workbook(path)
+    assert book.sheetnames == ["Elements", "Connections"]
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    names = {row[0].value: row[1].value for row in book["Elements"].iter_rows(min_row=2)}
+    assert names["bob"] == "'=HYPERLINK(\"http://x\")" and names["gp"] == "'+Hollybush Surgery"
+
+
+def test_a_folder_of_two_csv_files_reads_like_a_workbook(tmp_path):
+    folder = tmp_path / "kumu"
+    folder.mkdir()
+    (folder / "Elements.csv").write_text("Label,Type\nAna,Person\nArmley Library,Library\n", encoding="utf-8")
+    (folder / "Connections.csv").write_text("From,To,Type\nAna,Armley Library,attends\n", encoding="utf-8")
+    parsed = kumu.read_kumu(folder)
+    assert parsed.report.ok and parsed.batch.ties[0].kind.value == "attends"
+
+
+def test_unknown_types_and_bad_references_are_rejected_with_reasons(tmp_path):
+    path = _workbook(
+        tmp_path / "bad.xlsx",
+        [["Label", "Type"], ["Ana", "Spaceship"], [None, "Person"], ["Ben", None], ["Cy", "Person"], ["Cy", "Person"],
+         ["Dee", "Person"], ["Dee Two", "Person"]],
+        [["From", "To", "Type"], ["Cy", "Nobody Here", None], ["Cy", "Dee", "enemy"], ["Cy", None, None],
+         ["Cy", "Dee", "knows"]],
+    )
+    report = kumu.read_kumu(path).report
+    reasons = [str(r) for r in report.rejected]
+    assert any(r.startswith("Elements sheet row 2: unknown element type 'Spaceship'") for r in reasons)
+    assert "Elements sheet row 3: Label is empty (or is a formula with no saved value)" in reasons
+    assert any(r.startswith("Elements sheet row 4: Type is empty") for r in reasons)
+    assert "Elements sheet row 6: repeats the element on Elements sheet row 5 (same label)" in reasons
+    assert "Connections sheet row 2: no element has the label or ID 'Nobody Here'" in reasons
+    assert any(r.startswith("Connections sheet row 3: unknown connection type 'enemy'") for r in reasons)
+    assert "Connections sheet row 4: From and To must both be filled in" in reasons
+    assert report.rejected_total == 7
+
+
+def test_a_label_shared_by_two_elements_needs_ids(tmp_path):
+    path = _workbook(tmp_path / "dup.xlsx", [["ID", "Label", "Type"], ["a1", "Sam", "Person"], ["a2", "Sam", "Person"]],
+                     [["From", "To"], ["Sam", "a2"]])
+    assert "Connections sheet row 2: 'Sam' is the label of 2 elements; use their IDs" in [
+        str(r) for r in kumu.read_kumu(path).report.rejected
+    ]
+
+
+def test_a_rejected_row_means_nothing_is_written(make_sqlite, tmp_path):
+    path = _workbook(tmp_path / "bad.xlsx", [["Label", "Type"], ["Ana", "Person"], ["Ben", "Spaceship"]])
+    target = make_sqlite("t")
+    report = transfer.import_file(target, path, "kumu")
+    assert not report.written and target.counts().people == 0
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: _workbook(p, [["Label", "Type"]], elements_title="Sheet1"), "has no 'Elements' sheet \\(it has: Sheet1\\)"),
+        (lambda p: _workbook(p, [["Name", "Type"], ["Ana", "Person"]]), "the Elements sheet has no Label column"),
+        (lambda p: _workbook(p, [["Label", "Type"]], [["From", "Type"], ["Ana", None]]), "the Connections sheet has no To column"),
+        (lambda p: (p.write_text("not a workbook"), p)[1], "is not an XLSX workbook"),
+        (lambda p: _workbook(p, [["Label", "Label"], ["a", "b"]]), "has the column 'Label' twice"),
+    ],
+)
+def test_bad_workbooks_are_refused_in_one_line(tmp_path, make, message):
+    path = make(tmp_path / "map.xlsx")
+    with pytest.raises(InvalidInput, match=message):
+        kumu.read_kumu(path)
+
+
+def test_missing_file_and_folder_without_elements(tmp_path):
+    with pytest.raises(InvalidInput, match="no such Kumu workbook"):
+        kumu.read_kumu(tmp_path / "none.xlsx")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(InvalidInput, match="has no elements.csv"):
+        kumu.read_kumu(tmp_path / "folder")
