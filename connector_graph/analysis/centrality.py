@@ -180,6 +180,8 @@ def brokerage(G: nx.Graph, *, engine: str = "auto") -> tuple[dict[Hashable, floa
 def percentile_ranks(values: Mapping[Hashable, float | None], *, higher_is_better: bool = True) -> dict[Hashable, float]:
     """Each value's rank as a share in [0, 1]; ties share their average rank, None ranks lowest.
 
+    Values equal to ten significant digits count as tied.
+
     Examples
     --------
     >>> percentile_ranks({"a": 1, "b": 5, "c": 5})
@@ -198,7 +200,10 @@ def percentile_ranks(values: Mapping[Hashable, float | None], *, higher_is_bette
         value = values[node]
         if value is None:
             return missing
-        return float(value) if higher_is_better else -float(value)
+        # Ten significant digits: engines differ in the last bits of a float,
+        # and that noise must not split actors who are really tied.
+        rounded = float(f"{float(value):.10g}")
+        return rounded if higher_is_better else -rounded
 
     order = sorted(values, key=key)
     ranks: dict[Hashable, float] = {}

@@ -256,7 +256,7 @@ def _igraph_inverse_distance_sums(g: Any, sources: list[int]) -> list[float]:
 
 
 def pagerank(
-    G: nx.Graph, *, alpha: float = 0.85, weight: str | None = "weight", tol: float = 1e-10, engine: str = "auto"
+    G: nx.Graph, *, alpha: float = 0.85, weight: str | None = "weight", tol: float = 1e-12, engine: str = "auto"
 ) -> dict[Hashable, float]:
     """PageRank of an undirected, weighted graph (sums to 1).
 
