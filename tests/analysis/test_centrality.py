@@ -151,7 +151,7 @@ def test_metric_explanations_are_plain_one_liners():
 # ----------------------------------------------------------- engine agreement
 
 
-def community_like(n: int = 400, seed: int = 3) -> nx.Graph:
+def community_like(n: int = 250, seed: int = 3) -> nx.Graph:
     G = nx.powerlaw_cluster_graph(n, 3, 0.3, seed=seed)
     G = nx.relabel_nodes(G, {i: f"n{i:04d}" for i in G})
     G.add_edges_from([("x1", "x2"), ("x2", "x3")])  # a separate part
@@ -219,7 +219,7 @@ def test_engine_is_chosen_by_size():
 def test_sampling_above_the_exact_limit_is_seeded(monkeypatch):
     from connector_graph.analysis import centrality
 
-    G = community_like(200)
+    G = community_like(120)
     monkeypatch.setattr(centrality, "EXACT_LIMIT_NETWORKX", 100)
     first = compute_metrics(G, engine="networkx", samples=40, seed=5)
     assert not first.exact and first.samples == 40 and first.notes
