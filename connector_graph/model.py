@@ -34,6 +34,11 @@ from .errors import InvalidInput
 
 __all__ = [
     "PersonRole",
+    "LawfulBasis",
+    "Article9Condition",
+    "ConsentMethod",
+    "HEALTH_NEEDS",
+    "touches_health",
     "OrgKind",
     "Sector",
     "TieKind",
@@ -170,6 +175,57 @@ class Channel(_Enum):
     OTHER = "other"
 
 
+class LawfulBasis(_Enum):
+    """The UK GDPR Article 6 basis for holding a person's details."""
+
+    CONSENT = "consent"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+    PUBLIC_TASK = "public_task"
+    VITAL_INTERESTS = "vital_interests"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal_obligation"
+
+
+class Article9Condition(_Enum):
+    """The UK GDPR Article 9 condition for holding health-related details."""
+
+    EXPLICIT_CONSENT = "explicit_consent"  # 9(2)(a)
+    VITAL_INTERESTS = "vital_interests"  # 9(2)(c)
+    NOT_FOR_PROFIT = "not_for_profit_body"  # 9(2)(d)
+    SUBSTANTIAL_PUBLIC_INTEREST = "substantial_public_interest"  # 9(2)(g)
+    HEALTH_OR_SOCIAL_CARE = "health_or_social_care"  # 9(2)(h)
+
+
+class ConsentMethod(_Enum):
+    """How consent was given."""
+
+    VERBAL = "verbal"
+    WRITTEN = "written"
+    ONLINE = "online"
+    OTHER = "other"
+
+
+#: Need tags that touch health: storing any of them needs an Article 9 condition.
+HEALTH_NEEDS = frozenset(
+    {
+        "addiction", "anxiety", "dementia", "depression", "disability", "frailty", "hearing",
+        "illness", "long term condition", "low mood", "memory", "mental health", "mobility",
+        "pain", "recovery", "sight", "wellbeing",
+    }
+)
+
+
+def touches_health(tag: str) -> bool:
+    """True when a need tag is health-related (special category data).
+
+    Examples
+    --------
+    >>> touches_health("low mood"), touches_health("mental health support"), touches_health("food")
+    (True, True, False)
+    """
+    return tag in HEALTH_NEEDS or "health" in tag or any(word in HEALTH_NEEDS for word in tag.split())
+
+
 # ---------------------------------------------------------------- text cleaning
 
 
@@ -285,6 +341,14 @@ class Person(_Model):
     skills: Tags = Field(default_factory=list)
     interests: Tags = Field(default_factory=list)
     needs: Tags = Field(default_factory=list)
+    lawful_basis: LawfulBasis | None = None
+    consent_given_on: dt.date | None = None
+    consent_method: ConsentMethod | None = None
+    consent_recorded_by: Annotated[Union[Annotated[str, StringConstraints(max_length=MAX_NAME)], None], BeforeValidator(_none_if_blank)] = None
+    consent_withdrawn_on: dt.date | None = None
+    article9_condition: Article9Condition | None = None
+    restricted: bool = False
+    retain_until: dt.date | None = None
 
     @field_validator("roles", mode="before")
     @classmethod
@@ -300,10 +364,41 @@ class Person(_Model):
             return sorted(out, key=str)
         return value
 
+    @field_validator("lawful_basis", "consent_method", "article9_condition", mode="before")
+    @classmethod
+    def _privacy_enums(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = _clean_tag(value).replace(" ", "_")
+            return value or None
+        return value
+
+    @model_validator(mode="after")
+    def _check_privacy(self) -> "Person":
+        today = dt.date.today()
+        health = [tag for tag in self.needs if touches_health(tag)]
+        if health and self.article9_condition is None:
+            raise ValueError(
+                f"the need tag(s) {', '.join(repr(t) for t in health)} touch health: record an Article 9 "
+                "condition (article9_condition) first, or leave them out"
+            )
+        if self.lawful_basis is LawfulBasis.CONSENT and self.consent_given_on is None:
+            raise ValueError("consent is the lawful basis, so record when it was given (consent_given_on)")
+        for label, value in (("consent_given_on", self.consent_given_on), ("consent_withdrawn_on", self.consent_withdrawn_on)):
+            if value and value > today:
+                raise ValueError(f"{label} ({value}) is in the future")
+        if self.consent_withdrawn_on and self.consent_given_on and self.consent_withdrawn_on < self.consent_given_on:
+            raise ValueError("consent cannot be withdrawn before it was given")
+        return self
+
     @property
     def actor_type(self) -> str:
         """``"person"``: the actor's type, as stored and shown."""
         return "person"
+
+    @property
+    def in_analysis(self) -> bool:
+        """False when consent was withdrawn or processing is restricted: keep them out of analysis and exports."""
+        return not self.restricted and self.consent_withdrawn_on is None
 
 
 class Organisation(_Model):

@@ -49,7 +49,10 @@ from typing import Any, Sequence, TypeVar
 
 from .errors import InvalidInput
 from .model import (
+    Article9Condition,
     Channel,
+    ConsentMethod,
+    LawfulBasis,
     Introduction,
     IntroStatus,
     Organisation,
@@ -63,6 +66,7 @@ from .model import (
     Ward,
     build,
     tie_id,
+    touches_health,
 )
 from .store.base import Batch
 
@@ -1015,6 +1019,12 @@ class _Builder:
         def mode(n: int) -> str:
             return "validate" if validate_all else ("check" if n % SPOT_CHECK_EVERY == 0 else "construct")
 
+        # Synthetic people all gave verbal consent when the 24 months began.
+        consent = {
+            "lawful_basis": LawfulBasis.CONSENT,
+            "consent_given_on": dt.date.fromordinal(self.T - 730),
+            "consent_method": ConsentMethod.VERBAL,
+        }
         people = [
             _build(
                 Person,
@@ -1027,6 +1037,8 @@ class _Builder:
                 skills=p.skills,
                 interests=p.interests,
                 needs=p.needs,
+                **consent,
+                article9_condition=Article9Condition.EXPLICIT_CONSENT if any(map(touches_health, p.needs)) else None,
             )
             for n, p in enumerate(self.people)
         ]

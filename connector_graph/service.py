@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from typing import Iterable
+from typing import Any, Iterable
 
 from .errors import InvalidInput
 from .model import (
@@ -69,8 +69,14 @@ def add_person(
     interests: Iterable[str] = (),
     needs: Iterable[str] = (),
     person_id: str | None = None,
+    **privacy: Any,
 ) -> Person:
-    """Validate and add a person; returns the stored person with their id."""
+    """Validate and add a person; returns the stored person with their id.
+
+    ``privacy`` takes the person's data-protection fields: ``lawful_basis``,
+    ``consent_given_on``, ``consent_method``, ``consent_recorded_by``,
+    ``article9_condition``, ``restricted`` and ``retain_until``.
+    """
     fields: dict = {
         "name": name,
         "ward": canonical_ward(store, ward),
@@ -78,6 +84,7 @@ def add_person(
         "skills": list(skills),
         "interests": list(interests),
         "needs": list(needs),
+        **{key: value for key, value in privacy.items() if value is not None},
     }
     roles = list(roles)
     if roles:

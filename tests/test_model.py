@@ -139,3 +139,27 @@ def test_ward_population_must_be_sensible():
     with pytest.raises(InvalidInput, match="population"):
         build(Ward, name="Armley", population=-5)
     assert build(Ward, name=" Armley ", code="").code is None
+
+
+def test_health_needs_require_an_article_9_condition():
+    with pytest.raises(InvalidInput, match="Article 9"):
+        build(Person, name="Ann", needs=["low mood", "food"])
+    ok = build(Person, name="Ann", needs=["low mood"], article9_condition="explicit consent")
+    assert ok.article9_condition.value == "explicit_consent"
+    assert build(Person, name="Ann", needs=["food", "company"]).needs == ["food", "company"]
+
+
+def test_consent_basis_needs_a_date_and_withdrawal_follows_it():
+    with pytest.raises(InvalidInput, match="consent_given_on"):
+        build(Person, name="Ann", lawful_basis="consent")
+    with pytest.raises(InvalidInput, match="before it was given"):
+        build(Person, name="Ann", lawful_basis="consent", consent_given_on=TODAY, consent_withdrawn_on=TODAY - dt.timedelta(days=1))
+    with pytest.raises(InvalidInput, match="in the future"):
+        build(Person, name="Ann", lawful_basis="consent", consent_given_on=TODAY + dt.timedelta(days=1))
+
+
+def test_withdrawn_or_restricted_people_stay_out_of_analysis():
+    given = {"lawful_basis": "consent", "consent_given_on": TODAY - dt.timedelta(days=9)}
+    assert build(Person, name="Ann", **given).in_analysis
+    assert not build(Person, name="Ann", **given, consent_withdrawn_on=TODAY).in_analysis
+    assert not build(Person, name="Ann", restricted=True).in_analysis

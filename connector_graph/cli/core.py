@@ -9,7 +9,17 @@ from typing import Any
 import click
 
 from .. import service
-from ..model import Channel, IntroStatus, OrgKind, PersonRole, Sector, TieKind
+from ..model import (
+    Article9Condition,
+    Channel,
+    ConsentMethod,
+    IntroStatus,
+    LawfulBasis,
+    OrgKind,
+    PersonRole,
+    Sector,
+    TieKind,
+)
 from ..store.base import Store
 from .support import DATE, TAG_HELP, choices, fail, run
 
@@ -81,6 +91,13 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.option("--skill", "skills", multiple=True, help="Skills. " + TAG_HELP)
 @click.option("--interest", "interests", multiple=True, help="Interests. " + TAG_HELP)
 @click.option("--need", "needs", multiple=True, help="Coarse need tags only, no health detail. " + TAG_HELP)
+@click.option("--basis", "lawful_basis", type=choices(LawfulBasis), help="Lawful basis for holding their details.")
+@click.option("--consent-date", "consent_given_on", type=DATE, help="When they gave consent (needed with --basis consent).")
+@click.option("--consent-method", type=choices(ConsentMethod), help="How they gave consent.")
+@click.option("--consent-by", "consent_recorded_by", help="Who recorded the consent.")
+@click.option("--article9", "article9_condition", type=choices(Article9Condition),
+              help="Article 9 condition; required before any health-related need tag is stored.")
+@click.option("--retain-until", type=DATE, help="Keep their details until this date.")
 @click.option("--id", "person_id", help="Use this id instead of a new one (for scripts).")
 @click.pass_context
 def add_person(ctx: click.Context, name: str, **options: Any) -> None:

@@ -50,7 +50,7 @@ T = TypeVar("T")
 
 _TIE_TYPES: dict[TieKind, str] = {kind: kind.value.upper() for kind in TieKind}
 _ANY_TIE = "|".join(_TIE_TYPES.values())
-_DATE_FIELDS = ("since", "last_confirmed", "date", "follow_up")
+_DATE_FIELDS = ("since", "last_confirmed", "date", "follow_up", "consent_given_on", "consent_withdrawn_on", "retain_until")
 
 _SCHEMA = (
     "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",

@@ -135,3 +135,16 @@ def test_module_and_console_script_both_run(tmp_path):
         capture_output=True, text=True, check=True,
     )
     assert json.loads(result.stdout)["people"] == 0
+
+
+def test_add_person_records_consent_and_refuses_health_needs_without_article_9(cli):
+    result = cli("add-person", "Ann", "--need", "mobility", ok=False)
+    assert result.exit_code == 1 and "Article 9" in result.stderr
+    pid = _last_line(cli(
+        "add-person", "Ann", "--need", "mobility", "--article9", "explicit_consent",
+        "--basis", "consent", "--consent-date", "2025-02-01", "--consent-method", "verbal", "--consent-by", "cath",
+    ))
+    shown = json.loads(cli("show", pid).stdout)
+    assert (shown["lawful_basis"], shown["consent_given_on"], shown["article9_condition"]) == (
+        "consent", "2025-02-01", "explicit_consent",
+    )

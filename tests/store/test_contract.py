@@ -497,3 +497,14 @@ def test_unreachable_neo4j_is_unavailable():
 def test_unknown_store_scheme_is_invalid():
     with pytest.raises(InvalidInput, match="unknown store URL"):
         open_store("postgres://localhost/db")
+
+
+def test_privacy_fields_round_trip(store):
+    p = person(
+        "p1", "Ann", needs=["low mood"], article9_condition="explicit_consent", lawful_basis="consent",
+        consent_given_on=TODAY - D(days=30), consent_method="written", consent_recorded_by="cath",
+        consent_withdrawn_on=TODAY, restricted=True, retain_until=TODAY + D(days=365),
+    )
+    store.add_person(p)
+    assert store.get_actor("p1") == p
+    assert next(store.iter_actors()) == p
