@@ -1,0 +1,152 @@
+"""Time import and export for the demo network and for 100,000 actors, on each backend.
+
+Run from the repository root::
+
+    python bench/io_bench.py                      # demo and 100,000 actors, SQLite (+ Neo4j if available)
+    python bench/io_bench.py --sizes demo --backends sqlite
+
+Neo4j is used when ``CONNECTOR_GRAPH_TEST_NEO4J`` names a server (it is
+wiped: never point it at real data) or when a throwaway server can be
+started with ``tests/neo4j_local.py`` (JDK 17 and Maven). Prints a markdown
+table: for each network, backend and format, the seconds to export the
+whole store and to import the file into an empty store (read, validate
+and write, all or nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from connector_graph.io import transfer  # noqa: E402
+from connector_graph.seed import generate  # noqa: E402
+from connector_graph.store import open_store  # noqa: E402
+
+#: Formats timed, with the file name used; gexf is export only.
+FORMATS = {"json": "network.json", "csv": "csv", "kumu": "network.xlsx", "graphml": "network.graphml", "gexf": "network.gexf"}
+IMPORTABLE = ("json", "csv", "kumu", "graphml")
+
+
+def timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def wipe_neo4j(url: str) -> None:
+    """Empty the benchmark's Neo4j server (a harness step, like the tests' fixture)."""
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(url, auth=None) as driver, driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def neo4j_server() -> tuple[str | None, Any]:
+    configured = os.environ.get("CONNECTOR_GRAPH_TEST_NEO4J")
+    if configured:
+        return configured, None
+    try:
+        from neo4j_local import java_available, start_local_neo4j
+    except ImportError:
+        return None, None
+    if java_available():
+        log(f"Neo4j skipped: {java_available()}")
+        return None, None
+    log("Starting a throwaway Neo4j...")
+    server = start_local_neo4j()
+    return server.url, server
+
+
+def run_backend(backend: str, url_for: Callable[[str], str], size: str, batch: Any, work: Path, formats: list[str]) -> list[dict]:
+    rows: list[dict] = []
+    source = open_store(url_for("source"))
+    try:
+        seconds, _ = timed(lambda: source.bulk_load(batch))
+        counts = source.counts()
+        log(f"[{size}/{backend}] loaded {len(batch):,} records in {seconds:.1f} s")
+        rows.append({"format": "(bulk load)", "export": None, "import": seconds})
+        exported: dict[str, float] = {}
+        for fmt in formats:
+            path = work / f"{backend}-{FORMATS[fmt]}"
+            exported[fmt], _ = timed(lambda: transfer.export_file(source, path, fmt))
+            log(f"[{size}/{backend}] export {fmt}: {exported[fmt]:.1f} s")
+    finally:
+        source.close()
+    for fmt in formats:
+        imported = None
+        if fmt in IMPORTABLE:
+            target = open_store(url_for(f"target-{fmt}"))
+            try:
+                path = work / f"{backend}-{FORMATS[fmt]}"
+                imported, report = timed(lambda: transfer.import_file(target, path, fmt))
+                if not report.written:
+                    raise SystemExit(f"{fmt} import on {backend} was not written: {report.lines()[:5]}")
+                if fmt in ("json", "csv") and target.counts() != counts:
+                    raise SystemExit(f"{fmt} round trip on {backend} changed the counts: {target.counts()} != {counts}")
+            finally:
+                target.close()
+            log(f"[{size}/{backend}] import {fmt}: {imported:.1f} s")
+        rows.append({"format": fmt, "export": exported[fmt], "import": imported})
+    for row in rows:
+        row.update(network=size, backend=backend, records=len(batch), actors=counts.people + counts.organisations)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="demo,100000", help="comma-separated: demo and/or numbers of actors")
+    parser.add_argument("--backends", default="sqlite,neo4j", help="comma-separated: sqlite and/or neo4j")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="comma-separated formats to time")
+    args = parser.parse_args(argv)
+    formats = [f for f in args.formats.split(",") if f]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        parser.error(f"unknown format(s): {', '.join(unknown)}")
+    backends = [b for b in args.backends.split(",") if b]
+    neo4j_url, server = (neo4j_server() if "neo4j" in backends else (None, None))
+    rows: list[dict] = []
+    try:
+        for size in args.sizes.split(","):
+            log(f"Generating the {size} network...")
+            batch = generate(size if size == "demo" else int(size))
+            for backend in backends:
+                work = Path(tempfile.mkdtemp(prefix=f"io-bench-{backend}-"))
+                try:
+                    if backend == "sqlite":
+                        rows += run_backend("sqlite", lambda name: f"sqlite:///{work / (name + '.db')}", size, batch, work, formats)
+                    elif neo4j_url:
+                        def neo4j_for(_name: str) -> str:
+                            wipe_neo4j(neo4j_url)
+                            return neo4j_url
+
+                        rows += run_backend("neo4j", neo4j_for, size, batch, work, formats)
+                finally:
+                    shutil.rmtree(work, ignore_errors=True)
+            del batch
+    finally:
+        if server is not None:
+            server.stop()
+    print("| network | backend | actors | records | format | export (s) | import (s) |")
+    print("|---|---|---:|---:|---|---:|---:|")
+    for r in rows:
+        export = f"{r['export']:.2f}" if r["export"] is not None else "–"
+        imported = f"{r['import']:.2f}" if r["import"] is not None else "–"
+        print(f"| {r['network']} | {r['backend']} | {r['actors']:,} | {r['records']:,} | {r['format']} | {export} | {imported} |")
+
+
+if __name__ == "__main__":
+    main()
