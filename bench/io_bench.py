@@ -16,6 +16,7 @@ and write, all or nothing).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backends", default="sqlite,neo4j", help="comma-separated: sqlite and/or neo4j")
     parser.add_argument("--formats", default=",".join(FORMATS), help="comma-separated formats to time")
     args = parser.parse_args(argv)
+    logging.getLogger("neo4j").setLevel(logging.ERROR)  # the server's deprecation notices are not ours to time
     formats = [f for f in args.formats.split(",") if f]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:

@@ -152,13 +152,13 @@ def read_kumu(path: Path | str, progress: Progress | None = None) -> Parsed:
     parsed = Parsed(Batch(), report)
     tick = progress or (lambda n: None)
     _check_columns(elements, ["Label"], _ELEMENT_KNOWN, report)
-    by_id, by_label = _read_elements(elements, parsed)
+    by_id, by_label = _read_elements(_fold_keys(elements), parsed)
     tick(len(elements))
     if connections is None:
         report.notes.append("no Connections sheet: only elements were read")
     else:
         _check_columns(connections, ["From", "To"], _CONNECTION_KNOWN, report)
-        _read_connections(connections, parsed, by_id, by_label)
+        _read_connections(_fold_keys(connections), parsed, by_id, by_label)
         tick(len(connections))
     report.count(parsed.batch)
     return parsed
@@ -243,10 +243,13 @@ def _check_columns(table: CsvTable, required: list[str], known: set[str], report
 
 
 def _get(row: dict[str, str], column: str) -> str:
-    for key, value in row.items():
-        if key.casefold() == column.casefold():
-            return value.strip()
-    return ""
+    """The cell of ``column``; rows are keyed by case-folded column names (see :func:`_fold_keys`)."""
+    return row.get(column.casefold(), "").strip()
+
+
+def _fold_keys(table: CsvTable) -> CsvTable:
+    table.rows = [(n, {k.casefold(): v for k, v in row.items()}) for n, row in table.rows]
+    return table
 
 
 def _list(row: dict[str, str], column: str) -> list[str]:
