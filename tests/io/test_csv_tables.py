@@ -154,3 +154,27 @@ def test_ties_may_name_actors_already_in_the_store(make_sqlite, tmp_path):
 def test_other_csv_files_in_the_folder_are_reported(tmp_path):
     folder = _folder(tmp_path, people="id,name\np1,Ana\n", notes="a\n1\n")
     assert "files not read (not one of our templates): notes.csv" in csv_tables.read_csv_folder(folder).report.notes
+
+
+def test_further_person_fields_such_as_the_consent_record_survive_a_round_trip(make_sqlite, tmp_path):
+    import datetime as dt
+
+    from connector_graph.model import Person
+    from connector_graph.store import Batch
+
+    eve = Person.model_validate({
+        "id": "eve", "name": "Eve", "needs": ["mobility"], "article9_condition": "explicit_consent",
+        "lawful_basis": "consent", "consent_given_on": dt.date(2025, 1, 2), "consent_method": "written",
+        "restricted": True, "retain_until": dt.date(2030, 1, 1),
+    })
+    csv_tables.write_csv_folder(Batch(people=[eve]), tmp_path / "out")
+    header = (tmp_path / "out" / "people.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "article9_condition" in header and "consent_given_on" in header
+    [back] = csv_tables.read_csv_folder(tmp_path / "out").batch.people
+    assert back == eve
+
+
+def test_a_health_need_without_an_article_9_condition_is_rejected(tmp_path):
+    folder = _folder(tmp_path, people="id,name,needs\np1,Ana,mobility\n")
+    [rejection] = csv_tables.read_csv_folder(folder).report.rejected
+    assert rejection.where == "people.csv line 2" and "Article 9" in rejection.reason

@@ -179,3 +179,21 @@ def test_missing_file_and_folder_without_elements(tmp_path):
     (tmp_path / "folder").mkdir()
     with pytest.raises(InvalidInput, match="has no elements.csv"):
         kumu.read_kumu(tmp_path / "folder")
+
+
+def test_further_person_fields_such_as_the_consent_record_survive_a_round_trip(make_sqlite, tmp_path):
+    import datetime as dt
+
+    from connector_graph.model import Person
+    from connector_graph.store import Batch
+
+    eve = Person.model_validate({
+        "id": "eve", "name": "Eve", "needs": ["mobility"], "article9_condition": "explicit_consent",
+        "lawful_basis": "consent", "consent_given_on": dt.date(2025, 1, 2), "consent_method": "written",
+        "restricted": True, "retain_until": dt.date(2030, 1, 1),
+    })
+    source = make_sqlite("source")
+    source.bulk_load(Batch(people=[eve]))
+    path = transfer.export_file(source, tmp_path / "out.xlsx", "kumu").paths[0]
+    [back] = kumu.read_kumu(path).batch.people
+    assert back == eve
