@@ -1,0 +1,90 @@
+"""The ``analyse`` command: documented JSON, sorting, filters and the readable report."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from connector_graph.analysis.centrality import METRICS
+from connector_graph.cli import main
+from connector_graph.store import open_store
+
+from .helpers import load_graph
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("CONNECTOR_GRAPH_STORE", url)
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True):
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, result.output + result.stderr
+        return result
+
+    invoke.url = url
+    return invoke
+
+
+@pytest.fixture
+def florentine(cli):
+    store = open_store(cli.url)
+    try:
+        load_graph(store, nx.florentine_families_graph(), connectors={"Medici"})
+    finally:
+        store.close()
+    return cli
+
+
+def test_json_has_every_documented_section(florentine):
+    data = json.loads(florentine("analyse", "--json", "--top", "3").stdout)
+    assert set(data) == {"network", "metrics", "by", "connectors", "gaps", "communities"}
+    assert data["network"]["actors"] == 15 and data["network"]["exact"] is True
+    assert list(data["metrics"]) == list(METRICS)
+    assert len(data["connectors"]) == 3
+    first = data["connectors"][0]
+    assert {"id", "name", "rank", *METRICS} <= set(first)
+    assert first["id"] == "Medici" and first["rank"] == 1
+    assert first["betweenness"] == pytest.approx(0.521978, abs=1e-6)
+    assert set(data["gaps"]) >= {"isolated", "fragile", "cut_points", "bridges", "wards", "sector_links",
+                                 "unlinked_organisations", "stale_ties", "overdue_follow_ups"}
+    assert data["gaps"]["cut_points"]["items"][0]["actor"]["id"] == "Medici"
+    assert data["communities"]["count"] >= 2 and data["communities"]["modularity"] > 0
+
+
+@pytest.mark.parametrize("by", list(METRICS))
+def test_connectors_sorted_by_the_chosen_measure(florentine, by):
+    data = json.loads(florentine("analyse", "--json", "--by", by, "--top", "15").stdout)
+    got = [c[by] for c in data["connectors"]]
+    assert data["by"] == by and len(got) == 15
+    if METRICS[by].higher_is_better:
+        assert got == sorted(got, reverse=True)
+    else:
+        assert [g for g in got if g is not None] == sorted(g for g in got if g is not None)
+
+
+def test_ward_and_date_filters(florentine):
+    assert json.loads(florentine("analyse", "--json", "--ward", "Nowhere").stdout)["network"]["actors"] == 0
+    data = json.loads(florentine("analyse", "--json", "--ward", "Armley", "--as-of", "2020-01-01").stdout)
+    assert data["network"]["wards"] == ["Armley"] and data["network"]["as_of"] == "2020-01-01"
+    assert data["network"]["links"] == 0  # every tie began in 2025
+
+
+def test_readable_report(florentine):
+    out = florentine("analyse", "--top", "2").stdout
+    assert "Key connectors (by overall):" in out and "Medici" in out
+    assert METRICS["betweenness"].explanation in out
+    assert "If Medici left, 3 people would lose their only link to the rest of the network." in out
+
+
+def test_empty_store_and_bad_options(cli):
+    assert "Nothing to analyse yet" in cli("analyse").stdout
+    assert json.loads(cli("analyse", "--json").stdout)["connectors"] == []
+    bad = cli("analyse", "--by", "fame", ok=False)
+    assert bad.exit_code == 1 and "fame" in bad.stderr
+    assert cli("analyse", "--as-of", "yesterday", ok=False).exit_code == 1
