@@ -56,6 +56,13 @@ def _wipe(url: str) -> None:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
+@pytest.fixture
+def empty_neo4j_url(neo4j_url: str) -> str:
+    """The test Neo4j, wiped."""
+    _wipe(neo4j_url)
+    return neo4j_url
+
+
 BACKENDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 

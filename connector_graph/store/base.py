@@ -13,6 +13,9 @@ Rules every backend follows (and ``tests/store/test_contract.py`` checks):
 - A reference to an actor that does not exist raises ``NotFound``; nothing
   is written.
 - Every write that changes something moves :meth:`Store.graph_version` on.
+- Every write that changes something appends one audit entry in the same
+  transaction (see :mod:`connector_graph.audit`); a write that changes
+  nothing appends none.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
+from ..audit import AuditAction, AuditEntry
 from ..config import Settings
 from ..errors import InvalidInput, NotFound
 from ..model import (
@@ -153,6 +157,13 @@ class Store(Protocol):
 
     def list_introductions(self, where: IntroductionFilter | None = None) -> list[Introduction]:
         """Introductions matching ``where``, newest first, then by id."""
+
+    # -- audit
+    def record_audit(self, action: AuditAction, target: str | None = None) -> None:
+        """Append an audit entry for an action that changed no record (export, subject access)."""
+
+    def list_audit(self, *, target: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        """Audit entries oldest first, all or about one record; ``limit`` keeps the newest."""
 
     # -- wards
     def add_wards(self, wards: Sequence[Ward]) -> None:

@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 import neo4j
 from neo4j import exceptions as nx_err
 
+from ..audit import AuditAction, AuditEntry, new_entry
 from ..errors import ConnectorGraphError, Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
     Actor,
@@ -57,11 +58,14 @@ _SCHEMA = (
     "CREATE CONSTRAINT introduction_id IF NOT EXISTS FOR (i:Introduction) REQUIRE i.id IS UNIQUE",
     "CREATE CONSTRAINT ward_name IF NOT EXISTS FOR (w:Ward) REQUIRE w.name IS UNIQUE",
     "CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (m:Meta) REQUIRE m.id IS UNIQUE",
+    "CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE",
+    "CREATE INDEX audit_target IF NOT EXISTS FOR (e:AuditEntry) ON (e.target)",
     "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name_fold)",
     "CREATE INDEX actor_ward IF NOT EXISTS FOR (a:Actor) ON (a.ward)",
     "CREATE INDEX introduction_date IF NOT EXISTS FOR (i:Introduction) ON (i.date)",
 )
 _BUMP = "MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 SET m.version = m.version + 1"
+_LOCK = "MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 SET m.version = m.version"
 
 
 def _props(model: Any) -> dict[str, Any]:
@@ -199,12 +203,22 @@ class Neo4jStore:
                         raise
             session.execute_write(lambda tx: tx.run("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0"))
 
-    def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T | None:
-        """Run ``work`` in one write transaction that bumps the graph version first."""
+    def _write(
+        self,
+        work: Callable[[neo4j.ManagedTransaction], T],
+        action: AuditAction | None = None,
+        target: str | None = None,
+        *,
+        bump: bool = True,
+    ) -> T | None:
+        """Run ``work`` in one write transaction that bumps the graph version first and ends with its audit entry."""
 
         def unit(tx: neo4j.ManagedTransaction) -> T:
-            tx.run(_BUMP).consume()
-            return work(tx)
+            tx.run(_BUMP if bump else _LOCK).consume()
+            result = work(tx)
+            if action is not None:
+                self._append_audit(tx, action, target)
+            return result
 
         with contextlib.suppress(_NoChange), self._errors():
             with self._driver.session(database=self._database) as session:
@@ -243,7 +257,7 @@ class Neo4jStore:
                 raise _NoChange
             tx.run(f"CREATE (a:Actor:{label}) SET a = $props", props=_actor_props(actor)).consume()
 
-        self._write(work)
+        self._write(work, AuditAction.ADD_PERSON if label == "Person" else AuditAction.ADD_ORGANISATION, actor.id)
 
     def add_person(self, person: Person) -> None:
         """Add a person (idempotent)."""
@@ -261,7 +275,7 @@ class Neo4jStore:
             if found is None:
                 raise NotFound(f"no {actor.actor_type} with id {actor.id!r}")
 
-        self._write(work)
+        self._write(work, AuditAction.UPDATE_PERSON if label == "Person" else AuditAction.UPDATE_ORGANISATION, actor.id)
 
     def update_person(self, person: Person) -> None:
         """Replace a person's details."""
@@ -329,7 +343,7 @@ class Neo4jStore:
             ).single()["n"]
             return ErasureReport(actor_id=actor_id, ties=ties, introductions=intros)
 
-        report = self._write(work)
+        report = self._write(work, AuditAction.ERASE, actor_id)
         assert report is not None
         return report
 
@@ -367,7 +381,7 @@ class Neo4jStore:
                 props=props,
             ).consume()
 
-        self._write(work)
+        self._write(work, AuditAction.ADD_TIE, tie.id)
 
     def list_ties(self, actor_id: str | None = None) -> list[Tie]:
         """Ties in id order, all or one actor's."""
@@ -399,7 +413,7 @@ class Neo4jStore:
                 props=_intro_props(intro),
             ).consume()
 
-        self._write(work)
+        self._write(work, AuditAction.ADD_INTRODUCTION, intro.id)
 
     def update_introduction(self, introduction: Introduction) -> None:
         """Replace an introduction's status, outcome and other details."""
@@ -412,7 +426,7 @@ class Neo4jStore:
             common.check_same_people(_intro(found["i"], found["by"], found["s"], found["t"]), intro)
             tx.run("MATCH (i:Introduction {id: $id}) SET i = $props", id=intro.id, props=_intro_props(intro)).consume()
 
-        self._write(work)
+        self._write(work, AuditAction.UPDATE_INTRODUCTION, intro.id)
 
     def get_introduction(self, introduction_id: str) -> Introduction:
         """The introduction with this id."""
@@ -448,13 +462,44 @@ class Neo4jStore:
         )
         return [_intro(r["i"], r["by"], r["s"], r["t"]) for r in rows]
 
+    # --------------------------------------------------------------- audit
+
+    @staticmethod
+    def _append_audit(tx: neo4j.ManagedTransaction, action: AuditAction, target: str | None) -> None:
+        head = tx.run("MATCH (m:Meta {id: 'graph'}) RETURN m.audit_seq AS seq, m.audit_head AS hash").single()
+        prev = (head["seq"], head["hash"]) if head and head["seq"] else None
+        entry = new_entry(prev, action, target)
+        props = entry.model_dump(mode="json")
+        tx.run(
+            "MATCH (m:Meta {id: 'graph'}) SET m.audit_seq = $seq, m.audit_head = $hash "
+            "CREATE (e:AuditEntry) SET e = $props",
+            seq=entry.seq,
+            hash=entry.hash,
+            props={k: v for k, v in props.items() if v is not None},
+        ).consume()
+
+    def record_audit(self, action: AuditAction, target: str | None = None) -> None:
+        """Append an audit entry for something that changed no record (an export, a subject access)."""
+        self._write(lambda tx: None, AuditAction(action), target, bump=False)
+
+    def list_audit(self, *, target: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        """Audit entries, oldest first; all or those about one record; ``limit`` keeps the newest."""
+        query = "MATCH (e:AuditEntry) WHERE $target IS NULL OR e.target = $target RETURN properties(e) AS e ORDER BY e.seq DESC"
+        if limit is not None:
+            query += " LIMIT $limit"
+        rows = self._read(query, target=target, limit=limit)
+        return [AuditEntry.model_validate(r["e"]) for r in reversed(rows)]
+
     # --------------------------------------------------------------- wards
 
     def add_wards(self, wards: Sequence[Ward]) -> None:
         """Add or replace wards by name."""
         rows = [_props(common.require(w, Ward)) for w in wards]
         if rows:
-            self._write(lambda tx: tx.run("UNWIND $rows AS r MERGE (w:Ward {name: r.name}) SET w = r", rows=rows).consume())
+            self._write(
+                lambda tx: tx.run("UNWIND $rows AS r MERGE (w:Ward {name: r.name}) SET w = r", rows=rows).consume(),
+                AuditAction.ADD_WARDS,
+            )
 
     def list_wards(self) -> list[Ward]:
         """All wards in name order."""
@@ -477,7 +522,7 @@ class Neo4jStore:
         report = progress or (lambda n: None)
 
         def run(query: str, rows: list[dict[str, Any]]) -> None:
-            self._write(lambda tx: tx.run(query, rows=rows).consume())
+            self._write(lambda tx: tx.run(query, rows=rows).consume(), AuditAction.BULK_LOAD)
             report(len(rows))
 
         for part in chunks(batch.wards):

@@ -22,6 +22,7 @@ from typing import Any, Iterable, Iterator, Sequence, TypeVar
 
 from pydantic import BaseModel
 
+from ..audit import AuditAction, AuditEntry, new_entry
 from ..errors import Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
     Actor,
@@ -77,6 +78,20 @@ CREATE INDEX IF NOT EXISTS intros_by_introducer ON introductions (introducer_id)
 CREATE INDEX IF NOT EXISTS intros_by_subject ON introductions (subject_id);
 CREATE INDEX IF NOT EXISTS intros_by_target ON introductions (target_id);
 CREATE TABLE IF NOT EXISTS wards (name TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target);
+CREATE TRIGGER IF NOT EXISTS audit_is_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_is_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', 1);
 """
@@ -152,7 +167,7 @@ class SqliteStore:
         if str(mode).lower() != "wal":
             raise StoreUnavailable(f"cannot switch {self.path} to WAL mode (got {mode})")
         with self._write(bump=False) as cur:
-            for statement in filter(str.strip, _SCHEMA.split(";")):
+            for statement in filter(str.strip, _SCHEMA.split(";\n")):
                 cur.execute(statement)
             found = cur.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
             if found > SCHEMA_VERSION:
@@ -161,8 +176,10 @@ class SqliteStore:
                 )
 
     @contextlib.contextmanager
-    def _write(self, bump: bool = True) -> Iterator[sqlite3.Cursor]:
-        """One write transaction; the graph version moves on unless told not to."""
+    def _write(
+        self, action: AuditAction | None = None, target: str | None = None, *, bump: bool = True
+    ) -> Iterator[sqlite3.Cursor]:
+        """One write transaction, with its audit entry; the graph version moves on unless told not to."""
         with self._lock:
             cur = self._conn.cursor()
             try:
@@ -173,6 +190,8 @@ class SqliteStore:
                 yield cur
                 if bump:
                     cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
+                if action is not None:
+                    self._append_audit(cur, action, target)
                 cur.execute("COMMIT")
             except BaseException as exc:
                 with contextlib.suppress(sqlite3.Error):
@@ -207,7 +226,8 @@ class SqliteStore:
 
     def _add_actor(self, actor: Actor) -> None:
         body = _dump(actor)
-        with self._write() as cur:
+        action = AuditAction.ADD_PERSON if actor.actor_type == "person" else AuditAction.ADD_ORGANISATION
+        with self._write(action, actor.id) as cur:
             row = cur.execute("SELECT type, body FROM actors WHERE id = ?", (actor.id,)).fetchone()
             if row is not None:
                 common.check_same_actor(actor, row[0], json.loads(row[1]))
@@ -228,7 +248,8 @@ class SqliteStore:
             self._add_actor(common.require(organisation, Organisation))
 
     def _update_actor(self, actor: Actor) -> None:
-        with self._write() as cur:
+        action = AuditAction.UPDATE_PERSON if actor.actor_type == "person" else AuditAction.UPDATE_ORGANISATION
+        with self._write(action, actor.id) as cur:
             row = cur.execute("SELECT type FROM actors WHERE id = ?", (actor.id,)).fetchone()
             if row is None or row[0] != actor.actor_type:
                 raise NotFound(f"no {actor.actor_type} with id {actor.id!r}")
@@ -288,7 +309,7 @@ class SqliteStore:
 
     def erase_actor(self, actor_id: str) -> ErasureReport:
         """Remove an actor, their ties and the introductions that name them."""
-        with self._write() as cur:
+        with self._write(AuditAction.ERASE, actor_id) as cur:
             if cur.execute("SELECT 1 FROM actors WHERE id = ?", (actor_id,)).fetchone() is None:
                 raise NotFound(f"no person or organisation with id {actor_id!r}")
             intros = cur.execute(
@@ -315,7 +336,7 @@ class SqliteStore:
         """Add a tie, or refresh its details if it is already there."""
         tie = common.require(tie, Tie)
         body = _dump(tie)
-        with contextlib.suppress(_NoChange), self._write() as cur:
+        with contextlib.suppress(_NoChange), self._write(AuditAction.ADD_TIE, tie.id) as cur:
             self._require_actors(cur, (tie.source_id, tie.target_id))
             row = cur.execute("SELECT body FROM ties WHERE id = ?", (tie.id,)).fetchone()
             if row is not None and json.loads(row[0]) == json.loads(body):
@@ -340,7 +361,7 @@ class SqliteStore:
         """Log an introduction (idempotent)."""
         intro = common.require(introduction, Introduction)
         body = _dump(intro)
-        with contextlib.suppress(_NoChange), self._write() as cur:
+        with contextlib.suppress(_NoChange), self._write(AuditAction.ADD_INTRODUCTION, intro.id) as cur:
             row = cur.execute("SELECT body FROM introductions WHERE id = ?", (intro.id,)).fetchone()
             if row is not None:
                 if json.loads(row[0]) != json.loads(body):
@@ -364,7 +385,7 @@ class SqliteStore:
     def update_introduction(self, introduction: Introduction) -> None:
         """Replace an introduction's status, outcome and other details."""
         intro = common.require(introduction, Introduction)
-        with self._write() as cur:
+        with self._write(AuditAction.UPDATE_INTRODUCTION, intro.id) as cur:
             row = cur.execute("SELECT body FROM introductions WHERE id = ?", (intro.id,)).fetchone()
             if row is None:
                 raise NotFound(f"no introduction with id {intro.id!r}")
@@ -414,6 +435,35 @@ class SqliteStore:
         params.append(-1 if where.limit is None else where.limit)
         return [Introduction.model_validate_json(row[0]) for row in self._read(sql, params)]
 
+    # --------------------------------------------------------------- audit
+
+    @staticmethod
+    def _append_audit(cur: sqlite3.Cursor, action: AuditAction, target: str | None) -> None:
+        last = cur.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        entry = new_entry(tuple(last) if last else None, action, target)
+        cur.execute(
+            "INSERT INTO audit (seq, at, who, action, target, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (entry.seq, entry.at.isoformat(), entry.who, entry.action.value, entry.target, entry.prev_hash, entry.hash),
+        )
+
+    def record_audit(self, action: AuditAction, target: str | None = None) -> None:
+        """Append an audit entry for something that changed no record (an export, a subject access)."""
+        with self._write(AuditAction(action), target, bump=False):
+            pass
+
+    def list_audit(self, *, target: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        """Audit entries, oldest first; all or those about one record; ``limit`` keeps the newest."""
+        sql = "SELECT seq, at, who, action, target, prev_hash, hash FROM audit"
+        params: list[Any] = []
+        if target is not None:
+            sql += " WHERE target = ?"
+            params.append(target)
+        sql += " ORDER BY seq DESC LIMIT ?"
+        params.append(-1 if limit is None else limit)
+        rows = self._read(sql, params)
+        keys = ("seq", "at", "who", "action", "target", "prev_hash", "hash")
+        return [AuditEntry.model_validate(dict(zip(keys, row))) for row in reversed(rows)]
+
     # --------------------------------------------------------------- wards
 
     def add_wards(self, wards: Sequence[Ward]) -> None:
@@ -421,7 +471,7 @@ class SqliteStore:
         rows = [(w.name, _dump(common.require(w, Ward))) for w in wards]
         if not rows:
             return
-        with self._write() as cur:
+        with self._write(AuditAction.ADD_WARDS) as cur:
             cur.executemany(
                 "INSERT INTO wards (name, body) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body",
                 rows,
@@ -446,7 +496,7 @@ class SqliteStore:
         """Write a whole batch in one transaction: all of it or none of it."""
         check_batch_references(self, batch)
         report = progress or (lambda n: None)
-        with self._write() as cur:
+        with self._write(AuditAction.BULK_LOAD) as cur:
             for part in chunks(batch.wards):
                 cur.executemany(
                     "INSERT INTO wards (name, body) VALUES (?, ?) "
