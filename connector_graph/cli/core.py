@@ -203,4 +203,33 @@ def erase(ctx: click.Context, actor_id: str, yes: bool) -> None:
 
 
 
-COMMANDS = [seed, stats, add_person, add_org, tie, introduce, follow_up, search, show, erase]
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines.")
+@click.option("--verify", is_flag=True, help="Check the hash chain; exit code 1 if it is broken.")
+@click.option("--target", metavar="ID", help="Only entries about this record.")
+@click.option("--limit", type=click.IntRange(1), help="Only the newest N entries.")
+@click.pass_context
+def audit(ctx: click.Context, as_json: bool, verify: bool, target: str | None, limit: int | None) -> None:
+    """Show the audit log: who changed, exported or looked up which record, and when.
+
+    Entries name records by id and never hold personal details. With
+    --verify the whole chain is checked: an entry changed, removed or
+    reordered after it was written is reported by its number.
+    """
+    from ..audit import verify_chain
+
+    if verify:
+        report = verify_chain(run(ctx, lambda store: store.list_audit()))
+        if not report.ok:
+            fail(f"the audit log is broken: {report.problem} ({report.checked} entries before it are intact)")
+        click.echo(f"The audit log is intact: {report.checked:,} entries checked.")
+        return
+    entries = run(ctx, lambda store: store.list_audit(target=target, limit=limit))
+    for entry in entries:
+        if as_json:
+            click.echo(entry.model_dump_json())
+        else:
+            click.echo(f"{entry.seq:>7}  {entry.at:%Y-%m-%d %H:%M:%S}  {entry.who:<20}  {entry.action.value:<20}  {entry.target or ''}")
+
+
+COMMANDS = [seed, stats, add_person, add_org, tie, introduce, follow_up, search, show, erase, audit]

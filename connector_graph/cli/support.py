@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import sys
 from typing import Any, Callable, NoReturn
 
 import click
 
+from ..audit import acting_as
 from ..config import Settings
 from ..errors import ConnectorGraphError
 from ..store.base import Store, open_store
 
-__all__ = ["DATE", "IsoDate", "State", "choices", "fail", "run", "TAG_HELP"]
+__all__ = ["DATE", "IsoDate", "State", "choices", "cli_user", "fail", "run", "TAG_HELP"]
 
 TAG_HELP = "Repeat or separate with commas."
 
@@ -62,6 +64,14 @@ class State:
             self._store.close()
 
 
+def cli_user() -> str:
+    """Who the audit log names for command-line work: ``cli:`` and the system user."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid, e.g. in a bare container
+        return "cli:unknown"
+
+
 def fail(message: str) -> NoReturn:
     """Print ``error: message`` on one line of standard error and exit with code 1."""
     click.echo("error: " + " ".join(message.split()), err=True)
@@ -72,7 +82,8 @@ def run(ctx: click.Context, action: Callable[[Store], Any]) -> Any:
     """Run one library call, turning every failure into a one-line message."""
     state: State = ctx.obj
     try:
-        return action(state.store())
+        with acting_as(cli_user()):
+            return action(state.store())
     except ConnectorGraphError as exc:
         if state.debug:
             raise

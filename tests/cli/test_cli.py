@@ -148,3 +148,29 @@ def test_add_person_records_consent_and_refuses_health_needs_without_article_9(c
     assert (shown["lawful_basis"], shown["consent_given_on"], shown["article9_condition"]) == (
         "consent", "2025-02-01", "explicit_consent",
     )
+
+
+def test_audit_lists_and_verifies_the_chain(cli):
+    a = _last_line(cli("add-person", "Ann"))
+    b = _last_line(cli("add-person", "Bob"))
+    cli("tie", a, b)
+    lines = [json.loads(line) for line in cli("audit", "--json").stdout.splitlines()]
+    assert [e["action"] for e in lines] == ["add_person", "add_person", "add_tie"]
+    assert all(e["who"].startswith("cli:") for e in lines)
+    about_a = [json.loads(line) for line in cli("audit", "--json", "--target", a).stdout.splitlines()]
+    assert [e["target"] for e in about_a] == [a]
+    assert "intact: 3 entries" in cli("audit", "--verify").stdout
+
+
+def test_audit_verify_fails_on_a_forged_entry(cli, tmp_path):
+    import sqlite3
+
+    cli("add-person", "Ann")
+    cli("add-person", "Bob")
+    conn = sqlite3.connect(cli.url.removeprefix("sqlite:///"))
+    conn.execute("DROP TRIGGER audit_is_append_only_update")
+    conn.execute("UPDATE audit SET who = 'cli:mallory' WHERE seq = 2")
+    conn.commit()
+    conn.close()
+    result = cli("audit", "--verify", ok=False)
+    assert result.exit_code == 1 and "entry 2 was changed" in result.stderr
