@@ -63,13 +63,15 @@ def main(ctx: click.Context, store_url: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from . import analysis, core, data
+    from . import analysis, core, data, privacy
 
     for command in core.COMMANDS:
         main.add_command(command)
     for command in analysis.COMMANDS:
         main.add_command(command)
     for command in data.COMMANDS:
+        main.add_command(command)
+    for command in privacy.COMMANDS:
         main.add_command(command)
 
 

@@ -174,3 +174,25 @@ def test_audit_verify_fails_on_a_forged_entry(cli, tmp_path):
     conn.close()
     result = cli("audit", "--verify", ok=False)
     assert result.exit_code == 1 and "entry 2 was changed" in result.stderr
+
+
+def test_subject_access_writes_json_and_a_readable_version(cli, tmp_path):
+    ann = _last_line(cli("add-person", "Ann Ahmed"))
+    bob = _last_line(cli("add-person", "Bob Baker"))
+    cli("tie", ann, bob)
+    out = tmp_path / "sar.json"
+    cli("subject-access", ann, "--out", str(out))
+    report = json.loads(out.read_text())
+    assert report["person"]["name"] == "Ann Ahmed" and report["ties"][0]["with"].startswith("Person ")
+    assert "Bob" not in out.read_text() and "Ann Ahmed" in out.with_suffix(".md").read_text()
+    assert cli("subject-access", "nobody", "--out", str(out), ok=False).exit_code == 1
+
+
+def test_retention_dry_run_changes_nothing_and_apply_erases(cli):
+    cli("add-person", "Old", "--retain-until", "2025-01-01", "--id", "old")
+    cli("add-person", "New", "--retain-until", "2030-01-01", "--id", "new")
+    dry = cli("retention", "--today", "2026-01-01")
+    assert dry.stdout.startswith("due   old") and "1 due for erasure" in dry.stderr
+    assert json.loads(cli("stats", "--json").stdout)["people"] == 2
+    cli("retention", "--apply", "--today", "2026-01-01")
+    assert json.loads(cli("stats", "--json").stdout)["people"] == 1
