@@ -49,9 +49,9 @@ __all__ = [
 #: Exact betweenness and closeness up to this many nodes with networkx only.
 EXACT_LIMIT_NETWORKX = 1_000
 #: Exact betweenness and closeness up to this many nodes with python-igraph.
-EXACT_LIMIT_IGRAPH = 5_000
+EXACT_LIMIT_IGRAPH = 3_000
 #: Pivots used above the exact limit.
-DEFAULT_SAMPLES = 1024
+DEFAULT_SAMPLES = 256
 
 
 @dataclass(frozen=True)

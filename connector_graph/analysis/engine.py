@@ -18,13 +18,14 @@ Conventions (those of networkx):
 - PageRank uses the ``weight`` edge attribute, damping 0.85, and spreads the
   rank of actors with no links evenly, as networkx does.
 
-Large igraph jobs are split over the machine's cores in worker processes
-when the work is big enough to repay starting them (:data:`PARALLEL_WORK`).
+Large igraph jobs are split over the machine's cores in forked worker
+processes when the work is big enough to repay starting them
+(:data:`PARALLEL_WORK`); python-igraph holds the GIL, so threads would not
+help. Where ``fork`` is unavailable the work runs in one process.
 """
 
 from __future__ import annotations
 
-import atexit
 import math
 import os
 import random
@@ -160,22 +161,20 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0, engine: str
 def _igraph_betweenness(g: Any, sources: list[int] | None) -> list[float]:
     count = g.vcount() if sources is None else len(sources)
     work = count * max(g.ecount(), 1)
-    if work < PARALLEL_WORK or _cores() < 2:
+    if work < PARALLEL_WORK or _cores() < 2 or not _can_fork():
         if sources is None:
             return g.betweenness(directed=False)
         return g.betweenness(directed=False, sources=sources)
     everyone = list(range(g.vcount())) if sources is None else sources
-    parts = _split(everyone, _cores())
     totals = [0.0] * g.vcount()
-    for part in _pool().map(_betweenness_part, [(g, part) for part in parts]):
+    for part in _map_over_cores(_betweenness_part, g, everyone):
         for i, value in enumerate(part):
             totals[i] += value
     return totals
 
 
-def _betweenness_part(args: tuple[Any, list[int]]) -> list[float]:
-    g, sources = args
-    return g.betweenness(directed=False, sources=sources)
+def _betweenness_part(sources: list[int]) -> list[float]:
+    return _shared.betweenness(directed=False, sources=sources)
 
 
 # --------------------------------------------------------------- closeness
@@ -226,18 +225,16 @@ def harmonic_closeness(
 
 def _igraph_harmonic(g: Any) -> list[float]:
     work = g.vcount() * max(g.ecount(), 1)
-    if work < PARALLEL_WORK or _cores() < 2:
+    if work < PARALLEL_WORK or _cores() < 2 or not _can_fork():
         return g.harmonic_centrality(normalized=True)
-    parts = _split(list(range(g.vcount())), _cores())
     out: list[float] = []
-    for part in _pool().map(_harmonic_part, [(g, part) for part in parts]):
+    for part in _map_over_cores(_harmonic_part, g, list(range(g.vcount()))):
         out.extend(part)
     return out
 
 
-def _harmonic_part(args: tuple[Any, list[int]]) -> list[float]:
-    g, vertices = args
-    return g.harmonic_centrality(vertices=vertices, normalized=True)
+def _harmonic_part(vertices: list[int]) -> list[float]:
+    return _shared.harmonic_centrality(vertices=vertices, normalized=True)
 
 
 def _igraph_inverse_distance_sums(g: Any, sources: list[int]) -> list[float]:
@@ -313,7 +310,8 @@ def _pagerank_numpy(G: nx.Graph, *, alpha: float, weight: str | None, tol: float
 
 # ------------------------------------------------------------ worker pool
 
-_executor: ProcessPoolExecutor | None = None
+# The graph being worked on, inherited by forked workers instead of pickled.
+_shared: Any = None
 
 
 def _cores() -> int:
@@ -323,15 +321,31 @@ def _cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _pool() -> ProcessPoolExecutor:
-    global _executor
-    if _executor is None:
-        import multiprocessing
+def _can_fork() -> bool:
+    import multiprocessing
+    import sys
 
-        # forkserver: workers never inherit database connections or threads.
-        _executor = ProcessPoolExecutor(max_workers=_cores(), mp_context=multiprocessing.get_context("forkserver"))
-        atexit.register(_executor.shutdown)
-    return _executor
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _map_over_cores(function: Any, g: Any, items: Sequence[int]) -> list[Any]:
+    """Run ``function(part)`` on one slice of ``items`` per core, in forked workers.
+
+    Forked workers start in milliseconds, inherit the graph without copying
+    it, and never re-run the caller's main script (as spawned ones would).
+    Only igraph's C code runs in them: no database connection or lock of the
+    parent is touched.
+    """
+    global _shared
+    import multiprocessing
+
+    parts = _split(items, _cores())
+    _shared = g
+    try:
+        with ProcessPoolExecutor(max_workers=len(parts), mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(function, parts))
+    finally:
+        _shared = None
 
 
 def _split(items: Sequence[int], parts: int) -> list[list[int]]:

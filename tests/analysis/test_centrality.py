@@ -202,10 +202,20 @@ def test_work_split_over_cores_gives_the_same_answer(monkeypatch):
     single_close = engines.harmonic_closeness(G, engine="igraph")
     monkeypatch.setattr(engines, "PARALLEL_WORK", 0)
     monkeypatch.setattr(engines, "_cores", lambda: 2)
+    assert engines._can_fork()
+    calls = []
+    real = engines._map_over_cores
+
+    def spy(function, g, items):
+        calls.append(len(items))
+        return real(function, g, items)
+
+    monkeypatch.setattr(engines, "_map_over_cores", spy)
     assert engines.betweenness(G, engine="igraph") == pytest.approx(single, abs=1e-12)
     assert engines.harmonic_closeness(G, engine="igraph") == pytest.approx(single_close, abs=1e-12)
     sampled = engines.betweenness(G, k=30, seed=2, engine="igraph")
     assert sampled == pytest.approx(nx.betweenness_centrality(G, k=30, seed=2), abs=1e-12)
+    assert calls == [G.number_of_nodes(), G.number_of_nodes(), 30]
 
 
 def test_engine_is_chosen_by_size():
