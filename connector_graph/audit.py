@@ -7,20 +7,20 @@ other personal detail. Each entry's hash covers the previous entry's hash,
 so editing, removing or reordering an entry breaks every hash after it and
 :func:`verify_chain` finds the first break.
 
-The user is taken from a context variable set with :func:`acting_as`; each
-CLI run and each dashboard session sets it for its own work.
+The user is the signed-in principal (:mod:`connector_graph.auth`); each CLI
+run and each dashboard session sets it with ``acting_as`` for its own work.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime as dt
 import enum
 import hashlib
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from pydantic import BaseModel
+
+from .auth import acting_as, current_principal
 
 __all__ = [
     "AuditAction",
@@ -36,9 +36,6 @@ __all__ = [
 
 #: The "previous hash" of the first entry.
 GENESIS = "0" * 64
-
-_user: contextvars.ContextVar[str] = contextvars.ContextVar("connector_graph_user", default="local")
-
 
 class AuditAction(str, enum.Enum):
     """What an audit entry records."""
@@ -57,6 +54,8 @@ class AuditAction(str, enum.Enum):
     SUBJECT_ACCESS = "subject_access"
     ROLE_CHANGE = "role_change"
     RETENTION = "retention"
+    ADD_USER = "add_user"
+    REMOVE_USER = "remove_user"
 
     def __str__(self) -> str:
         return self.value
@@ -83,19 +82,10 @@ class ChainReport(BaseModel):
     problem: str | None = None
 
 
-@contextlib.contextmanager
-def acting_as(user: str) -> Iterator[None]:
-    """Attribute every write inside the block to ``user``."""
-    token = _user.set(user)
-    try:
-        yield
-    finally:
-        _user.reset(token)
-
-
 def current_user() -> str:
-    """The user writes are attributed to now (``local`` when nobody signed in)."""
-    return _user.get()
+    """The user writes are attributed to now (``anonymous`` when nobody signed in)."""
+    principal = current_principal()
+    return principal.username if principal else "anonymous"
 
 
 def _stamp(at: dt.datetime) -> str:

@@ -7,6 +7,7 @@ from collections import Counter
 
 from pydantic import BaseModel
 
+from .auth import Permission, require
 from .model import Counts
 from .store.base import IntroductionFilter, Store
 
@@ -48,6 +49,7 @@ class Summary(BaseModel):
 
 def summarise(store: Store, *, recent: int = 20) -> Summary:
     """Counts, the ``recent`` latest introductions and per-ward totals."""
+    require(Permission.VIEW)
     intros = store.list_introductions(IntroductionFilter(limit=recent))
     names: dict[str, str] = {}
     people: Counter[str] = Counter()

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel
 
 from .audit import AuditAction, AuditEntry
+from .auth import Permission, require
 from .errors import NotFound
 from .model import Person
 from .store.base import IntroductionFilter, Store
@@ -83,6 +84,7 @@ def _other(store: Store, actor_id: str, pseudonym: Pseudonymiser, names: dict[st
 
 def subject_access(store: Store, person_id: str, *, now: dt.datetime | None = None) -> SubjectAccessReport:
     """Gather what is held about ``person_id`` and record the request in the audit log."""
+    require(Permission.SUBJECT_ACCESS)
     person = store.get_actor(person_id)
     if not isinstance(person, Person):
         raise NotFound(f"{person_id!r} is an organisation; subject access is for people")
@@ -214,6 +216,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def retention_review(store: Store, *, months: int, today: dt.date | None = None) -> RetentionReview:
     """People whose retain-until date has passed, or whose last activity is older than ``months``."""
+    require(Permission.RETENTION)
     today = today or dt.date.today()
     activity = _last_activity(store, today)
     due: list[RetentionItem] = []
@@ -237,6 +240,7 @@ def retention_review(store: Store, *, months: int, today: dt.date | None = None)
 
 def apply_retention(store: Store, review: RetentionReview) -> int:
     """Erase everyone the review found due; returns how many were erased."""
+    require(Permission.RETENTION)
     erased = 0
     for item in review.due:
         try:
@@ -252,11 +256,13 @@ def apply_retention(store: Store, review: RetentionReview) -> int:
 
 def erasure_register(store: Store) -> list[tuple[str, dt.datetime]]:
     """Every erased id with when it was erased, oldest first, from the audit log."""
+    require(Permission.ERASE)
     return [(e.target, e.at) for e in store.list_audit() if e.action is AuditAction.ERASE and e.target]
 
 
 def reapply_erasures(store: Store, register: Iterable[tuple[str, Any]]) -> list[str]:
     """Erase again anyone in ``register`` who is back (after restoring an older backup)."""
+    require(Permission.ERASE)
     back = [actor_id for actor_id, _ in register if actor_id in store.existing_ids([actor_id])]
     for actor_id in back:
         store.erase_actor(actor_id)

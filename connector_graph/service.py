@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 from typing import Any, Iterable
 
+from .auth import Permission, require
 from .errors import InvalidInput
 from .model import (
     Counts,
@@ -77,6 +78,7 @@ def add_person(
     ``consent_given_on``, ``consent_method``, ``consent_recorded_by``,
     ``article9_condition``, ``restricted`` and ``retain_until``.
     """
+    require(Permission.LOG)
     fields: dict = {
         "name": name,
         "ward": canonical_ward(store, ward),
@@ -108,6 +110,7 @@ def add_organisation(
     organisation_id: str | None = None,
 ) -> Organisation:
     """Validate and add an organisation; returns it with its id."""
+    require(Permission.LOG)
     fields: dict = {
         "name": name,
         "sector": sector,
@@ -135,6 +138,7 @@ def add_tie(
     source: str = "other",
 ) -> Tie:
     """Validate and record a tie between two existing actors."""
+    require(Permission.LOG)
     tie = build(
         Tie,
         source_id=source_id,
@@ -163,6 +167,7 @@ def log_introduction(
     introduction_id: str | None = None,
 ) -> Introduction:
     """Validate and log an introduction; returns it with its id."""
+    require(Permission.LOG)
     fields: dict = {
         "introducer_id": introducer_id,
         "subject_id": subject_id,
@@ -188,6 +193,7 @@ def record_follow_up(
     follow_up: dt.date | None = None,
 ) -> Introduction:
     """Record what came of an introduction: its new status, outcome or follow-up date."""
+    require(Permission.LOG)
     current = store.get_introduction(introduction_id)
     fields = current.model_dump()
     if status is not None:
@@ -204,15 +210,18 @@ def record_follow_up(
 
 def erase_actor(store: Store, actor_id: str) -> ErasureReport:
     """Erase a person or organisation with their ties and introductions."""
+    require(Permission.ERASE)
     return store.erase_actor(actor_id)
 
 
 def load_batch(store: Store, batch: Batch, progress: Progress | None = None) -> Counts:
     """Load a batch (seed, import) and return the store's new counts."""
+    require(Permission.IMPORT)
     store.bulk_load(batch, progress)
     return store.counts()
 
 
 def stats(store: Store) -> Counts:
     """How much the store holds."""
+    require(Permission.VIEW)
     return store.counts()

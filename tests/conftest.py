@@ -24,9 +24,17 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from neo4j_local import LocalNeo4j, java_available, start_local_neo4j  # noqa: E402
 
+from connector_graph.auth import acting_as  # noqa: E402
 from connector_graph.store import open_store  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(autouse=True)
+def signed_in_admin() -> Iterator[None]:
+    """Tests run as an admin unless they sign in as someone else (tests of roles do)."""
+    with acting_as("test-admin", "admin"):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -63,7 +63,7 @@ def main(ctx: click.Context, store_url: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from . import analysis, core, data, privacy
+    from . import analysis, core, data, privacy, users
 
     for command in core.COMMANDS:
         main.add_command(command)
@@ -72,6 +72,8 @@ def _register() -> None:
     for command in data.COMMANDS:
         main.add_command(command)
     for command in privacy.COMMANDS:
+        main.add_command(command)
+    for command in users.COMMANDS:
         main.add_command(command)
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
 from ..audit import AuditAction, AuditEntry
+from ..auth import User
 from ..config import Settings
 from ..errors import InvalidInput, NotFound
 from ..model import (
@@ -164,6 +165,22 @@ class Store(Protocol):
 
     def list_audit(self, *, target: str | None = None, limit: int | None = None) -> list[AuditEntry]:
         """Audit entries oldest first, all or about one record; ``limit`` keeps the newest."""
+
+    # -- local accounts
+    def add_user(self, user: User) -> None:
+        """Add a local account (``Duplicate`` if the name is taken)."""
+
+    def update_user(self, user: User) -> None:
+        """Replace an account's role, password hash or active flag (``NotFound`` if absent)."""
+
+    def get_user(self, username: str) -> User:
+        """The account with this name (``NotFound`` if absent)."""
+
+    def list_users(self) -> list[User]:
+        """All accounts in name order."""
+
+    def remove_user(self, username: str) -> None:
+        """Delete an account (``NotFound`` if absent)."""
 
     # -- wards
     def add_wards(self, wards: Sequence[Ward]) -> None:

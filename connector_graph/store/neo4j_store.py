@@ -30,6 +30,7 @@ import neo4j
 from neo4j import exceptions as nx_err
 
 from ..audit import AuditAction, AuditEntry, new_entry
+from ..auth import User
 from ..errors import ConnectorGraphError, Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
     Actor,
@@ -60,6 +61,7 @@ _SCHEMA = (
     "CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (m:Meta) REQUIRE m.id IS UNIQUE",
     "CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE",
     "CREATE INDEX audit_target IF NOT EXISTS FOR (e:AuditEntry) ON (e.target)",
+    "CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.username IS UNIQUE",
     "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name_fold)",
     "CREATE INDEX actor_ward IF NOT EXISTS FOR (a:Actor) ON (a.ward)",
     "CREATE INDEX introduction_date IF NOT EXISTS FOR (i:Introduction) ON (i.date)",
@@ -489,6 +491,52 @@ class Neo4jStore:
             query += " LIMIT $limit"
         rows = self._read(query, target=target, limit=limit)
         return [AuditEntry.model_validate(r["e"]) for r in reversed(rows)]
+
+    # ------------------------------------------------------ local accounts
+
+    def add_user(self, user: User) -> None:
+        """Add a local account."""
+        user = common.require(user, User)
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            if tx.run("MATCH (u:User {username: $name}) RETURN u.username", name=user.username).single():
+                raise Duplicate(f"there is already a user called {user.username!r}")
+            tx.run("CREATE (u:User) SET u = $props", props=_props(user)).consume()
+
+        self._write(work, AuditAction.ADD_USER, user.username, bump=False)
+
+    def update_user(self, user: User) -> None:
+        """Replace an account's details."""
+        user = common.require(user, User)
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            found = tx.run(
+                "MATCH (u:User {username: $name}) SET u = $props RETURN u.username", name=user.username, props=_props(user)
+            ).single()
+            if found is None:
+                raise NotFound(f"no user called {user.username!r}")
+
+        self._write(work, AuditAction.ROLE_CHANGE, user.username, bump=False)
+
+    def get_user(self, username: str) -> User:
+        """The account with this name."""
+        rows = self._read("MATCH (u:User {username: $name}) RETURN properties(u) AS u", name=username)
+        if not rows:
+            raise NotFound(f"no user called {username!r}")
+        return User.model_validate(rows[0]["u"])
+
+    def list_users(self) -> list[User]:
+        """All accounts in name order."""
+        return [User.model_validate(r["u"]) for r in self._read("MATCH (u:User) RETURN properties(u) AS u ORDER BY u.username")]
+
+    def remove_user(self, username: str) -> None:
+        """Delete an account."""
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            if tx.run("MATCH (u:User {username: $name}) DELETE u RETURN count(*) AS n", name=username).single()["n"] == 0:
+                raise NotFound(f"no user called {username!r}")
+
+        self._write(work, AuditAction.REMOVE_USER, username, bump=False)
 
     # --------------------------------------------------------------- wards
 

@@ -23,6 +23,7 @@ from typing import Any, Iterable, Iterator, Sequence, TypeVar
 from pydantic import BaseModel
 
 from ..audit import AuditAction, AuditEntry, new_entry
+from ..auth import User
 from ..errors import Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
     Actor,
@@ -88,6 +89,7 @@ CREATE TABLE IF NOT EXISTS audit (
     hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target);
+CREATE TABLE IF NOT EXISTS users (username TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only_delete BEFORE DELETE ON audit
@@ -463,6 +465,40 @@ class SqliteStore:
         rows = self._read(sql, params)
         keys = ("seq", "at", "who", "action", "target", "prev_hash", "hash")
         return [AuditEntry.model_validate(dict(zip(keys, row))) for row in reversed(rows)]
+
+    # ------------------------------------------------------ local accounts
+
+    def add_user(self, user: User) -> None:
+        """Add a local account."""
+        user = common.require(user, User)
+        with self._write(AuditAction.ADD_USER, user.username, bump=False) as cur:
+            if cur.execute("SELECT 1 FROM users WHERE username = ?", (user.username,)).fetchone():
+                raise Duplicate(f"there is already a user called {user.username!r}")
+            cur.execute("INSERT INTO users (username, body) VALUES (?, ?)", (user.username, _dump(user)))
+
+    def update_user(self, user: User) -> None:
+        """Replace an account's details."""
+        user = common.require(user, User)
+        with self._write(AuditAction.ROLE_CHANGE, user.username, bump=False) as cur:
+            if cur.execute("UPDATE users SET body = ? WHERE username = ?", (_dump(user), user.username)).rowcount == 0:
+                raise NotFound(f"no user called {user.username!r}")
+
+    def get_user(self, username: str) -> User:
+        """The account with this name."""
+        rows = self._read("SELECT body FROM users WHERE username = ?", (username,))
+        if not rows:
+            raise NotFound(f"no user called {username!r}")
+        return User.model_validate_json(rows[0][0])
+
+    def list_users(self) -> list[User]:
+        """All accounts in name order."""
+        return [User.model_validate_json(r[0]) for r in self._read("SELECT body FROM users ORDER BY username")]
+
+    def remove_user(self, username: str) -> None:
+        """Delete an account."""
+        with self._write(AuditAction.REMOVE_USER, username, bump=False) as cur:
+            if cur.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount == 0:
+                raise NotFound(f"no user called {username!r}")
 
     # --------------------------------------------------------------- wards
 

@@ -55,3 +55,73 @@ def test_unreachable_store_is_one_sentence_not_a_trace(monkeypatch):
     at = _run()
     assert not at.exception
     assert len(at.error) == 1 and "cannot be opened" in at.error[0].value
+
+
+PASSWORD = "a-long-enough-password"
+
+
+def _with_account(url: str, username: str = "sam", role: str = "connector") -> None:
+    from connector_graph import accounts
+
+    store = open_store(url)
+    try:
+        accounts.add_user(store, username, role, PASSWORD)
+        service.add_person(store, "Ann Ahmed")
+    finally:
+        store.close()
+
+
+def test_with_accounts_nothing_shows_before_sign_in(sqlite_url):
+    _with_account(sqlite_url)
+    at = _run()
+    assert not at.exception
+    assert at.title[0].value == "Sign in" and not at.metric and not at.dataframe
+
+
+def test_wrong_password_is_refused_and_right_one_lets_in(sqlite_url):
+    _with_account(sqlite_url)
+    at = _run()
+    at.text_input(key="login_user").input("sam")
+    at.text_input(key="login_password").input("not the password")
+    at.button[0].click().run()
+    assert any("do not match" in e.value for e in at.error) and not at.metric
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Overview" and [m.value for m in at.metric][:1] == ["1"]
+    assert any("Signed in as sam (connector)" in c.value for c in at.sidebar.caption)
+
+
+def test_a_demoted_or_removed_user_is_signed_out_on_the_next_page_load(sqlite_url):
+    from connector_graph import accounts
+
+    _with_account(sqlite_url)
+    store = open_store(sqlite_url)
+    accounts.add_user(store, "boss", "admin", PASSWORD)
+    at = _run()
+    at.text_input(key="login_user").input("sam")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert at.title[0].value == "Overview"
+    accounts.remove_user(store, "sam")
+    store.close()
+    at.run()
+    assert at.title[0].value == "Sign in"
+    assert any("no longer active" in i.value for i in at.info)
+
+
+def test_served_beyond_localhost_with_nothing_configured_shows_no_data(sqlite_url):
+    from streamlit import config
+
+    store = open_store(sqlite_url)
+    service.add_person(store, "Ann Ahmed")
+    store.close()
+    previous = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = _run()
+    finally:
+        config.set_option("server.address", previous)
+    assert not at.exception
+    assert any("no sign-in is set up" in e.value for e in at.error)
+    assert not at.metric and not at.dataframe

@@ -1,0 +1,93 @@
+"""Local accounts: add, remove, change roles, and check a password at sign-in."""
+
+from __future__ import annotations
+
+import functools
+
+from .auth import Permission, Principal, Role, User, check_password, hash_password, require, validate_username
+from .errors import InvalidInput, NotFound
+from .store.base import Store
+
+__all__ = ["add_user", "remove_user", "set_role", "set_password", "list_users", "authenticate", "current_role"]
+
+
+def add_user(store: Store, username: str, role: Role | str, password: str | None) -> User:
+    """Create a local account; without a password it can sign in only through the identity provider."""
+    require(Permission.MANAGE_USERS)
+    user = User(
+        username=validate_username(username),
+        role=_role(role),
+        password_hash=hash_password(password) if password is not None else None,
+    )
+    store.add_user(user)
+    return user
+
+
+def remove_user(store: Store, username: str) -> None:
+    """Delete an account; refuses to remove the last admin."""
+    require(Permission.MANAGE_USERS)
+    user = store.get_user(validate_username(username))
+    _keep_an_admin(store, user, None)
+    store.remove_user(user.username)
+
+
+def set_role(store: Store, username: str, role: Role | str) -> User:
+    """Change an account's role; takes effect on the user's next page load."""
+    require(Permission.MANAGE_USERS)
+    user = store.get_user(validate_username(username))
+    new_role = _role(role)
+    _keep_an_admin(store, user, new_role)
+    updated = user.model_copy(update={"role": new_role})
+    store.update_user(updated)
+    return updated
+
+
+def set_password(store: Store, username: str, password: str) -> None:
+    """Replace an account's password."""
+    require(Permission.MANAGE_USERS)
+    user = store.get_user(validate_username(username))
+    store.update_user(user.model_copy(update={"password_hash": hash_password(password)}))
+
+
+def list_users(store: Store) -> list[User]:
+    """Every account, for admins."""
+    require(Permission.MANAGE_USERS)
+    return store.list_users()
+
+
+def authenticate(store: Store, username: str, password: str) -> Principal | None:
+    """The principal for a correct name and password, else ``None`` (never says which part was wrong)."""
+    try:
+        user = store.get_user(validate_username(username))
+    except (NotFound, InvalidInput):
+        check_password(_dummy(), password)  # spend the same time as a real check
+        return None
+    return Principal(user.username, user.role) if check_password(user, password) else None
+
+
+def current_role(store: Store, username: str) -> Role | None:
+    """The user's role as stored now (re-read on every page load), or ``None`` if removed or inactive."""
+    try:
+        user = store.get_user(username)
+    except NotFound:
+        return None
+    return user.role if user.active else None
+
+
+def _role(role: Role | str) -> Role:
+    try:
+        return Role(str(role).strip().lower())
+    except ValueError:
+        raise InvalidInput(f"role must be one of {', '.join(r.value for r in Role)}, not {role!r}") from None
+
+
+def _keep_an_admin(store: Store, user: User, new_role: Role | None) -> None:
+    if user.role is Role.ADMIN and new_role is not Role.ADMIN:
+        admins = [u for u in store.list_users() if u.role is Role.ADMIN and u.active]
+        if len(admins) <= 1:
+            raise InvalidInput("that would leave no admin; make someone else admin first")
+
+
+@functools.cache
+def _dummy() -> User:
+    return User(username="nobody", role=Role.CONNECTOR, password_hash=hash_password("x" * 16))
