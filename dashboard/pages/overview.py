@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from connector_graph import overview
+from connector_graph.auth import Permission, allowed
 from connector_graph.errors import ConnectorGraphError
 from connector_graph.io.safe_csv import to_safe_csv
 from dashboard.state import get_store, where_label
@@ -38,7 +39,8 @@ st.subheader("Latest introductions")
 if summary.recent:
     table = pd.DataFrame([row.model_dump() for row in summary.recent])
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button("Download as CSV", to_safe_csv(table), "latest_introductions.csv", "text/csv")
+    if allowed(Permission.EXPORT):
+        st.download_button("Download as CSV", to_safe_csv(table), "latest_introductions.csv", "text/csv")
 else:
     st.write("None logged yet.")
 

@@ -44,6 +44,7 @@ def test_overview_shows_what_the_store_holds(sqlite_url):
     at = _run()
     assert not at.exception
     assert [m.value for m in at.metric] == ["2", "1", "0", "1"]
+    assert len(at.get("download_button")) == 1  # the local user is an admin
     latest = at.dataframe[0].value
     assert list(latest["subject"]) == ["Ann Ahmed"] and list(latest["target"]) == ["Lunch Club"]
     wards = at.dataframe[1].value
@@ -66,7 +67,10 @@ def _with_account(url: str, username: str = "sam", role: str = "connector") -> N
     store = open_store(url)
     try:
         accounts.add_user(store, username, role, PASSWORD)
-        service.add_person(store, "Ann Ahmed")
+        ann = service.add_person(store, "Ann Ahmed")
+        con = service.add_person(store, "Cath Connector", roles=["connector"])
+        club = service.add_organisation(store, "Lunch Club", sector="voluntary_community")
+        service.log_introduction(store, introducer_id=con.id, subject_id=ann.id, target_id=club.id)
     finally:
         store.close()
 
@@ -88,8 +92,10 @@ def test_wrong_password_is_refused_and_right_one_lets_in(sqlite_url):
     at.text_input(key="login_password").input(PASSWORD)
     at.button[0].click().run()
     assert not at.exception
-    assert at.title[0].value == "Overview" and [m.value for m in at.metric][:1] == ["1"]
+    assert at.title[0].value == "Overview" and [m.value for m in at.metric][:1] == ["2"]
+    assert list(at.dataframe[0].value["subject"]) == ["Ann Ahmed"]
     assert any("Signed in as sam (connector)" in c.value for c in at.sidebar.caption)
+    assert not at.get("download_button")  # a connector may not export
 
 
 def test_a_demoted_or_removed_user_is_signed_out_on_the_next_page_load(sqlite_url):
