@@ -250,3 +250,18 @@ def test_same_answers_from_either_backend(store):
     assert m.effective_size == pytest.approx(3) and m.constraint == pytest.approx(0.5625)
     assert m.roles == ["connector"] and m.ward == "Armley"
     assert all(math.isfinite(c.score) for c in ranked)
+
+
+def test_brokerage_matches_networkx_burt_measures():
+    graphs = [nx.karate_club_graph(), nx.barbell_graph(4, 2), community_like(150)]
+    for G in graphs:
+        G.add_node("alone")
+        expected_size, expected_constraint = nx.effective_size(G), nx.constraint(G)
+        for engine in BOTH:
+            size, constraint = brokerage(G, engine=engine)
+            for node in G:
+                if math.isnan(expected_size[node]):
+                    assert size[node] is None and constraint[node] is None
+                else:
+                    assert size[node] == pytest.approx(expected_size[node], abs=1e-9)
+                    assert constraint[node] == pytest.approx(expected_constraint[node], abs=1e-9)
