@@ -11,7 +11,7 @@ import click
 
 from ..config import Settings
 from ..errors import ConnectorGraphError
-from ..io import csv_tables, transfer
+from ..io import csv_tables, json_backup, transfer
 from ..io.loading import load
 from ..io.report import ImportReport
 from ..store.base import Progress, Store, open_store
@@ -51,7 +51,9 @@ def _show(report: ImportReport) -> None:
 def _import(ctx: click.Context, path: Path, fmt: str, *, dry_run: bool, require_empty: bool) -> None:
     def action(store: Store) -> ImportReport:
         click.echo(f"Reading {path} ({fmt})...", err=True)
-        parsed = transfer.read_import(store, path, fmt)
+        stated = json_backup.stated_total(path) if fmt == "json" else None
+        with _progress(stated or 0, "Checking") as tick:
+            parsed = transfer.read_import(store, path, fmt, progress=tick)
         with _progress(len(parsed.batch), "Writing") as tick:
             return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=tick)
 

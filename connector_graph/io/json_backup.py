@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,7 +34,16 @@ from ..store.base import Batch, Progress
 from .files import prepare_output, require_file
 from .report import ImportReport, Parsed, reason
 
-__all__ = ["FORMAT", "VERSION", "SECTIONS", "write_backup", "dump_backup", "read_backup", "parse_backup"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "SECTIONS",
+    "write_backup",
+    "dump_backup",
+    "read_backup",
+    "parse_backup",
+    "stated_total",
+]
 
 FORMAT = "connector_graph-backup"
 VERSION = 1
@@ -93,6 +103,27 @@ def read_backup(path: Path | str, progress: Progress | None = None) -> Parsed:
     return parse_backup(document, source=path.name, progress=progress)
 
 
+def stated_total(path: Path | str) -> int | None:
+    """The number of records a backup file says it holds (from its header), or ``None``.
+
+    Reads only the start of the file, so a progress bar can be shown while
+    the whole file is checked.
+    """
+    try:
+        with Path(path).open(encoding="utf-8") as handle:
+            head = handle.read(2048)
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = re.search(r'"counts":\s*(\{[^{}]*\})', head)
+    if not match:
+        return None
+    try:
+        counts = json.loads(match.group(1))
+        return sum(int(counts.get(name, 0)) for name in SECTIONS)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
 def parse_backup(document: Any, *, source: str = "backup", progress: Progress | None = None) -> Parsed:
     """Validate a decoded backup document into a batch and a report."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -131,7 +162,9 @@ def parse_backup(document: Any, *, source: str = "backup", progress: Progress | 
             seen.add(key)
             parsed.origins[key] = where
             kept.append(record)
-        tick(len(records))
+            if (i + 1) % 5000 == 0:
+                tick(5000)
+        tick(len(records) % 5000)
     _check_actor_ids_unique(parsed)
     report.count(parsed.batch)
     return parsed

@@ -146,6 +146,7 @@ def test_large_imports_show_a_progress_bar_on_stderr(cli, tmp_path):
     from connector_graph.seed import generate
 
     json_backup.write_backup(generate(1500, seed=3), tmp_path / "big.json")
+    assert json_backup.stated_total(tmp_path / "big.json") == len(generate(1500, seed=3))
     result = cli("restore", tmp_path / "big.json")
-    assert "Writing" in result.stderr
+    assert "Checking" in result.stderr and "Writing" in result.stderr
     assert "Writing" not in result.stdout
