@@ -222,26 +222,25 @@ def percentile_ranks(values: Mapping[Hashable, float | None], *, higher_is_bette
         return {}
     if n == 1:
         return dict.fromkeys(values, 1.0)
-    missing = float("-inf")
-
-    def key(node: Hashable) -> float:
-        value = values[node]
+    keyed = []
+    for node, value in values.items():
         if value is None:
-            return missing
-        # Ten significant digits: engines differ in the last bits of a float,
-        # and that noise must not split actors who are really tied.
-        rounded = float(f"{float(value):.10g}")
-        return rounded if higher_is_better else -rounded
-
-    order = sorted(values, key=key)
+            key = float("-inf")
+        else:
+            # Ten significant digits: engines differ in the last bits of a float,
+            # and that noise must not split actors who are really tied.
+            key = float(f"{float(value):.10g}")
+            key = key if higher_is_better else -key
+        keyed.append((key, node))
+    keyed.sort(key=lambda item: item[0])
     ranks: dict[Hashable, float] = {}
     start = 0
     while start < n:
         end = start
-        while end + 1 < n and key(order[end + 1]) == key(order[start]):
+        while end + 1 < n and keyed[end + 1][0] == keyed[start][0]:
             end += 1
         average = (start + end) / 2 / (n - 1)
-        for node in order[start : end + 1]:
+        for _key, node in keyed[start : end + 1]:
             ranks[node] = average
         start = end + 1
     return {node: ranks[node] for node in values}

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import weakref
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Hashable, Sequence
 
@@ -49,8 +50,10 @@ __all__ = [
 #: Graphs with at least this many nodes use python-igraph when it is installed.
 ACCELERATE_FROM = 300
 
-#: igraph jobs of more than this many edge visits (sources x edges) use every core.
-PARALLEL_WORK = 60_000_000
+#: igraph jobs of more than this many edge visits (sources x edges, a few
+#: seconds of work) use every core. Below it, starting workers costs more
+#: than it saves, and on a machine whose other core is busy it never pays.
+PARALLEL_WORK = 200_000_000
 
 ENGINES = ("auto", "networkx", "igraph")
 
@@ -106,24 +109,45 @@ def pivots(G: nx.Graph, k: int | None, seed: int) -> list[Hashable] | None:
     return random.Random(seed).sample(list(G.nodes()), k)
 
 
-def to_igraph(G: nx.Graph, weight: str | None = None) -> tuple[Any, list[Hashable]]:
+def to_igraph(G: nx.Graph, weight: str | None = "weight") -> tuple[Any, list[Hashable]]:
     """``G`` as an undirected igraph graph, with the node list giving vertex order.
+
+    The edges carry ``G``'s ``weight`` attribute (default 1) as igraph's
+    ``"weight"``; measures that ignore weights simply do not pass them. The
+    conversion is remembered for as long as ``G`` lives and keeps its size,
+    so the measures of one analysis convert once; like every analysis
+    function, this treats ``G`` as read-only.
 
     Examples
     --------
     >>> g, nodes = to_igraph(nx.path_graph(["a", "b", "c"]))
-    >>> g.vcount(), nodes
-    (3, ['a', 'b', 'c'])
+    >>> g.vcount(), nodes, g.es["weight"]
+    (3, ['a', 'b', 'c'], [1.0, 1.0])
     """
     import igraph as ig
 
+    weight = weight or "weight"
+    size = (G.number_of_nodes(), G.number_of_edges())
+    try:
+        remembered = _converted.get(G, {})
+    except TypeError:  # pragma: no cover - a graph class that cannot be weakly referenced
+        remembered = {}
+    hit = remembered.get(weight)
+    if hit is not None and hit[2] == size:
+        return hit[0], hit[1]
     nodes = list(G.nodes())
     index = {node: i for i, node in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in G.edges()]
-    g = ig.Graph(n=len(nodes), edges=edges, directed=False)
-    if weight is not None:
-        g.es["weight"] = [float(data.get(weight, 1)) for _u, _v, data in G.edges(data=True)]
+    triples = [(index[u], index[v], w) for u, v, w in G.edges(data=weight, default=1)]
+    g = ig.Graph(n=len(nodes), edges=[(u, v) for u, v, _w in triples], directed=False)
+    g.es["weight"] = [float(w) for _u, _v, w in triples]
+    try:
+        _converted.setdefault(G, {})[weight] = (g, nodes, size)
+    except TypeError:  # pragma: no cover
+        pass
     return g, nodes
+
+
+_converted: "weakref.WeakKeyDictionary[nx.Graph, dict]" = weakref.WeakKeyDictionary()
 
 
 # ------------------------------------------------------------- betweenness
@@ -238,6 +262,20 @@ def _harmonic_part(vertices: list[int]) -> list[float]:
 
 
 def _igraph_inverse_distance_sums(g: Any, sources: list[int]) -> list[float]:
+    if len(sources) * max(g.ecount(), 1) < PARALLEL_WORK or _cores() < 2 or not _can_fork():
+        return _inverse_distance_sums(g, sources)
+    totals = [0.0] * g.vcount()
+    for part in _map_over_cores(_inverse_distance_part, g, sources):
+        for i, value in enumerate(part):
+            totals[i] += value
+    return totals
+
+
+def _inverse_distance_part(sources: list[int]) -> list[float]:
+    return _inverse_distance_sums(_shared, sources)
+
+
+def _inverse_distance_sums(g: Any, sources: list[int]) -> list[float]:
     import numpy as np
 
     sums = np.zeros(g.vcount())

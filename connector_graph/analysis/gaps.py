@@ -386,6 +386,7 @@ def ward_stats(
     people: Counter[str] = Counter()
     connectors: Counter[str] = Counter()
     isolated: Counter[str] = Counter()
+    degree = dict(G.degree())
     for node, data in G.nodes(data=True):
         ward = data.get("ward")
         if ward is None:
@@ -396,14 +397,15 @@ def ward_stats(
             people[ward] += 1
             if PersonRole.CONNECTOR.value in data.get("roles", []):
                 connectors[ward] += 1
-        if G.degree(node) == 0:
+        if degree[node] == 0:
             isolated[ward] += 1
     within: Counter[str] = Counter()
     out: Counter[str] = Counter()
-    for u, v, data in G.edges(data=True):
-        if not data.get("kinds", True):
+    ward_of = dict(G.nodes(data="ward"))
+    for u, v, kinds in G.edges(data="kinds", default=True):
+        if not kinds:
             continue  # introductions only
-        wu, wv = G.nodes[u].get("ward"), G.nodes[v].get("ward")
+        wu, wv = ward_of[u], ward_of[v]
         if wu is not None and wu == wv:
             within[wu] += 1
         else:
@@ -413,7 +415,7 @@ def ward_stats(
     if introductions is not None:
         intro_counts = Counter()
         for intro in introductions:
-            touched = {G.nodes[a].get("ward") for a in (intro.subject_id, intro.target_id) if a in G}
+            touched = {ward_of[a] for a in (intro.subject_id, intro.target_id) if a in ward_of}
             for w in touched - {None}:
                 intro_counts[w] += 1
 
@@ -472,10 +474,11 @@ def tie_matrix(G: nx.Graph, by: str = "sector", *, groups: Iterable[str] | None 
     present |= set(groups or ())
     names = sorted(present)
     counts: dict[tuple[str, str], int] = {}
-    for u, v, data in G.edges(data=True):
-        if not data.get("kinds", True):
+    group_of = dict(G.nodes(data=by))
+    for u, v, kinds in G.edges(data="kinds", default=True):
+        if not kinds:
             continue
-        a, b = G.nodes[u].get(by), G.nodes[v].get(by)
+        a, b = group_of[u], group_of[v]
         if a is None or b is None:
             continue
         pair = (min(a, b), max(a, b))

@@ -57,3 +57,14 @@ def test_main_ward_and_membership_through_a_store(store):
     assert [c.size for c in part.communities] == [4, 4]
     assert all(c.main_ward == "Armley" for c in part.communities)
     assert set(part.membership) == {str(n) for n in G0}
+
+
+def test_modularity_matches_networkx_with_weights():
+    G = nx.relabel_nodes(nx.powerlaw_cluster_graph(200, 3, 0.3, seed=5), str)
+    for i, (u, v) in enumerate(G.edges()):
+        G[u][v]["weight"] = 1 + i % 4
+    for engine in BOTH:
+        part = detect_communities(G, seed=2, engine=engine)
+        groups = [set(c.members) for c in part.communities]
+        assert part.modularity == pytest.approx(nx.community.modularity(G, groups, weight="weight"), abs=1e-12)
+        assert [c.internal_ties for c in part.communities] == [G.subgraph(g).number_of_edges() for g in groups]
