@@ -55,6 +55,7 @@ class Comparison:
     no_longer_isolated: list[str]
     new_cut_points: list[str]
     lost_cut_points: list[str]
+    lost_bridges: list[tuple[str, str]]
     new_sector_links: list[tuple[str, str]]
     lost_sector_links: list[tuple[str, str]]
     sentences: list[str] = field(default_factory=list)
@@ -186,8 +187,13 @@ def compare(before: nx.Graph, after: nx.Graph) -> Comparison:
     """
     isolated_before = {str(n) for n in before if before.degree(n) == 0}
     isolated_after = {str(n) for n in after if after.degree(n) == 0}
-    cuts_before = {p.actor.id for p in single_points(before).cut_points}
+    points_before = single_points(before)
+    cuts_before = {p.actor.id for p in points_before.cut_points}
     cuts_after = {p.actor.id for p in single_points(after).cut_points}
+    after_links = {frozenset((str(u), str(v))) for u, v in after.edges()}
+    lost_bridges = sorted(
+        (b.a.id, b.b.id) for b in points_before.bridges if frozenset((b.a.id, b.b.id)) not in after_links
+    )
     sectors_before, sectors_after = _sector_links(before), _sector_links(after)
     by_key = {str(n): n for n in after}
     by_key_before = {str(n): n for n in before}
@@ -198,6 +204,7 @@ def compare(before: nx.Graph, after: nx.Graph) -> Comparison:
         no_longer_isolated=sorted(isolated_before - isolated_after - (set(by_key_before) - set(by_key))),
         new_cut_points=sorted(cuts_after - cuts_before),
         lost_cut_points=sorted(cuts_before - cuts_after),
+        lost_bridges=lost_bridges,
         new_sector_links=sorted(sectors_after - sectors_before),
         lost_sector_links=sorted(sectors_before - sectors_after),
     )
@@ -236,6 +243,17 @@ def compare(before: nx.Graph, after: nx.Graph) -> Comparison:
             )
         if left:
             lines.append(f"{count(len(left))} who held the only link for others left the network.")
+    if result.lost_bridges:
+        pairs = [
+            f"{before.nodes[by_key_before[a]].get('name', a)} and {before.nodes[by_key_before[b]].get('name', b)}"
+            for a, b in result.lost_bridges[:5]
+        ]
+        more = f" and {len(result.lost_bridges) - 5} more" if len(result.lost_bridges) > 5 else ""
+        lines.append(
+            f"{count(len(result.lost_bridges), 'link')} that {'was' if len(result.lost_bridges) == 1 else 'were'} "
+            f"the only connection between two parts of the network {'is' if len(result.lost_bridges) == 1 else 'are'} "
+            f"gone: {'; '.join(pairs)}{more}."
+        )
     for x, y in result.new_sector_links:
         lines.append(f"New link between the {x.replace('_', ' ')} and {y.replace('_', ' ')} sectors.")
     for x, y in result.lost_sector_links:

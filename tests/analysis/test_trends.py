@@ -102,4 +102,7 @@ def test_comparing_lost_cut_points_and_new_isolation():
     assert any("no longer holds the only link" in s for s in result.sentences)
     gone = compare(before, nx.Graph([("a", "c")]))
     assert gone.lost_cut_points == ["b"] and any("left the network" in s for s in gone.sentences)
+    assert gone.lost_bridges == [("a", "b"), ("b", "c")]
+    assert "2 links that were the only connection between two parts of the network are gone: a and b; b and c." in gone.sentences
+    assert result.lost_bridges == []  # a-b and b-c are still there, just no longer the only way
     assert compare(nx.Graph(), nx.Graph()).sentences == ["The network grew from 0 to 0 actors and from 0 to 0 links."]
