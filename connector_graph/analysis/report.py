@@ -38,6 +38,7 @@ The dictionary (``analyse --json`` prints exactly this) has these keys:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -190,6 +191,10 @@ def analyse_store(
 ) -> dict[str, Any]:
     """Project ``store`` and run :func:`network_report`, cached by graph version.
 
+    The cache key is the projection (store URL, graph version, options), the
+    report's options and today's date (stale ties and overdue follow-ups
+    depend on it). Each call returns its own copy.
+
     Examples
     --------
     >>> import os, tempfile
@@ -205,7 +210,8 @@ def analyse_store(
     key = (projection_key(store, **options), top, by, engine, samples, seed, dt.date.today())
     with _LOCK:
         if key in _CACHE:
-            return _CACHE[key]
+            _CACHE.move_to_end(key)
+            return copy.deepcopy(_CACHE[key])
     G = graph_for_analysis(store, **options)
     kept = set(G)
     ties = [t for t in store.iter_ties() if t.source_id in kept and t.target_id in kept]
@@ -234,4 +240,4 @@ def analyse_store(
         _CACHE[key] = report
         while len(_CACHE) > 8:
             _CACHE.popitem(last=False)
-    return report
+    return copy.deepcopy(report)

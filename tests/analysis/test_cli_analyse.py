@@ -88,3 +88,23 @@ def test_empty_store_and_bad_options(cli):
     bad = cli("analyse", "--by", "fame", ok=False)
     assert bad.exit_code == 1 and "fame" in bad.stderr
     assert cli("analyse", "--as-of", "yesterday", ok=False).exit_code == 1
+
+
+def test_reports_are_cached_by_graph_version(florentine):
+    from connector_graph.analysis import report as reports
+
+    store = open_store(florentine.url)
+    try:
+        reports._CACHE.clear()
+        first = reports.analyse_store(store, top=3)
+        assert len(reports._CACHE) == 1
+        first["connectors"].clear()  # callers get their own copy
+        again = reports.analyse_store(store, top=3)
+        assert len(reports._CACHE) == 1 and again["connectors"][0]["id"] == "Medici"
+        from .helpers import person
+
+        store.add_person(person("newcomer", ward="Armley"))
+        changed = reports.analyse_store(store, top=3)
+        assert len(reports._CACHE) == 2 and changed["network"]["actors"] == 16
+    finally:
+        store.close()
