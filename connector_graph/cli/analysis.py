@@ -11,6 +11,7 @@ import click
 from ..analysis.centrality import DEFAULT_SAMPLES, METRICS
 from ..analysis.engine import ENGINES
 from ..analysis.report import analyse_store
+from ..errors import InvalidInput
 from ..store.base import Store
 from .support import DATE, run
 
@@ -27,7 +28,7 @@ _SHORT = {
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (described below).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (described above).")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 10_000), help="How many to list.")
 @click.option(
     "--by",
@@ -88,16 +89,19 @@ def analyse(
     """
 
     def action(store: Store) -> Any:
-        return analyse_store(
-            store,
-            top=top,
-            by=by.lower(),
-            as_of=as_of,
-            wards=list(wards) or None,
-            engine=engine,
-            samples=DEFAULT_SAMPLES,
-            seed=random_seed,
-        )
+        try:
+            return analyse_store(
+                store,
+                top=top,
+                by=by.lower(),
+                as_of=as_of,
+                wards=list(wards) or None,
+                engine=engine,
+                samples=DEFAULT_SAMPLES,
+                seed=random_seed,
+            )
+        except ValueError as exc:  # e.g. the igraph engine asked for but not installed
+            raise InvalidInput(str(exc)) from None
 
     report = run(ctx, action)
     if as_json:

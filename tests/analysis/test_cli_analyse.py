@@ -108,3 +108,13 @@ def test_reports_are_cached_by_graph_version(florentine):
         assert len(reports._CACHE) == 2 and changed["network"]["actors"] == 16
     finally:
         store.close()
+
+
+def test_missing_igraph_is_a_one_line_error(florentine, monkeypatch):
+    from connector_graph.analysis import engine as engines
+
+    monkeypatch.setattr(engines, "igraph_available", lambda: False)
+    result = florentine("analyse", "--engine", "igraph", ok=False)
+    assert result.exit_code == 1 and "pip install python-igraph" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert florentine("analyse", "--json").exit_code == 0  # auto falls back to networkx
