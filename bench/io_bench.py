@@ -53,7 +53,9 @@ def wipe_neo4j(url: str) -> None:
     import neo4j
 
     with neo4j.GraphDatabase.driver(url, auth=None) as driver, driver.session() as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        # relationships first, in small transactions: a small server heap cannot hold one big delete
+        session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 5000 ROWS").consume()
+        session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
 
 
 def neo4j_server() -> tuple[str | None, Any]:
@@ -72,14 +74,28 @@ def neo4j_server() -> tuple[str | None, Any]:
     return server.url, server
 
 
+def emit(row: dict) -> None:
+    """Print one table row as soon as it is measured, so a long run that stops keeps its numbers."""
+    export = f"{row['export']:.2f}" if row["export"] is not None else "–"
+    imported = f"{row['import']:.2f}" if row["import"] is not None else "–"
+    print(
+        f"| {row['network']} | {row['backend']} | {row['actors']:,} | {row['records']:,} | {row['format']} "
+        f"| {export} | {imported} |",
+        flush=True,
+    )
+
+
 def run_backend(backend: str, url_for: Callable[[str], str], size: str, batch: Any, work: Path, formats: list[str]) -> list[dict]:
     rows: list[dict] = []
+    base: dict[str, Any] = {"network": size, "backend": backend, "records": len(batch)}
     source = open_store(url_for("source"))
     try:
         seconds, _ = timed(lambda: source.bulk_load(batch))
         counts = source.counts()
+        base["actors"] = counts.people + counts.organisations
         log(f"[{size}/{backend}] loaded {len(batch):,} records in {seconds:.1f} s")
-        rows.append({"format": "(bulk load)", "export": None, "import": seconds})
+        rows.append({**base, "format": "(bulk load)", "export": None, "import": seconds})
+        emit(rows[-1])
         exported: dict[str, float] = {}
         for fmt in formats:
             path = work / f"{backend}-{FORMATS[fmt]}"
@@ -101,9 +117,8 @@ def run_backend(backend: str, url_for: Callable[[str], str], size: str, batch: A
             finally:
                 target.close()
             log(f"[{size}/{backend}] import {fmt}: {imported:.1f} s")
-        rows.append({"format": fmt, "export": exported[fmt], "import": imported})
-    for row in rows:
-        row.update(network=size, backend=backend, records=len(batch), actors=counts.people + counts.organisations)
+        rows.append({**base, "format": fmt, "export": exported[fmt], "import": imported})
+        emit(rows[-1])
     return rows
 
 
@@ -121,6 +136,8 @@ def main(argv: list[str] | None = None) -> None:
     backends = [b for b in args.backends.split(",") if b]
     neo4j_url, server = (neo4j_server() if "neo4j" in backends else (None, None))
     rows: list[dict] = []
+    print("| network | backend | actors | records | format | export (s) | import (s) |")
+    print("|---|---|---:|---:|---|---:|---:|", flush=True)
     try:
         for size in args.sizes.split(","):
             log(f"Generating the {size} network...")
@@ -142,12 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if server is not None:
             server.stop()
-    print("| network | backend | actors | records | format | export (s) | import (s) |")
-    print("|---|---|---:|---:|---|---:|---:|")
-    for r in rows:
-        export = f"{r['export']:.2f}" if r["export"] is not None else "–"
-        imported = f"{r['import']:.2f}" if r["import"] is not None else "–"
-        print(f"| {r['network']} | {r['backend']} | {r['actors']:,} | {r['records']:,} | {r['format']} | {export} | {imported} |")
+    log(f"{len(rows)} measurements.")
 
 
 if __name__ == "__main__":
