@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from ..errors import Duplicate, InvalidInput
-from ..model import Actor, Introduction, clean_text
+from ..model import MAX_NAME, Actor, Introduction, clean_text
 
 __all__ = ["require", "check_same_actor", "check_same_people", "check_page", "search_needle"]
 
@@ -46,5 +46,10 @@ def check_page(limit: int | None, offset: int) -> None:
 
 
 def search_needle(text: str) -> str:
-    """The case-folded, cleaned form of a search text (empty means no search)."""
-    return clean_text(text or "").casefold()
+    """The case-folded, cleaned form of a search text (empty means nothing can match).
+
+    A text longer than the longest allowed name cannot match any name, so it
+    is answered at once instead of being sent to the database.
+    """
+    needle = clean_text((text or "")[: MAX_NAME * 4]).casefold()
+    return needle if len(needle) <= MAX_NAME else ""
