@@ -59,6 +59,9 @@ def build_graph(
         Keep only actors in these wards (actors with no ward are left out).
     include_organisations
         When false, people only: organisations and their edges are left out.
+
+    People whose consent was withdrawn, or whose record is restricted, are
+    never in the graph (nor, so, in any analysis or graph export).
     tie_kinds
         Keep only ties of these kinds; introductions are always kept.
 
@@ -90,6 +93,8 @@ def build_graph(
             continue
         is_org = actor.actor_type == "organisation"
         if is_org and not include_organisations:
+            continue
+        if not is_org and not actor.in_analysis:  # consent withdrawn or processing restricted
             continue
         nodes.append(
             (

@@ -245,6 +245,8 @@ def clean_text(value: Any, *, multiline: bool = False) -> Any:
     if not isinstance(value, str):
         return value
     text = unicodedata.normalize("NFC", value)
+    if text.isprintable() and not _BIDI.intersection(text):  # the common case: nothing to remove
+        return " ".join(text.split())
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         lines = ["".join(ch for ch in line if _printable(ch)) for line in text.split("\n")]
@@ -253,10 +255,13 @@ def clean_text(value: Any, *, multiline: bool = False) -> Any:
     return " ".join(text.split())
 
 
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _printable(ch: str) -> bool:
     category = unicodedata.category(ch)
     # Cc: control characters; Cs: lone surrogates; bidi overrides can disguise text.
-    return category not in ("Cc", "Cs") and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    return category not in ("Cc", "Cs") and ch not in _BIDI
 
 
 def _clean_tag(value: Any) -> Any:

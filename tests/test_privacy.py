@@ -88,3 +88,15 @@ def test_erasure_register_reapplies_after_an_older_restore(network):
     assert privacy.reapply_erasures(network, register) == ["ann"]
     assert network.existing_ids(["ann"]) == set()
     assert json.dumps([a for a, _ in privacy.erasure_register(network)]) == '["ann", "ann"]'
+
+
+def test_withdrawn_or_restricted_people_are_left_out_of_the_analysis_graph(network):
+    from connector_graph.graph import build_graph
+
+    assert {"ann", "bob"} <= set(build_graph(network).nodes)
+    ann = network.get_actor("ann")
+    network.update_person(ann.model_copy(update={"consent_withdrawn_on": dt.date(2025, 1, 1)}))
+    bob = network.get_actor("bob")
+    network.update_person(bob.model_copy(update={"restricted": True}))
+    G = build_graph(network)
+    assert "ann" not in G and "bob" not in G and "cath" in G

@@ -107,3 +107,30 @@ def test_removed_or_demoted_users_lose_access_on_the_next_check(store):
     accounts.remove_user(store, "mo")
     assert accounts.current_role(store, "mo") is None
     assert [e.action.value for e in store.list_audit(target="mo")] == ["add_user", "role_change", "remove_user"]
+
+
+def test_a_connector_cannot_export_or_import_and_exports_are_audited(people, tmp_path):
+    from connector_graph.io import transfer
+
+    with acting_as("c", "connector"):
+        with pytest.raises(Forbidden, match="may not export"):
+            transfer.export_file(people, tmp_path / "out.json", "json")
+    assert not (tmp_path / "out.json").exists()
+    with acting_as("m", "manager"):
+        transfer.export_file(people, tmp_path / "out.json", "json")
+        with acting_as("c2", "connector"):
+            with pytest.raises(Forbidden, match="may not import"):
+                transfer.import_file(people, tmp_path / "out.json", "json")
+    assert [(e.who, e.action.value) for e in people.list_audit()][-1] == ("m", "export")
+
+
+def test_csv_exports_leave_out_withheld_people(people, tmp_path):
+    import csv
+
+    from connector_graph.io import transfer
+
+    people.update_person(people.get_actor("bob").model_copy(update={"restricted": True}))
+    transfer.export_file(people, tmp_path / "csv", "csv")
+    with open(tmp_path / "csv" / "people.csv", newline="", encoding="utf-8") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    assert names == ["Ann"]

@@ -5,11 +5,12 @@ or the embedded default), makes one library call and prints the result.
 Errors are one line on standard error and exit code 1; ``--debug`` shows the
 full trace for bug reports.
 
-Commands live in small modules of this package and are registered below.
+Commands live in small modules of this package, imported only when used.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -37,6 +38,30 @@ class _Group(click.Group):
             fail(exc.format_message())
         sys.exit(code if isinstance(code, int) else 0)
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_MODULE_OF)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import a command's module only when that command is used: logging stays quick to start."""
+        module_name = _MODULE_OF.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        return next(c for c in module.COMMANDS if c.name == cmd_name)
+
+
+#: Which module of this package holds each command.
+_MODULE_OF = {
+    **dict.fromkeys(
+        ["seed", "stats", "add-person", "add-org", "tie", "introduce", "follow-up", "search", "show", "erase", "audit"],
+        "core",
+    ),
+    "analyse": "analysis",
+    **dict.fromkeys(["import", "export", "backup", "restore", "copy", "templates"], "data"),
+    **dict.fromkeys(["subject-access", "retention"], "privacy"),
+    "user": "users",
+}
+
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
@@ -59,22 +84,3 @@ def main(ctx: click.Context, store_url: str | None, debug: bool) -> None:
     state = State(store_url, debug)
     ctx.obj = state
     ctx.call_on_close(state.close)
-
-
-
-def _register() -> None:
-    from . import analysis, core, data, privacy, users
-
-    for command in core.COMMANDS:
-        main.add_command(command)
-    for command in analysis.COMMANDS:
-        main.add_command(command)
-    for command in data.COMMANDS:
-        main.add_command(command)
-    for command in privacy.COMMANDS:
-        main.add_command(command)
-    for command in users.COMMANDS:
-        main.add_command(command)
-
-
-_register()

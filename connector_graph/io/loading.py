@@ -12,6 +12,7 @@ import difflib
 
 from ..errors import InvalidInput
 from ..model import Counts
+from ..auth import Permission, require
 from ..store.base import Batch, Progress, Store
 from .report import ImportReport, Parsed
 
@@ -40,6 +41,7 @@ def load(
     With ``require_empty`` a store that already holds records is refused
     (restores and copies, unless the user asks to merge).
     """
+    require(Permission.IMPORT)
     report = parsed.report
     report.dry_run = dry_run
     report.before = store.counts()

@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..audit import AuditAction
+from ..auth import Permission, require
 from ..errors import InvalidInput
 from ..model import Counts
-from ..store.base import Progress, Store
+from ..store.base import Batch, Progress, Store
 from . import csv_tables, graphml, json_backup, kumu, openreferral
 from .gexf import write_gexf
 from .loading import load
@@ -97,8 +99,42 @@ def export_file(
 ) -> ExportResult:
     """Write the whole store to ``path`` in format ``fmt``.
 
-    ``csv`` writes a folder of files; the others write one file.
+    ``csv`` writes a folder of files; the others write one file. The json
+    format is the full backup; the other formats leave out people whose
+    consent was withdrawn or whose record is restricted. Every export is
+    recorded in the audit log.
     """
+    require(Permission.EXPORT)
+    result = _export(store, path, fmt, transform, graph_transform, progress)
+    store.record_audit(AuditAction.EXPORT)
+    return result
+
+
+def without_withheld_people(batch: Batch) -> Batch:
+    """The batch less people with withdrawn consent or restricted records, and what names them."""
+    withheld = {p.id for p in batch.people if not p.in_analysis}
+    if not withheld:
+        return batch
+    return Batch(
+        wards=batch.wards,
+        people=[p for p in batch.people if p.id not in withheld],
+        organisations=batch.organisations,
+        ties=[t for t in batch.ties if t.source_id not in withheld and t.target_id not in withheld],
+        introductions=[
+            i for i in batch.introductions
+            if not withheld.intersection((i.introducer_id, i.subject_id, i.target_id))
+        ],
+    )
+
+
+def _export(
+    store: Store,
+    path: Path | str,
+    fmt: str,
+    transform: Transform | None,
+    graph_transform: GraphTransform | None,
+    progress: Progress | None,
+) -> ExportResult:
     if fmt in ("graphml", "gexf"):
         G = projection_for_export(store, graph_transform)
         written = graphml.write_graphml(G, path) if fmt == "graphml" else write_gexf(G, path)
@@ -108,6 +144,8 @@ def export_file(
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"cannot export the format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     batch = snapshot(store, progress)
+    if fmt != "json":
+        batch = without_withheld_people(batch)
     if transform is not None:
         batch = transform(batch)
     counts = Counts(

@@ -622,11 +622,11 @@ class Neo4jStore:
     def counts(self) -> Counts:
         """How many records of each kind."""
         r = self._read(
-            "CALL { MATCH (p:Person) RETURN count(p) AS people } "
-            "CALL { MATCH (o:Organisation) RETURN count(o) AS organisations } "
-            f"CALL {{ MATCH (:Actor)-[t:{_ANY_TIE}]->(:Actor) RETURN count(t) AS ties }} "
-            "CALL { MATCH (i:Introduction) RETURN count(i) AS introductions } "
-            "CALL { MATCH (w:Ward) RETURN count(w) AS wards } "
+            "CALL () { MATCH (p:Person) RETURN count(p) AS people } "
+            "CALL () { MATCH (o:Organisation) RETURN count(o) AS organisations } "
+            f"CALL () {{ MATCH (:Actor)-[t:{_ANY_TIE}]->(:Actor) RETURN count(t) AS ties }} "
+            "CALL () { MATCH (i:Introduction) RETURN count(i) AS introductions } "
+            "CALL () { MATCH (w:Ward) RETURN count(w) AS wards } "
             "RETURN people, organisations, ties, introductions, wards"
         )[0]
         return Counts(**dict(r))

@@ -196,3 +196,15 @@ def test_retention_dry_run_changes_nothing_and_apply_erases(cli):
     assert json.loads(cli("stats", "--json").stdout)["people"] == 2
     cli("retention", "--apply", "--today", "2026-01-01")
     assert json.loads(cli("stats", "--json").stdout)["people"] == 1
+
+
+def test_every_command_module_lists_exactly_the_commands_the_group_expects():
+    import importlib
+
+    from connector_graph.cli import _MODULE_OF
+
+    found = {}
+    for module_name in set(_MODULE_OF.values()):
+        module = importlib.import_module(f"connector_graph.cli.{module_name}")
+        found.update({command.name: module_name for command in module.COMMANDS})
+    assert found == _MODULE_OF

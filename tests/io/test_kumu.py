@@ -190,7 +190,7 @@ def test_further_person_fields_such_as_the_consent_record_survive_a_round_trip(m
     eve = Person.model_validate({
         "id": "eve", "name": "Eve", "needs": ["mobility"], "article9_condition": "explicit_consent",
         "lawful_basis": "consent", "consent_given_on": dt.date(2025, 1, 2), "consent_method": "written",
-        "restricted": True, "retain_until": dt.date(2030, 1, 1),
+        "retain_until": dt.date(2030, 1, 1),
     })
     source = make_sqlite("source")
     source.bulk_load(Batch(people=[eve]))
