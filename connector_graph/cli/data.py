@@ -5,17 +5,16 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Iterator
 
 import click
 
 from ..config import Settings
-from ..errors import ConnectorGraphError
 from ..io import csv_tables, json_backup, transfer
 from ..io.loading import load
 from ..io.report import ImportReport
 from ..store.base import Progress, Store, open_store
-from .support import State, fail, run
+from .support import fail, guarded, run
 
 #: Show a progress bar only for work at least this big.
 PROGRESS_FROM = 2000
@@ -120,22 +119,6 @@ def restore(ctx: click.Context, file: Path, merge: bool, dry_run: bool) -> None:
     _import(ctx, file, "json", dry_run=dry_run, require_empty=not merge)
 
 
-def _guarded(state: State, action: Callable[[], Any]) -> Any:
-    """Like ``run``, for commands that open their own stores."""
-    try:
-        return action()
-    except ConnectorGraphError as exc:
-        if state.debug:
-            raise
-        fail(str(exc))
-    except KeyboardInterrupt:
-        fail("interrupted; any unfinished write was rolled back")
-    except Exception as exc:  # never a stack trace for users
-        if state.debug:
-            raise
-        fail(f"unexpected {type(exc).__name__}: {exc} (run again with --debug for details)")
-
-
 @click.command()
 @click.option("--from", "source_url", required=True, metavar="URL", help="The store to copy from.")
 @click.option("--to", "target_url", required=True, metavar="URL", help="The store to copy into (empty unless --merge).")
@@ -159,7 +142,7 @@ def copy(ctx: click.Context, source_url: str, target_url: str, merge: bool, dry_
         finally:
             source.close()
 
-    _show(_guarded(ctx.obj, action))
+    _show(guarded(ctx.obj, action))
 
 
 @click.command()
@@ -167,7 +150,7 @@ def copy(ctx: click.Context, source_url: str, target_url: str, merge: bool, dry_
 @click.pass_context
 def templates(ctx: click.Context, folder: Path) -> None:
     """Write the CSV import templates, each with example rows, into FOLDER."""
-    written = _guarded(ctx.obj, lambda: csv_tables.write_templates(folder))
+    written = guarded(ctx.obj, lambda: csv_tables.write_templates(folder))
     click.echo(f"Wrote {', '.join(p.name for p in written)} to {folder}.")
 
 

@@ -14,7 +14,7 @@ from ..config import Settings
 from ..errors import ConnectorGraphError
 from ..store.base import Store, open_store
 
-__all__ = ["DATE", "IsoDate", "State", "choices", "cli_user", "fail", "run", "TAG_HELP"]
+__all__ = ["DATE", "IsoDate", "State", "choices", "cli_user", "fail", "guarded", "run", "TAG_HELP"]
 
 TAG_HELP = "Repeat or separate with commas."
 
@@ -79,11 +79,16 @@ def fail(message: str) -> NoReturn:
 
 
 def run(ctx: click.Context, action: Callable[[Store], Any]) -> Any:
-    """Run one library call, turning every failure into a one-line message."""
+    """Run one library call on the command's store, turning every failure into a one-line message."""
     state: State = ctx.obj
+    return guarded(state, lambda: action(state.store()))
+
+
+def guarded(state: State, action: Callable[[], Any]) -> Any:
+    """Run ``action`` as the command-line user; any failure becomes one line and exit code 1."""
     try:
         with acting_as(cli_user()):
-            return action(state.store())
+            return action()
     except ConnectorGraphError as exc:
         if state.debug:
             raise

@@ -13,7 +13,7 @@ import difflib
 from ..errors import InvalidInput
 from ..model import Counts
 from ..auth import Permission, require
-from ..store.base import Batch, Progress, Store
+from ..store.base import Batch, Progress, Store, missing_references
 from .report import ImportReport, Parsed
 
 __all__ = ["load", "check_against_store", "is_empty", "TYPE_LOOKUP_LIMIT"]
@@ -80,14 +80,7 @@ def check_against_store(store: Store, parsed: Parsed) -> None:
 
 def _check_references(store: Store, parsed: Parsed) -> None:
     batch = parsed.batch
-    in_batch = {p.id for p in batch.people} | {o.id for o in batch.organisations}
-    referred: set[str] = set()
-    for tie in batch.ties:
-        referred.update((tie.source_id, tie.target_id))
-    for intro in batch.introductions:
-        referred.update((intro.introducer_id, intro.subject_id, intro.target_id))
-    outside = referred - in_batch
-    missing = outside - store.existing_ids(outside) if outside else set()
+    missing = missing_references(store, batch)
     if not missing:
         return
     for tie in batch.ties:

@@ -47,6 +47,7 @@ __all__ = [
     "Progress",
     "open_store",
     "check_batch_references",
+    "missing_references",
     "BATCH_SIZE",
 ]
 
@@ -218,6 +219,15 @@ def check_batch_references(store: Store, batch: Batch) -> None:
     Actors in the batch itself count as known, so a batch can be loaded into
     an empty store in one go.
     """
+    missing = missing_references(store, batch)
+    if missing:
+        sample = ", ".join(sorted(missing)[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise NotFound(f"unknown actor id(s): {sample}{more}; nothing was loaded")
+
+
+def missing_references(store: Store, batch: Batch) -> set[str]:
+    """Actor ids that ties or introductions in ``batch`` name but neither the batch nor the store holds."""
     in_batch = {p.id for p in batch.people} | {o.id for o in batch.organisations}
     referred: set[str] = set()
     for tie in batch.ties:
@@ -225,11 +235,7 @@ def check_batch_references(store: Store, batch: Batch) -> None:
     for intro in batch.introductions:
         referred.update((intro.introducer_id, intro.subject_id, intro.target_id))
     outside = referred - in_batch
-    missing = outside - store.existing_ids(outside) if outside else set()
-    if missing:
-        sample = ", ".join(sorted(missing)[:5])
-        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        raise NotFound(f"unknown actor id(s): {sample}{more}; nothing was loaded")
+    return outside - store.existing_ids(outside) if outside else set()
 
 
 def chunks(items: Sequence, size: int = BATCH_SIZE) -> Iterator[Sequence]:
