@@ -74,11 +74,17 @@ def import_(ctx: click.Context, path: Path, fmt: str, dry_run: bool) -> None:
     _import(ctx, path, fmt.lower(), dry_run=dry_run, require_empty=False)
 
 
-def _export(ctx: click.Context, path: Path, fmt: str) -> None:
+def _export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False) -> None:
     def action(store: Store) -> transfer.ExportResult:
         total = transfer.records_in(store.counts())
+        options = {}
+        if pseudonymise:
+            from ..io.pseudonymise import Pseudonyms
+
+            pseudonyms = Pseudonyms()
+            options = {"transform": pseudonyms.batch, "graph_transform": pseudonyms.graph}
         with _progress(total, "Exporting") as tick:
-            return transfer.export_file(store, path, fmt, progress=tick)
+            return transfer.export_file(store, path, fmt, progress=tick, **options)
 
     result = run(ctx, action)
     if result.counts is not None:
@@ -95,10 +101,16 @@ def _export(ctx: click.Context, path: Path, fmt: str) -> None:
 @click.option("--format", "fmt", required=True, type=click.Choice(transfer.EXPORT_FORMATS, case_sensitive=False),
               help="json (full backup), csv (folder, one file per entity), kumu (.xlsx), graphml or gexf "
               "(the analysis graph, for Gephi).")
+@click.option("--pseudonymise", is_flag=True,
+              help="Replace people's names and all ids with pseudonyms new to this export, and drop free text.")
 @click.pass_context
-def export(ctx: click.Context, path: Path, fmt: str) -> None:
-    """Export the whole network to a file (or, for csv, a folder)."""
-    _export(ctx, path, fmt.lower())
+def export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool) -> None:
+    """Export the whole network to a file (or, for csv, a folder).
+
+    People whose consent was withdrawn or whose record is restricted are left
+    out of every format except the json backup.
+    """
+    _export(ctx, path, fmt.lower(), pseudonymise)
 
 
 @click.command()
