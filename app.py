@@ -1,22 +1,40 @@
 """connector_graph dashboard: ``streamlit run app.py``.
 
 Routes only; each page lives in ``dashboard/pages``. Every page runs as the
-signed-in user, whose role the library checks on every call.
+signed-in user, whose role the library checks on every call; pages a role
+may not use are not even routed, so opening one by URL lands on the overview.
 """
 
 import streamlit as st
 
-from connector_graph.auth import acting_as
+from connector_graph.auth import Permission, ROLE_PERMISSIONS, acting_as
 from dashboard.auth_gate import current_user
 from dashboard.state import get_store
 
 st.set_page_config(page_title="connector_graph", page_icon="🌱", layout="wide")
 
+#: (file, title, icon, permission needed), in menu order.
+PAGES = [
+    ("overview.py", "Overview", "🏠", Permission.VIEW),
+    ("log.py", "Log an introduction", "🤝", Permission.LOG),
+    ("directory.py", "People and organisations", "👥", Permission.VIEW),
+    ("explorer.py", "Network explorer", "🕸️", Permission.VIEW),
+    ("suggestions.py", "Suggestions", "💡", Permission.VIEW),
+    ("connectors.py", "Key connectors", "⭐", Permission.ANALYSE),
+    ("gaps.py", "Gaps", "🧩", Permission.ANALYSE),
+    ("activity.py", "Activity", "📈", Permission.ANALYSE),
+    ("data.py", "Import and export", "📦", Permission.IMPORT),
+    ("privacy.py", "Privacy and admin", "🛡️", Permission.AUDIT),
+]
+
 store = get_store()
 principal = current_user(store, st.get_option("server.address")) if store is not None else None
 if principal is not None:
+    granted = ROLE_PERMISSIONS[principal.role]
     pages = [
-        st.Page("dashboard/pages/overview.py", title="Overview", icon="🏠", default=True),
+        st.Page(f"dashboard/pages/{file}", title=title, icon=icon, default=file == "overview.py")
+        for file, title, icon, needs in PAGES
+        if needs in granted
     ]
     with acting_as(principal.username, principal.role):
         st.navigation(pages).run()

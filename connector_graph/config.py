@@ -31,6 +31,7 @@ class Settings:
     neo4j_user: str | None = None
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    retention_months: int = 24
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -41,4 +42,14 @@ class Settings:
             neo4j_user=env.get("CONNECTOR_GRAPH_NEO4J_USER") or None,
             neo4j_password=env.get("CONNECTOR_GRAPH_NEO4J_PASSWORD") or None,
             neo4j_database=env.get("CONNECTOR_GRAPH_NEO4J_DATABASE") or None,
+            retention_months=_months(env.get("CONNECTOR_GRAPH_RETENTION_MONTHS")),
         )
+
+
+def _months(text: str | None) -> int:
+    """The retention period in months; 24 when unset or not a whole number from 1 to 1200."""
+    try:
+        value = int(text) if text else 24
+    except ValueError:
+        return 24
+    return value if 1 <= value <= 1200 else 24

@@ -26,12 +26,11 @@ the introduction happened (status ``made`` or ``followed_up``).
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from typing import Any, Collection, Hashable
 
 import networkx as nx
 
+from .caching import LruCache
 from .model import TieKind
 from .store.base import Store
 
@@ -152,9 +151,7 @@ def _add(G: nx.Graph, u: Hashable, v: Hashable, *, kind: str | None = None, intr
 
 # ----------------------------------------------------------------- caching
 
-_CACHE_SIZE = 4
-_cache: "OrderedDict[tuple, nx.Graph]" = OrderedDict()
-_cache_lock = threading.Lock()
+_CACHE = LruCache(4)
 
 
 def projection_key(
@@ -210,20 +207,9 @@ def graph_for_analysis(
     >>> store.close()
     """
     options = dict(as_of=as_of, wards=wards, include_organisations=include_organisations, tie_kinds=tie_kinds)
-    key = projection_key(store, **options)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    G = build_graph(store, **options)
-    with _cache_lock:
-        _cache[key] = G
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return G
+    return _CACHE.get_or_make(projection_key(store, **options), lambda: build_graph(store, **options))
 
 
 def clear_graph_cache() -> None:
     """Forget every cached projection (e.g. after an erasure)."""
-    with _cache_lock:
-        _cache.clear()
+    _CACHE.clear()

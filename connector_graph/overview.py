@@ -11,7 +11,7 @@ from .auth import Permission, require
 from .model import Counts
 from .store.base import IntroductionFilter, Store
 
-__all__ = ["Summary", "IntroductionRow", "WardRow", "summarise"]
+__all__ = ["Summary", "IntroductionRow", "WardRow", "MonthChange", "summarise", "month_change"]
 
 
 class IntroductionRow(BaseModel):
@@ -78,3 +78,70 @@ def summarise(store: Store, *, recent: int = 20) -> Summary:
         for w in ward_names
     ]
     return Summary(counts=store.counts(), recent=rows, wards=wards)
+
+
+class MonthChange(BaseModel):
+    """What happened this calendar month, next to the month before."""
+
+    month: str
+    introductions: int
+    introductions_before: int
+    made: int
+    new_ties: int
+    new_ties_before: int
+    outcomes_recorded: int
+
+    def sentences(self) -> list[str]:
+        """The change in plain words."""
+        def versus(now: int, before: int) -> str:
+            if now == before:
+                return "the same as last month"
+            return f"{abs(now - before)} {'more' if now > before else 'fewer'} than last month"
+
+        return [
+            f"{self.introductions} introduction{'s' if self.introductions != 1 else ''} logged so far "
+            f"({versus(self.introductions, self.introductions_before)}); {self.made} of them made.",
+            f"{self.new_ties} new tie{'s' if self.new_ties != 1 else ''} recorded "
+            f"({versus(self.new_ties, self.new_ties_before)}).",
+            f"{self.outcomes_recorded} outcome{'s' if self.outcomes_recorded != 1 else ''} recorded for "
+            "introductions dated this month.",
+        ]
+
+
+def month_change(store: Store, *, today: dt.date | None = None) -> MonthChange:
+    """Introductions and ties this month against last month.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from connector_graph.store import open_store
+    >>> from connector_graph.auth import acting_as
+    >>> store = open_store("sqlite:///" + os.path.join(tempfile.mkdtemp(), "g.db"))
+    >>> with acting_as("doc", "connector"):
+    ...     month_change(store, today=dt.date(2026, 3, 9)).sentences()[0]
+    '0 introductions logged so far (the same as last month); 0 of them made.'
+    >>> store.close()
+    """
+    require(Permission.VIEW)
+    today = today or dt.date.today()
+    start = today.replace(day=1)
+    before = (start - dt.timedelta(days=1)).replace(day=1)
+    now_intros = store.list_introductions(IntroductionFilter(since=start, until=today))
+    old_intros = store.list_introductions(IntroductionFilter(since=before, until=start - dt.timedelta(days=1)))
+    new_ties = new_ties_before = 0
+    for tie in store.iter_ties():
+        if tie.since is None:
+            continue
+        if start <= tie.since <= today:
+            new_ties += 1
+        elif before <= tie.since < start:
+            new_ties_before += 1
+    return MonthChange(
+        month=f"{start:%B %Y}",
+        introductions=len(now_intros),
+        introductions_before=len(old_intros),
+        made=sum(1 for i in now_intros if i.status.happened),
+        new_ties=new_ties,
+        new_ties_before=new_ties_before,
+        outcomes_recorded=sum(1 for i in now_intros if i.outcome),
+    )

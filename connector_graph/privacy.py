@@ -19,8 +19,9 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel
 
-from .audit import AuditAction, AuditEntry
+from .audit import AuditAction, AuditEntry, ChainReport, verify_chain
 from .auth import Permission, require
+from .caching import forget_everything
 from .errors import NotFound
 from .model import Person
 from .store.base import IntroductionFilter, Store
@@ -35,6 +36,8 @@ __all__ = [
     "apply_retention",
     "erasure_register",
     "reapply_erasures",
+    "audit_log",
+    "verify_audit",
     "Pseudonymiser",
 ]
 
@@ -248,6 +251,8 @@ def apply_retention(store: Store, review: RetentionReview) -> int:
             erased += 1
         except NotFound:  # erased meanwhile
             continue
+    if erased:
+        forget_everything()
     return erased
 
 
@@ -266,4 +271,21 @@ def reapply_erasures(store: Store, register: Iterable[tuple[str, Any]]) -> list[
     back = [actor_id for actor_id, _ in register if actor_id in store.existing_ids([actor_id])]
     for actor_id in back:
         store.erase_actor(actor_id)
+    if back:
+        forget_everything()
     return back
+
+
+# ------------------------------------------------------------ audit
+
+
+def audit_log(store: Store, *, target: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+    """The audit log (newest last), optionally about one record only; for admins."""
+    require(Permission.AUDIT)
+    return store.list_audit(target=target, limit=limit)
+
+
+def verify_audit(store: Store) -> ChainReport:
+    """Check the whole hash chain of the audit log; for admins."""
+    require(Permission.AUDIT)
+    return verify_chain(store.list_audit())

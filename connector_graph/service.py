@@ -13,6 +13,7 @@ import difflib
 from typing import Any, Iterable
 
 from .auth import Permission, require
+from .caching import forget_everything
 from .errors import InvalidInput
 from .model import (
     Counts,
@@ -32,6 +33,7 @@ __all__ = [
     "add_tie",
     "log_introduction",
     "record_follow_up",
+    "update_actor",
     "erase_actor",
     "load_batch",
     "stats",
@@ -208,10 +210,33 @@ def record_follow_up(
     return updated
 
 
+def update_actor(store: Store, actor_id: str, **changes: Any) -> Person | Organisation:
+    """Change some of an actor's fields; returns the stored actor.
+
+    ``changes`` names model fields (``name``, ``ward``, ``roles``, ``gifts``,
+    ``offers``...); the whole record is validated again before anything is
+    written, and the id cannot change.
+    """
+    require(Permission.LOG)
+    current = store.get_actor(actor_id)
+    changes.pop("id", None)
+    if "ward" in changes:
+        changes["ward"] = canonical_ward(store, changes["ward"])
+    updated = build(type(current), **{**current.model_dump(), **changes})
+    if updated != current:
+        if isinstance(updated, Person):
+            store.update_person(updated)
+        else:
+            store.update_organisation(updated)
+    return updated
+
+
 def erase_actor(store: Store, actor_id: str) -> ErasureReport:
     """Erase a person or organisation with their ties and introductions."""
     require(Permission.ERASE)
-    return store.erase_actor(actor_id)
+    report = store.erase_actor(actor_id)
+    forget_everything()  # no cached graph, report or view may still hold them
+    return report
 
 
 def load_batch(store: Store, batch: Batch, progress: Progress | None = None) -> Counts:

@@ -41,6 +41,7 @@ __all__ = [
     "PRIORITY_SECTOR_PAIRS",
     "isolated_actors",
     "single_points",
+    "departure_impact",
     "ward_stats",
     "tie_matrix",
     "unlinked_organisations",
@@ -351,6 +352,39 @@ def single_points(G: nx.Graph, *, max_pocket: int = 25) -> SinglePoints:
 
 
 # ----------------------------------------------------------------- coverage
+
+
+def departure_impact(G: nx.Graph, node: Hashable) -> tuple[int, str]:
+    """What would happen if ``node`` left: how many would be cut off, in a sentence.
+
+    "Cut off" means no longer linked to the largest part of what was
+    ``node``'s connected group; direct contacts who would keep another link
+    are counted separately.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("hub", "a"), ("hub", "b"), ("hub", "c"), ("c", "d"), ("d", "e"), ("e", "c")])
+    >>> for n in G: G.nodes[n].update(name=n.upper(), actor_type="person")
+    >>> departure_impact(G, "hub")
+    (2, 'If HUB left, 2 people would lose their only link to the rest of the network; 1 other contact would keep other links.')
+    >>> departure_impact(G, "a")[0]
+    0
+    """
+    name = G.nodes[node].get("name", node)
+    group = nx.node_connected_component(G, node) - {node}
+    pieces = sorted(nx.connected_components(G.subgraph(group)), key=len, reverse=True)
+    cut = [n for piece in pieces[1:] for n in piece]
+    people = sum(1 for n in cut if G.nodes[n].get("actor_type") != "organisation")
+    cut_set = set(cut)
+    kept = [n for n in G[node] if n not in cut_set]
+    if not cut:
+        sentence = f"If {name} left, everyone they know would still be linked to the rest of the network."
+    else:
+        sentence = (f"If {name} left, {_count_words(people, len(cut) - people)} would lose their only link "
+                    "to the rest of the network")
+        others = len(kept)
+        sentence += (f"; {others} other contact{'s' if others != 1 else ''} would keep other links." if others else ".")
+    return len(cut), sentence
 
 
 def ward_stats(

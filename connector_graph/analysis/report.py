@@ -40,13 +40,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any, Collection, Sequence
 
 import networkx as nx
 
+from ..caching import LruCache
 from ..model import Introduction, Tie, Ward
 from .centrality import DEFAULT_SAMPLES, METRICS, compute_metrics, key_connectors
 from .communities import bridging_actors, detect_communities
@@ -173,8 +172,7 @@ def network_report(
     return _plain(report)
 
 
-_CACHE: "OrderedDict[tuple, dict[str, Any]]" = OrderedDict()
-_LOCK = threading.Lock()
+_CACHE = LruCache(8)
 
 
 def analyse_store(
@@ -208,36 +206,32 @@ def analyse_store(
 
     options = dict(as_of=as_of, wards=wards, include_organisations=include_organisations)
     key = (projection_key(store, **options), top, by, engine, samples, seed, dt.date.today())
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return copy.deepcopy(_CACHE[key])
-    G = graph_for_analysis(store, **options)
-    kept = set(G)
-    ties = [t for t in store.iter_ties() if t.source_id in kept and t.target_id in kept]
-    intros = [
-        i
-        for i in store.iter_introductions()
-        if (as_of is None or i.date <= as_of) and {i.subject_id, i.target_id, i.introducer_id} & kept
-    ]
-    if as_of is not None:
-        ties = [t for t in ties if t.since is None or t.since <= as_of]
-    ward_records = [w for w in store.list_wards() if wards is None or w.name in set(wards)]
-    report = network_report(
-        G,
-        top=top,
-        by=by,
-        wards=ward_records,
-        ties=ties,
-        introductions=intros,
-        as_of=as_of,
-        ward_filter=wards,
-        engine=engine,
-        samples=samples,
-        seed=seed,
-    )
-    with _LOCK:
-        _CACHE[key] = report
-        while len(_CACHE) > 8:
-            _CACHE.popitem(last=False)
+
+    def make() -> dict[str, Any]:
+        G = graph_for_analysis(store, **options)
+        kept = set(G)
+        ties = [t for t in store.iter_ties() if t.source_id in kept and t.target_id in kept]
+        intros = [
+            i
+            for i in store.iter_introductions()
+            if (as_of is None or i.date <= as_of) and {i.subject_id, i.target_id, i.introducer_id} & kept
+        ]
+        if as_of is not None:
+            ties = [t for t in ties if t.since is None or t.since <= as_of]
+        ward_records = [w for w in store.list_wards() if wards is None or w.name in set(wards)]
+        return network_report(
+            G,
+            top=top,
+            by=by,
+            wards=ward_records,
+            ties=ties,
+            introductions=intros,
+            as_of=as_of,
+            ward_filter=wards,
+            engine=engine,
+            samples=samples,
+            seed=seed,
+        )
+
+    report = _CACHE.get_or_make(key, make)
     return copy.deepcopy(report)

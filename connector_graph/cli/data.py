@@ -77,14 +77,8 @@ def import_(ctx: click.Context, path: Path, fmt: str, dry_run: bool) -> None:
 def _export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False) -> None:
     def action(store: Store) -> transfer.ExportResult:
         total = transfer.records_in(store.counts())
-        options = {}
-        if pseudonymise:
-            from ..io.pseudonymise import Pseudonyms
-
-            pseudonyms = Pseudonyms()
-            options = {"transform": pseudonyms.batch, "graph_transform": pseudonyms.graph}
         with _progress(total, "Exporting") as tick:
-            return transfer.export_file(store, path, fmt, progress=tick, **options)
+            return transfer.export_file(store, path, fmt, progress=tick, pseudonymise=pseudonymise)
 
     result = run(ctx, action)
     if result.counts is not None:

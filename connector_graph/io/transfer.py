@@ -96,8 +96,12 @@ def export_file(
     transform: Transform | None = None,
     graph_transform: GraphTransform | None = None,
     progress: Progress | None = None,
+    pseudonymise: bool = False,
 ) -> ExportResult:
     """Write the whole store to ``path`` in format ``fmt``.
+
+    ``pseudonymise`` replaces names and ids with keyed pseudonyms new to this
+    export and drops free text (it sets ``transform`` and ``graph_transform``).
 
     ``csv`` writes a folder of files; the others write one file. The json
     format is the full backup; the other formats leave out people whose
@@ -105,6 +109,11 @@ def export_file(
     recorded in the audit log.
     """
     require(Permission.EXPORT)
+    if pseudonymise:
+        from .pseudonymise import Pseudonyms
+
+        pseudonyms = Pseudonyms()
+        transform, graph_transform = pseudonyms.batch, pseudonyms.graph
     result = _export(store, path, fmt, transform, graph_transform, progress)
     store.record_audit(AuditAction.EXPORT)
     return result

@@ -1,4 +1,4 @@
-"""Overview: what the network holds and the latest introductions."""
+"""Overview: the headline numbers, this month, the top connectors and the biggest gaps."""
 
 from __future__ import annotations
 
@@ -7,21 +7,15 @@ import streamlit as st
 
 from connector_graph import overview
 from connector_graph.auth import Permission, allowed
-from connector_graph.errors import ConnectorGraphError
-from connector_graph.io.safe_csv import to_safe_csv
-from dashboard.state import get_store, where_label
+from connector_graph.views import insights
+from connector_graph.views.text import md_escape
+from dashboard.widgets import friendly, page, table
 
-st.title("Overview")
-store = get_store()
-if store is None:
-    st.stop()
-st.caption(where_label(store))
+store = page("Overview")
 
-try:
+with friendly():
     summary = overview.summarise(store)
-except ConnectorGraphError as exc:
-    st.error(f"Could not read the network: {exc}")
-    st.stop()
+    change = overview.month_change(store)
 
 if summary.is_empty:
     st.info(
@@ -35,18 +29,35 @@ cols[1].metric("Organisations", f"{summary.counts.organisations:,}", help="Group
 cols[2].metric("Ties", f"{summary.counts.ties:,}", help="Known relationships between them.")
 cols[3].metric("Introductions", f"{summary.counts.introductions:,}", help="Introductions logged by connectors.")
 
+st.subheader(f"This month ({change.month})")
+for sentence in change.sentences():
+    st.write("• " + sentence)
+st.page_link("dashboard/pages/log.py", label="Log an introduction", icon="🤝")
+
+if allowed(Permission.ANALYSE) and not summary.is_empty:
+    with st.spinner("Measuring the network…"), friendly():
+        report = insights.analysis(store, top=5)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Top connectors")
+        for c in report["connectors"]:
+            st.write(f"{c['rank']}. {md_escape(c['name'])}" + (f" ({md_escape(c['ward'])})" if c.get("ward") else ""))
+        st.page_link("dashboard/pages/connectors.py", label="All key connectors", icon="⭐")
+    with right:
+        st.subheader("Biggest gaps")
+        gaps = report["gaps"]
+        st.write(f"• {gaps['isolated']['count']} people and organisations with no ties at all.")
+        st.write(f"• {gaps['cut_points']['count']} single points of failure.")
+        for item in gaps["cut_points"]["items"][:2]:
+            st.write("  – " + md_escape(item["sentence"]))
+        if gaps["sector_links"]["priority_missing"]:
+            pairs = "; ".join(f"{a.replace('_', ' ')} ↔ {b.replace('_', ' ')}" for a, b in gaps["sector_links"]["priority_missing"])
+            st.write(f"• Missing links between sectors: {md_escape(pairs)}.")
+        st.write(f"• {gaps['overdue_follow_ups']['count']} follow-ups overdue.")
+        st.page_link("dashboard/pages/gaps.py", label="All gaps", icon="🧩")
+
 st.subheader("Latest introductions")
-if summary.recent:
-    table = pd.DataFrame([row.model_dump() for row in summary.recent])
-    st.dataframe(table, hide_index=True, width="stretch")
-    if allowed(Permission.EXPORT):
-        st.download_button("Download as CSV", to_safe_csv(table), "latest_introductions.csv", "text/csv")
-else:
-    st.write("None logged yet.")
+table(pd.DataFrame([row.model_dump() for row in summary.recent]), "latest_introductions.csv", empty="None logged yet.")
 
 st.subheader("Wards")
-if summary.wards:
-    wards = pd.DataFrame([row.model_dump() for row in summary.wards])
-    st.dataframe(wards, hide_index=True, width="stretch")
-else:
-    st.write("No wards loaded.")
+table(pd.DataFrame([row.model_dump() for row in summary.wards]), "wards.csv", empty="No wards loaded.", aggregate=True)

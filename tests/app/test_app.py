@@ -44,7 +44,8 @@ def test_overview_shows_what_the_store_holds(sqlite_url):
     at = _run()
     assert not at.exception
     assert [m.value for m in at.metric] == ["2", "1", "0", "1"]
-    assert len(at.get("download_button")) == 1  # the local user is an admin
+    downloads = [b.proto.label for b in at.get("download_button")]  # the local user is an admin
+    assert downloads == ["Download as CSV", "Download as CSV (counts under 5 hidden)"]
     latest = at.dataframe[0].value
     assert list(latest["subject"]) == ["Ann Ahmed"] and list(latest["target"]) == ["Lunch Club"]
     wards = at.dataframe[1].value

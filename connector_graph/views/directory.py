@@ -1,0 +1,233 @@
+"""The directory of people and organisations: lists, look-alike names, profiles, follow-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..auth import Permission, require
+from ..model import Actor, Introduction, IntroStatus, Organisation, Person
+from ..store.base import IntroductionFilter, Store
+from .measures import describe, network_measures
+
+__all__ = [
+    "Choice",
+    "NameMatch",
+    "Profile",
+    "choices",
+    "similar_names",
+    "actor_table",
+    "profile",
+    "awaiting_follow_up",
+    "known_purposes",
+]
+
+#: How alike two names must be (0-100) before the dashboard warns of a duplicate.
+SIMILAR_AT = 85
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An actor as a picker shows it."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """An existing actor whose name looks like a new one."""
+
+    id: str
+    name: str
+    actor_type: str
+    ward: str | None
+    similarity: float
+
+
+def _label(actor: Actor) -> str:
+    where = f", {actor.ward}" if actor.ward else ""
+    if isinstance(actor, Person):
+        roles = "/".join(role.label for role in actor.roles)
+        return f"{actor.name} ({roles}{where})"
+    return f"{actor.name} ({actor.kind.label}{where})"
+
+
+def choices(store: Store, *, people_only: bool = False, connectors_only: bool = False) -> list[Choice]:
+    """Every actor as ``name (roles or kind, ward)``, sorted by name, for pickers."""
+    require(Permission.VIEW)
+    found = []
+    for actor in store.iter_actors():
+        if (people_only or connectors_only) and not isinstance(actor, Person):
+            continue
+        if connectors_only and not {r.value for r in actor.roles} & {"connector", "worker"}:
+            continue
+        found.append(Choice(actor.id, _label(actor)))
+    return sorted(found, key=lambda c: (c.label.casefold(), c.id))
+
+
+def similar_names(store: Store, name: str, *, limit: int = 5, threshold: float = SIMILAR_AT) -> list[NameMatch]:
+    """Existing actors whose names look like ``name`` (best first), to avoid duplicates.
+
+    Uses rapidfuzz's weighted ratio, ignoring case and punctuation, so
+    "Ann Ahmed" matches "ann ahmed", "Ahmed, Ann" and "Anne Ahmed".
+    """
+    from rapidfuzz import fuzz, process, utils
+
+    require(Permission.VIEW)
+    name = name.strip()
+    if not name:
+        return []
+    actors = list(store.iter_actors())
+    found = process.extract(
+        name,
+        [a.name for a in actors],
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        score_cutoff=threshold,
+        limit=limit,
+    )
+    return [
+        NameMatch(actors[index].id, actors[index].name, actors[index].actor_type, actors[index].ward, round(score, 1))
+        for _, score, index in found
+    ]
+
+
+def actor_table(
+    store: Store,
+    *,
+    text: str = "",
+    actor_type: str | None = None,
+    wards: tuple[str, ...] = (),
+    roles: tuple[str, ...] = (),
+    sectors: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """People and organisations matching the filters, one row each.
+
+    ``text`` matches any part of the name or a tag (gifts, skills,
+    interests, offers), ignoring case.
+    """
+    require(Permission.VIEW)
+    needle = text.strip().casefold()
+    rows = []
+    for actor in store.iter_actors():
+        if actor_type and actor.actor_type != actor_type:
+            continue
+        if wards and actor.ward not in wards:
+            continue
+        if isinstance(actor, Person):
+            if sectors or (roles and not {r.value for r in actor.roles} & set(roles)):
+                continue
+            tags = [*actor.gifts, *actor.skills, *actor.interests]
+            kind = ", ".join(r.label for r in actor.roles)
+        else:
+            if roles or (sectors and actor.sector.value not in sectors):
+                continue
+            tags = [*actor.offers, *actor.spaces]
+            kind = f"{actor.kind.label} ({actor.sector.label})"
+        if needle and needle not in actor.name.casefold() and not any(needle in t for t in tags):
+            continue
+        rows.append({"id": actor.id, "name": actor.name, "type": actor.actor_type, "ward": actor.ward or "",
+                     "roles or kind": kind, "gifts, skills, offers": ", ".join(tags[:8])})
+    frame = pd.DataFrame(rows, columns=["id", "name", "type", "ward", "roles or kind", "gifts, skills, offers"])
+    return frame.sort_values(["name", "id"], key=lambda s: s.str.casefold()).reset_index(drop=True)
+
+
+@dataclass
+class Profile:
+    """Everything a profile page shows about one actor."""
+
+    actor: Actor
+    ties: pd.DataFrame
+    made: pd.DataFrame
+    received: pd.DataFrame
+    place: list[str] = field(default_factory=list)
+    withheld: bool = False
+
+
+def _names(store: Store, ids: set[str]) -> dict[str, str]:
+    return {a.id: a.name for a in store.iter_actors() if a.id in ids}
+
+
+def _intro_rows(intros: list[Introduction], names: dict[str, str]) -> pd.DataFrame:
+    rows = [
+        {
+            "id": i.id,
+            "date": i.date,
+            "introducer": names.get(i.introducer_id, i.introducer_id),
+            "person": names.get(i.subject_id, i.subject_id),
+            "introduced to": names.get(i.target_id, i.target_id),
+            "purposes": ", ".join(i.purposes),
+            "status": i.status.label,
+            "follow-up": i.follow_up,
+            "outcome": i.outcome or "",
+        }
+        for i in sorted(intros, key=lambda i: (i.date, i.id), reverse=True)
+    ]
+    columns = ["id", "date", "introducer", "person", "introduced to", "purposes", "status", "follow-up", "outcome"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def profile(store: Store, actor_id: str) -> Profile:
+    """One actor's profile: details, ties, introductions made and received, place in the network.
+
+    Raises :class:`~connector_graph.errors.NotFound` for an unknown id.
+    """
+    require(Permission.VIEW)
+    actor = store.get_actor(actor_id)
+    ties = store.list_ties(actor_id)
+    involved = store.list_introductions(IntroductionFilter(actor_id=actor_id))
+    made = [i for i in involved if i.introducer_id == actor_id]
+    received = [i for i in involved if i.introducer_id != actor_id]
+    other_ids = {t.target_id if t.source_id == actor_id else t.source_id for t in ties}
+    other_ids |= {x for i in made + received for x in (i.introducer_id, i.subject_id, i.target_id)}
+    names = _names(store, other_ids)
+    tie_rows = [
+        {
+            "with": names.get(other, other),
+            "with id": other,
+            "kind": t.kind.label,
+            "since": t.since,
+            "last confirmed": t.last_confirmed,
+        }
+        for t in ties
+        for other in [t.target_id if t.source_id == actor_id else t.source_id]
+    ]
+    tie_frame = pd.DataFrame(tie_rows, columns=["with", "with id", "kind", "since", "last confirmed"])
+    withheld = isinstance(actor, Person) and not actor.in_analysis
+    place = [] if withheld else describe(network_measures(store), actor_id)
+    return Profile(actor, tie_frame, _intro_rows(made, names), _intro_rows(received, names), place, withheld)
+
+
+def awaiting_follow_up(store: Store, introducer_id: str, *, today: dt.date | None = None) -> pd.DataFrame:
+    """The introducer's introductions with no outcome yet, overdue follow-ups first."""
+    require(Permission.VIEW)
+    today = today or dt.date.today()
+    open_statuses = {IntroStatus.PLANNED, IntroStatus.MADE, IntroStatus.UNKNOWN}
+    intros = [
+        i for i in store.list_introductions(IntroductionFilter(introducer_id=introducer_id))
+        if i.outcome is None and i.status in open_statuses
+    ]
+    names = _names(store, {x for i in intros for x in (i.introducer_id, i.subject_id, i.target_id)})
+    frame = _intro_rows(intros, names)
+    frame["overdue"] = [bool(f is not None and f < today) for f in frame["follow-up"]]
+    frame["_due"] = [f or dt.date.max for f in frame["follow-up"]]
+    frame = frame.sort_values(["overdue", "_due"], ascending=[False, True]).drop(columns="_due")
+    return frame.reset_index(drop=True)
+
+
+def known_purposes(store: Store, *, limit: int = 60) -> list[str]:
+    """The purposes already used, most used first, to offer as tags."""
+    require(Permission.VIEW)
+    counts: dict[str, int] = {}
+    for intro in store.iter_introductions():
+        for purpose in intro.purposes:
+            counts[purpose] = counts.get(purpose, 0) + 1
+    return sorted(counts, key=lambda p: (-counts[p], p))[:limit]
+
+
+def is_organisation(actor: Actor) -> bool:
+    """True for an organisation (for pages that show the two differently)."""
+    return isinstance(actor, Organisation)

@@ -1,0 +1,491 @@
+"""The network explorer: choose what to show, reduce it, lay it out, draw it.
+
+The drawing is a self-contained HTML page made with pyvis: vis-network is
+inlined (``cdn_resources="in_line"``) and every external stylesheet or script
+pyvis's template names is removed, so it works with no internet. Positions
+are computed here, on the server, and physics is off, so the browser draws a
+still picture at once instead of simulating. Large networks are reduced
+before drawing (top actors by a measure, or one node per community) and
+:class:`ExplorerView` says what was left out.
+
+Text safety: names reach the page only inside the JSON that pyvis embeds,
+where ``<``, ``>`` and ``&`` are written as ``\\u003c``-style escapes, so
+nothing can close the script; vis-network draws labels on a canvas and shows
+string tooltips with ``innerText``; the click-details panel uses
+``textContent``. Hostile names therefore show as the literal text they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Hashable, Iterable, Mapping
+
+import networkx as nx
+
+from ..analysis.centrality import METRICS, MetricTable
+from ..store.base import Store
+from .measures import network_measures
+
+__all__ = [
+    "COLOUR_BY",
+    "SIZE_BY",
+    "ExplorerOptions",
+    "LegendItem",
+    "ExplorerView",
+    "introduction_path",
+    "select",
+    "reduce",
+    "layout",
+    "render_html",
+    "explore",
+]
+
+#: What nodes can be coloured by.
+COLOUR_BY = {"community": "Community", "sector": "Sector", "ward": "Ward", "actor_type": "Person or organisation"}
+#: What nodes can be sized by: every measure, or nothing.
+SIZE_BY = {"none": "Same size", **{key: metric.label for key, metric in METRICS.items()}}
+#: Colour-blind-safe colours (Okabe and Ito), then a few more; the rest are grey.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+           "#8C564B", "#17BECF"]
+OTHER_COLOUR = "#B0B0B0"
+PATH_COLOUR = "#D00000"
+#: Shapes carry the actor type so colour is never the only signal.
+SHAPES = {"person": "dot", "organisation": "square", "community": "diamond"}
+DEFAULT_MAX_NODES = 300
+
+
+@dataclass(frozen=True)
+class ExplorerOptions:
+    """What the explorer should show.
+
+    Empty filters mean "everything". ``sectors`` and ``kinds`` filter
+    organisations only; ``roles`` filters people only. ``since`` keeps only
+    links first made on or after that date; ``until`` shows the network as
+    it stood on that date. ``ego`` with ``hops`` shows one actor's
+    neighbourhood; ``path`` asks who could introduce one actor to another.
+    """
+
+    wards: tuple[str, ...] = ()
+    actor_types: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    ego: str | None = None
+    hops: int = 1
+    path: tuple[str, str] | None = None
+    colour_by: str = "community"
+    size_by: str = "score"
+    max_nodes: int = DEFAULT_MAX_NODES
+    reduce_by: str = "top"  # "top" or "communities"
+
+    def __post_init__(self) -> None:
+        if self.colour_by not in COLOUR_BY:
+            raise ValueError(f"colour_by must be one of {', '.join(COLOUR_BY)}")
+        if self.size_by not in SIZE_BY:
+            raise ValueError(f"size_by must be one of {', '.join(SIZE_BY)}")
+        if self.reduce_by not in ("top", "communities"):
+            raise ValueError("reduce_by must be 'top' or 'communities'")
+        if self.hops < 1:
+            raise ValueError("hops must be at least 1")
+        if self.max_nodes < 2:
+            raise ValueError("max_nodes must be at least 2")
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One line of the legend: what a colour or shape means and how many carry it."""
+
+    label: str
+    colour: str
+    count: int
+    shape: str = "dot"
+
+
+@dataclass
+class ExplorerView:
+    """What the explorer draws and says about it."""
+
+    graph: nx.Graph
+    html: str
+    legend: list[LegendItem]
+    notes: list[str] = field(default_factory=list)
+    path: list[str] | None = None
+    path_names: list[str] | None = None
+    total_actors: int = 0
+
+
+# ------------------------------------------------------------------ selection
+
+
+def _passes(data: Mapping, options: ExplorerOptions) -> bool:
+    kind = data.get("actor_type")
+    if options.wards and data.get("ward") not in options.wards:
+        return False
+    if options.actor_types and kind not in options.actor_types:
+        return False
+    if kind == "organisation":
+        if options.sectors and data.get("sector") not in options.sectors:
+            return False
+        if options.kinds and data.get("kind") not in options.kinds:
+            return False
+    elif options.roles and not set(data.get("roles") or ()) & set(options.roles):
+        return False
+    return True
+
+
+def introduction_path(G: nx.Graph, a: Hashable, b: Hashable) -> list[Hashable] | None:
+    """The shortest chain of links from ``a`` to ``b`` (both ends included), or ``None``.
+
+    The people in between are who could introduce ``a`` to ``b``.
+
+    Examples
+    --------
+    >>> introduction_path(nx.path_graph(["ann", "cath", "bob"]), "ann", "bob")
+    ['ann', 'cath', 'bob']
+    >>> introduction_path(nx.Graph([("a", "b"), ("c", "d")]), "a", "d") is None
+    True
+    """
+    if a not in G or b not in G:
+        return None
+    try:
+        return list(nx.shortest_path(G, a, b))
+    except nx.NetworkXNoPath:
+        return None
+
+
+def select(
+    G: nx.Graph, options: ExplorerOptions, recent_links: set[frozenset] | None = None
+) -> tuple[nx.Graph, list[Hashable] | None, list[str]]:
+    """The part of ``G`` the options ask for: ``(subgraph, path, notes)``.
+
+    ``recent_links`` (pairs first linked on or after ``options.since``)
+    limits the links shown when a start date is set. The path is found in
+    the whole graph and its actors are always kept.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(["a", "b", "c", "d"])
+    >>> for n in G: G.nodes[n].update(actor_type="person", ward="X" if n < "c" else "Y")
+    >>> sorted(select(G, ExplorerOptions(wards=("X",)))[0])
+    ['a', 'b']
+    >>> sorted(select(G, ExplorerOptions(ego="a", hops=2))[0])
+    ['a', 'b', 'c']
+    """
+    notes: list[str] = []
+    path = introduction_path(G, *options.path) if options.path else None
+    if options.path and path is None:
+        notes.append("There is no chain of links between the two chosen actors yet.")
+    keep = {n for n, data in G.nodes(data=True) if _passes(data, options)}
+    H = G.subgraph(keep)
+    if recent_links is not None:
+        H = nx.Graph(H)
+        H.remove_edges_from([(u, v) for u, v in H.edges if frozenset((u, v)) not in recent_links])
+        notes.append(f"Only links first made since {options.since:%d %b %Y} are drawn.")
+    if options.ego is not None:
+        if options.ego not in G:
+            notes.append("The chosen actor is not in the network shown (erased, withheld or filtered out).")
+            H = H.subgraph([])
+        else:
+            base = H if options.ego in H else G.subgraph(keep | {options.ego})
+            H = nx.ego_graph(base, options.ego, radius=options.hops)
+            notes.append(f"Showing everyone within {options.hops} step{'s' if options.hops > 1 else ''} of "
+                         f"{G.nodes[options.ego].get('name', options.ego)}.")
+    if path:
+        H = G.subgraph(set(H) | set(path))
+    return nx.Graph(H), path, notes
+
+
+def reduce(
+    H: nx.Graph,
+    options: ExplorerOptions,
+    scores: Mapping[Hashable, float],
+    membership: Mapping[Hashable, int],
+    keep: Iterable[Hashable] = (),
+) -> tuple[nx.Graph, list[str]]:
+    """``H`` cut down to ``options.max_nodes`` nodes, with a note of what was done.
+
+    ``"top"`` keeps the highest ``scores`` (and everything in ``keep``);
+    ``"communities"`` draws each community as one node sized by its members.
+
+    Examples
+    --------
+    >>> H = nx.star_graph(5)
+    >>> for n in H: H.nodes[n].update(name=str(n), actor_type="person")
+    >>> small, notes = reduce(H, ExplorerOptions(max_nodes=3), {n: -n for n in H}, {})
+    >>> sorted(small), notes[0].startswith("Showing the 3 ")
+    ([0, 1, 2], True)
+    """
+    n = H.number_of_nodes()
+    if n <= options.max_nodes:
+        return H, []
+    if options.reduce_by == "communities":
+        return _collapse(H, membership), [
+            f"{n:,} actors are too many to draw; each community is shown as one node "
+            "(size = members, links = ties between communities)."
+        ]
+    must = [k for k in keep if k in H]
+    ranked = sorted(H, key=lambda node: (-float(scores.get(node) or 0.0), str(node)))
+    chosen = list(dict.fromkeys(must + ranked))[: max(options.max_nodes, len(must))]
+    label = "overall score" if options.size_by not in METRICS or options.size_by == "score" else METRICS[options.size_by].label.lower()
+    return H.subgraph(chosen).copy(), [
+        f"Showing the {len(chosen):,} actors with the highest {label} out of {n:,}; "
+        "narrow the filters or pick one actor's neighbourhood to see the rest."
+    ]
+
+
+def _collapse(H: nx.Graph, membership: Mapping[Hashable, int]) -> nx.Graph:
+    C = nx.Graph()
+    groups: dict[int, list[Hashable]] = {}
+    for node in H:
+        groups.setdefault(int(membership.get(node, 0)), []).append(node)
+    for number, members in groups.items():
+        wards = [H.nodes[m].get("ward") for m in members if H.nodes[m].get("ward")]
+        main = max(set(wards), key=wards.count) if wards else None
+        C.add_node(
+            f"community-{number}",
+            name=f"Community {number}" + (f" (mostly {main})" if main else ""),
+            actor_type="community",
+            members=len(members),
+            community=number,
+            ward=main,
+        )
+    for u, v in H.edges:
+        a, b = int(membership.get(u, 0)), int(membership.get(v, 0))
+        if a != b:
+            key = (f"community-{a}", f"community-{b}")
+            weight = C.get_edge_data(*key, default={"weight": 0})["weight"]
+            C.add_edge(*key, weight=weight + 1)
+    return C
+
+
+def layout(H: nx.Graph, *, seed: int = 0, scale: float = 600.0) -> dict[Hashable, tuple[float, float]]:
+    """Fixed positions for every node (a seeded spring layout), in pixels.
+
+    Examples
+    --------
+    >>> pos = layout(nx.path_graph(3))
+    >>> sorted(pos) == [0, 1, 2] and all(abs(x) <= 600 and abs(y) <= 600 for x, y in pos.values())
+    True
+    """
+    if H.number_of_nodes() == 0:
+        return {}
+    if H.number_of_nodes() == 1:
+        return {next(iter(H)): (0.0, 0.0)}
+    pos = nx.spring_layout(H, seed=seed, iterations=60, weight=None)
+    return {node: (float(x) * scale, float(y) * scale) for node, (x, y) in pos.items()}
+
+
+# ------------------------------------------------------------------ drawing
+
+
+def _group_of(data: Mapping, colour_by: str, membership: Mapping[Hashable, int], node: Hashable) -> str:
+    if data.get("actor_type") == "community":
+        return data["name"] if colour_by == "community" else (data.get("ward") or "no ward")
+    if colour_by == "community":
+        return f"Community {membership[node]}" if node in membership else "no community"
+    if colour_by == "sector":
+        return (data.get("sector") or "person").replace("_", " ")
+    if colour_by == "ward":
+        return data.get("ward") or "no ward"
+    return data.get("actor_type") or "unknown"
+
+
+def _colours(groups: Mapping[Hashable, str]) -> tuple[dict[str, str], list[LegendItem]]:
+    counts: dict[str, int] = {}
+    for group in groups.values():
+        counts[group] = counts.get(group, 0) + 1
+    ordered = sorted(counts, key=lambda g: (-counts[g], g))
+    colour = {g: (PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR) for i, g in enumerate(ordered)}
+    legend = [LegendItem(g, colour[g], counts[g]) for g in ordered[: len(PALETTE)]]
+    rest = ordered[len(PALETTE):]
+    if rest:
+        legend.append(LegendItem(f"{len(rest)} other groups", OTHER_COLOUR, sum(counts[g] for g in rest)))
+    return colour, legend
+
+
+def _tooltip(data: Mapping, sizes: Mapping[str, float | None]) -> str:
+    if data.get("actor_type") == "community":
+        return f"{data['name']}\n{data['members']:,} members"
+    lines = [str(data.get("name", ""))]
+    if data.get("actor_type") == "organisation":
+        lines.append(f"Organisation: {(data.get('kind') or '').replace('_', ' ')}, {(data.get('sector') or '').replace('_', ' ')}")
+    else:
+        roles = ", ".join(data.get("roles") or []) or "person"
+        lines.append(f"Person: {roles}")
+    if data.get("ward"):
+        lines.append(f"Ward: {data['ward']}")
+    for key, value in sizes.items():
+        if value is not None:
+            lines.append(f"{METRICS[key].label}: {value:.3g}")
+    return "\n".join(lines)
+
+
+_EXTERNAL = re.compile(
+    r'<link[^>]*href="(?:https?:|//|\.\./)[^"]*"[^>]*>\s*|<script[^>]*src="(?:https?:|//|\.\./)[^"]*"[^>]*>\s*</script>\s*',
+    re.IGNORECASE,
+)
+
+_AFTER_DRAW = """
+<div id="cg-details" role="status" aria-live="polite"
+     style="font-family: sans-serif; font-size: 14px; padding: 6px 8px; white-space: pre-line; border-top: 1px solid #ddd;">
+Click a person or organisation to see their details.</div>
+<script type="text/javascript">
+(function () {
+  var box = document.getElementById("cg-details");
+  network.once("afterDrawing", function () {
+    document.body.setAttribute("data-stable-ms", String(Math.round(performance.now())));
+  });
+  network.on("click", function (params) {
+    if (params.nodes.length) {
+      var node = nodes.get(params.nodes[0]);
+      box.textContent = node.title || node.label || "";
+    } else {
+      box.textContent = "Click a person or organisation to see their details.";
+    }
+  });
+})();
+</script>
+"""
+
+
+def render_html(
+    H: nx.Graph,
+    positions: Mapping[Hashable, tuple[float, float]],
+    *,
+    colour_by: str = "community",
+    size_by: str = "score",
+    metrics: MetricTable | None = None,
+    membership: Mapping[Hashable, int] | None = None,
+    path: list[Hashable] | None = None,
+    height: int = 620,
+) -> tuple[str, list[LegendItem]]:
+    """A self-contained pyvis page of ``H`` at ``positions``, and its legend.
+
+    Examples
+    --------
+    >>> H = nx.Graph([("a", "b")])
+    >>> for n in H: H.nodes[n].update(name="<b>" + n, actor_type="person", roles=[])
+    >>> html, legend = render_html(H, layout(H), colour_by="actor_type", size_by="none")
+    >>> "<b>a" in html, bool(re.search(r'(src|href)="(https?:|//)', html)), legend[0].label
+    (False, False, 'person')
+    """
+    from pyvis.network import Network
+
+    membership = membership or {}
+    values = metrics.values if metrics is not None else {}
+    groups = {node: _group_of(data, colour_by, membership, node) for node, data in H.nodes(data=True)}
+    colour, legend = _colours(groups)
+    sized = values.get(size_by, {}) if size_by != "none" else {}
+    finite = [float(v) for node, v in sized.items() if node in H and v is not None]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 0.0)
+    on_path = {node: i + 1 for i, node in enumerate(path or [])}
+    path_edges = {frozenset(pair) for pair in zip(path or [], (path or [])[1:])}
+
+    net = Network(height=f"{height}px", width="100%", cdn_resources="in_line", bgcolor="#ffffff")
+    for node, data in H.nodes(data=True):
+        if data.get("actor_type") == "community":
+            size = 12.0 + 30.0 * min(1.0, data["members"] / 150.0)
+        elif sized and sized.get(node) is not None and high > low:
+            size = 10.0 + 30.0 * (float(sized[node]) - low) / (high - low)
+        else:
+            size = 14.0
+        shown = {key: values[key].get(node) for key in ("score", "degree", "betweenness") if key in values}
+        name = str(data.get("name", node))
+        label = name if len(name) <= 32 else name[:31] + "…"
+        if node in on_path:
+            label = f"{on_path[node]}. {label}"
+        x, y = positions.get(node, (0.0, 0.0))
+        net.add_node(
+            str(node),
+            label=label,
+            title=_tooltip(data, shown),
+            color={"background": colour[groups[node]], "border": PATH_COLOUR if node in on_path else "#333333"},
+            borderWidth=4 if node in on_path else 1,
+            shape=SHAPES.get(str(data.get("actor_type")), "dot"),
+            size=size,
+            x=x,
+            y=y,
+            physics=False,
+        )
+    for u, v, data in H.edges(data=True):
+        highlighted = frozenset((u, v)) in path_edges
+        net.add_edge(
+            str(u),
+            str(v),
+            width=6 if highlighted else min(1 + int(data.get("weight", 1)), 6),
+            color=PATH_COLOUR if highlighted else "#9a9a9a",
+            dashes=False if highlighted else None,
+            title=f"{data.get('weight', 1)} link{'s' if data.get('weight', 1) != 1 else ''}",
+        )
+    net.set_options(json.dumps({
+        "physics": {"enabled": False},
+        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": True},
+        "nodes": {"font": {"size": 14, "face": "sans-serif"}},
+        "edges": {"smooth": False},
+    }))
+    html = _EXTERNAL.sub("", net.generate_html())
+    html = html.replace("</body>", _AFTER_DRAW + "</body>", 1)
+    legend.extend(_shape_legend(H, path))
+    return html, legend
+
+
+def _shape_legend(H: nx.Graph, path: list[Hashable] | None) -> list[LegendItem]:
+    kinds: dict[str, int] = {}
+    for _, data in H.nodes(data=True):
+        kind = str(data.get("actor_type"))
+        kinds[kind] = kinds.get(kind, 0) + 1
+    names = {"person": "circle: a person", "organisation": "square: an organisation", "community": "diamond: a community"}
+    items = [LegendItem(names.get(k, k), "#ffffff", n, SHAPES.get(k, "dot")) for k, n in sorted(kinds.items())]
+    if path:
+        items.append(LegendItem("thick red outline and numbers: the chain of introductions", PATH_COLOUR, len(path)))
+    return items
+
+
+# ------------------------------------------------------------------ one call
+
+def _links_since(store: Store, since: dt.date) -> set[frozenset]:
+    pairs: set[frozenset] = set()
+    for tie in store.iter_ties():
+        if tie.since is not None and tie.since >= since:
+            pairs.add(frozenset((tie.source_id, tie.target_id)))
+    for intro in store.iter_introductions():
+        if intro.date >= since:
+            pairs.add(frozenset((intro.introducer_id, intro.subject_id)))
+            pairs.add(frozenset((intro.introducer_id, intro.target_id)))
+            if intro.status.happened:
+                pairs.add(frozenset((intro.subject_id, intro.target_id)))
+    return pairs
+
+
+def explore(store: Store, options: ExplorerOptions) -> ExplorerView:
+    """Everything the explorer page draws for ``options``, from the store.
+
+    Measures and communities are computed once per graph version (and
+    ``until`` date) and reused while the network is unchanged.
+    """
+    measures = network_measures(store, as_of=options.until)
+    G, metrics, partition = measures.graph, measures.metrics, measures.partition
+    recent = _links_since(store, options.since) if options.since else None
+    H, path, notes = select(G, options, recent)
+    scores = metrics.values.get(options.size_by if options.size_by in metrics.values else "score", {})
+    keep = list(path or []) + ([options.ego] if options.ego else [])
+    H, reduced = reduce(H, options, scores, partition.membership, keep)
+    notes.extend(reduced)
+    colour_by = options.colour_by
+    html, legend = render_html(
+        H,
+        layout(H),
+        colour_by=colour_by,
+        size_by=options.size_by,
+        metrics=metrics,
+        membership=partition.membership,
+        path=path,
+    )
+    names = [str(G.nodes[n].get("name", n)) for n in path] if path else None
+    return ExplorerView(graph=H, html=html, legend=legend, notes=notes, path=path, path_names=names,
+                        total_actors=G.number_of_nodes())

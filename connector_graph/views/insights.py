@@ -1,0 +1,133 @@
+"""Tables for the key-connectors and gaps pages, from one cached analysis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Collection
+
+import pandas as pd
+
+from ..analysis.centrality import METRICS
+from ..analysis.gaps import TieMatrix, departure_impact, tie_matrix
+from ..analysis.report import analyse_store
+from ..analysis.suggestions import bridge_candidates, suggest_for_person, suggest_links, unlinked_community_pairs
+from ..auth import Permission, require
+from ..graph import graph_for_analysis
+from ..store.base import Store
+from .measures import network_measures
+
+__all__ = ["analysis", "connectors_frame", "if_they_left", "matrix_frame", "ward_matrix", "shade", "refs_frame", "names_of",
+           "person_suggestions", "network_suggestions"]
+
+
+def analysis(
+    store: Store,
+    *,
+    top: int = 25,
+    by: str = "score",
+    as_of: dt.date | None = None,
+    wards: Collection[str] | None = None,
+) -> dict[str, Any]:
+    """The cached network report (see :mod:`connector_graph.analysis.report`), for managers."""
+    require(Permission.ANALYSE)
+    return analyse_store(store, top=top, by=by, as_of=as_of, wards=wards or None)
+
+
+def connectors_frame(report: dict[str, Any]) -> pd.DataFrame:
+    """The ranking as a table with readable column names, best first."""
+    columns = ["rank", "name", "actor_type", "ward", "roles", *METRICS, "id"]
+    rows = [{**c, "roles": ", ".join(c.get("roles") or [])} for c in report["connectors"]]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.rename(columns={key: metric.label for key, metric in METRICS.items()} | {"actor_type": "type"})
+
+
+def if_they_left(store: Store, actor_id: str) -> str:
+    """What would happen to the network if this actor left, in one sentence."""
+    require(Permission.ANALYSE)
+    G = graph_for_analysis(store)
+    if actor_id not in G:
+        return "They are not in the analysis (erased, or consent withdrawn)."
+    return departure_impact(G, actor_id)[1]
+
+
+def matrix_frame(matrix: TieMatrix) -> pd.DataFrame:
+    """A square table of tie counts between groups (zero where there is no tie)."""
+    frame = pd.DataFrame(0, index=matrix.groups, columns=matrix.groups, dtype=int)
+    for (a, b), count in matrix.counts.items():
+        frame.loc[a, b] = count
+        frame.loc[b, a] = count
+    labels = [g.replace("_", " ") for g in matrix.groups]
+    frame.index, frame.columns = labels, labels
+    return frame
+
+
+def shade(count: int, top: int) -> str:
+    """CSS for a heatmap cell: white for none, deeper blue for more (text stays readable).
+
+    Examples
+    --------
+    >>> shade(0, 10)
+    'background-color: #ffffff; color: #000000'
+    >>> shade(10, 10)
+    'background-color: #08519c; color: #ffffff'
+    """
+    share = 0.0 if top <= 0 else max(0.0, min(1.0, count / top))
+    start, end = (255, 255, 255), (8, 81, 156)
+    r, g, b = (round(a + (z - a) * share) for a, z in zip(start, end))
+    return f"background-color: #{r:02x}{g:02x}{b:02x}; color: {'#ffffff' if share > 0.5 else '#000000'}"
+
+
+def ward_matrix(store: Store) -> TieMatrix:
+    """Ties between wards (every known ward listed, even with no actors)."""
+    require(Permission.ANALYSE)
+    return tie_matrix(graph_for_analysis(store), "ward", groups=[w.name for w in store.list_wards()])
+
+
+def refs_frame(refs: list[dict[str, Any]]) -> pd.DataFrame:
+    """Actor references (``id``, ``name``, ``actor_type``, ``ward``) as a table."""
+    return pd.DataFrame(refs, columns=["name", "actor_type", "ward", "id"]).rename(columns={"actor_type": "type"})
+
+
+def names_of(store: Store, ids: Collection[str]) -> dict[str, str]:
+    """Names for ids (the id itself for anyone no longer in the store)."""
+    wanted = set(ids)
+    found = {a.id: a.name for a in store.iter_actors() if a.id in wanted}
+    return {i: found.get(i, i) for i in wanted}
+
+
+def person_suggestions(store: Store, person_id: str, *, top: int = 10) -> pd.DataFrame:
+    """Who a person could be introduced to, with the connector who could do it and why."""
+    require(Permission.VIEW)
+    measures = network_measures(store)
+    actors = {a.id: a for a in store.iter_actors() if a.id in measures.graph}
+    if person_id not in actors:
+        return pd.DataFrame(columns=SUGGESTION_COLUMNS)
+    found = suggest_for_person(measures.graph, actors, person_id, top=top)
+    rows = [
+        {"introduce to": s.target_name, "type": s.target_type, "ward": s.ward or "",
+         "who could introduce them": s.introducer_name or "no connector nearby yet",
+         "why": "; ".join(s.reasons), "id": s.target_id}
+        for s in found
+    ]
+    return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
+
+
+def network_suggestions(store: Store, *, top: int = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Pairs of people who share many contacts but are not linked, and who could bridge two communities."""
+    require(Permission.ANALYSE)
+    measures = network_measures(store)
+    G, partition = measures.graph, measures.partition
+    links = pd.DataFrame(
+        [{"person": s.a_name, "and": s.b_name, "why": s.reason, "score": round(s.score, 3)}
+         for s in suggest_links(G, top=top)],
+        columns=["person", "and", "why", "score"],
+    )
+    bridges = []
+    for first, second in unlinked_community_pairs(G, partition)[:top]:
+        for candidate in bridge_candidates(G, partition, first, second, top=1):
+            bridges.append({"communities": f"{first} and {second}", "who": " and ".join(candidate.names),
+                            "why": candidate.reason})
+    return links, pd.DataFrame(bridges, columns=["communities", "who", "why"])
+
+
+SUGGESTION_COLUMNS = ["introduce to", "type", "ward", "who could introduce them", "why", "id"]

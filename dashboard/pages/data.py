@@ -1,0 +1,66 @@
+"""Data: import with a preview first, export in every format, CSV templates."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from connector_graph.auth import Permission, allowed
+from connector_graph.io import transfer
+from connector_graph.views import data
+from connector_graph.views.text import md_escape
+from dashboard.widgets import friendly, page
+
+store = page("Import and export", "Bring in spreadsheets, Kumu maps and service directories; take everything out.",
+             needs=Permission.IMPORT)
+
+st.subheader("Import")
+fmt = st.selectbox("Format", transfer.IMPORT_FORMATS, key="im_format")
+st.caption(data.IMPORT_HELP[fmt])
+files = st.file_uploader("Files", accept_multiple_files=True, key="im_files",
+                         type=["xlsx", "csv", "json", "graphml", "xml"])
+uploads = [data.Upload(f.name, f.getvalue()) for f in files or []]
+
+
+def show(report) -> None:
+    """The report of a preview or an import, line by line."""
+    for line in report.lines(limit=50):
+        st.text(line)
+
+
+if uploads and st.button("Check (nothing is written)", key="im_preview"):
+    with st.spinner("Checking every row…"), friendly(stop=False):
+        report = data.preview(store, uploads, fmt)
+        (st.success if report.ok else st.error)(
+            "Ready to import." if report.ok else "Nothing can be imported until these rows are fixed.")
+        show(report)
+        st.session_state["im_checked"] = (fmt, [u.name for u in uploads], report.ok)
+
+checked = st.session_state.get("im_checked")
+if uploads and checked == (fmt, [u.name for u in uploads], True):
+    if st.button("Import", type="primary", key="im_run"):
+        with st.spinner("Importing…"), friendly(stop=False):
+            report = data.run_import(store, uploads, fmt)
+            st.success(md_escape(report.summary()) + (". Written." if report.written else ". Nothing written."))
+            show(report)
+            st.session_state.pop("im_checked", None)
+
+templates = data.templates_zip()
+st.download_button("Download the CSV templates (with an example row each)", templates.data, templates.filename,
+                   templates.mime, key="im_templates")
+
+st.subheader("Export")
+if not allowed(Permission.EXPORT):
+    st.write("Exports are for managers and admins.")
+    st.stop()
+out_fmt = st.selectbox("Format", transfer.EXPORT_FORMATS, key="ex_format")
+st.caption(data.EXPORT_HELP[out_fmt])
+pseudonymise = st.checkbox("Pseudonymise: replace names and ids with codes new to this export, drop free text",
+                           value=True, key="ex_pseudo",
+                           help="Keep this on unless the file stays inside your organisation's secure storage.")
+if st.button("Prepare the export", key="ex_prepare"):
+    with st.spinner("Exporting…"), friendly(stop=False):
+        st.session_state["ex_ready"] = data.export_download(store, out_fmt, pseudonymise=pseudonymise)
+ready = st.session_state.get("ex_ready")
+if ready is not None:
+    st.download_button(f"Download {ready.filename}", ready.data, ready.filename, ready.mime, key="ex_download",
+                       on_click="ignore")

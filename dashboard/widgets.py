@@ -1,0 +1,135 @@
+"""Widgets every page shares: the store, friendly errors, downloads and pickers."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from connector_graph.auth import Permission, allowed
+from connector_graph.errors import ConnectorGraphError, Forbidden, StoreUnavailable
+from connector_graph.io.safe_csv import to_safe_csv
+from connector_graph.io.suppress import suppress_small_counts
+from connector_graph.model import new_id
+from connector_graph.store import Store
+from connector_graph.views.directory import Choice
+from connector_graph.views.text import md_escape
+from dashboard.state import get_store, where_label
+
+
+def page(title: str, intro: str | None = None, *, needs: Permission = Permission.VIEW) -> Store:
+    """Draw the page title and return the store, or stop the page with one clear sentence."""
+    st.title(title)
+    if intro:
+        st.caption(intro)
+    if not allowed(needs):
+        st.error("Your role does not allow this page. Ask an admin if you need it.")
+        st.stop()
+    store = get_store()
+    if store is None:
+        st.stop()
+    st.sidebar.caption(where_label(store))
+    return store
+
+
+def message_for(exc: ConnectorGraphError) -> str:
+    """One sentence for the user about a failure (never a stack trace)."""
+    if isinstance(exc, StoreUnavailable):
+        return f"The network's database cannot be reached right now, so nothing was saved: {exc}. What you typed is kept; try again."
+    if isinstance(exc, Forbidden):
+        return f"Your role does not allow this: {exc}"
+    return str(exc)
+
+
+@contextmanager
+def friendly(stop: bool = True) -> Iterator[None]:
+    """Show a library error as one sentence instead of a traceback (and stop the page)."""
+    try:
+        yield
+    except ConnectorGraphError as exc:
+        st.error(md_escape(message_for(exc)))
+        if stop:
+            st.stop()
+
+
+def download(
+    frame: pd.DataFrame, filename: str, label: str = "Download as CSV", key: str | None = None, *, aggregate: bool = False
+) -> None:
+    """A formula-safe CSV download, offered only to roles that may export.
+
+    ``aggregate`` tables (counts per ward, month or group) are downloaded with
+    counts from 1 to 4 shown as "<5", so no small group can be identified.
+    """
+    if allowed(Permission.EXPORT) and not frame.empty:
+        if aggregate:
+            rates = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+            frame = suppress_small_counts(frame, derived=rates)
+            label += " (counts under 5 hidden)"
+        st.download_button(label, to_safe_csv(frame), filename, "text/csv", key=key or f"dl-{filename}")
+
+
+def table(
+    frame: pd.DataFrame, filename: str, *, empty: str = "Nothing to show.", height: int | None = None, aggregate: bool = False
+) -> None:
+    """A table with its download button, or ``empty`` when there are no rows."""
+    if frame.empty:
+        st.write(empty)
+        return
+    if height is None:
+        st.dataframe(frame, hide_index=True, width="stretch")
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", height=height)
+    download(frame, filename, aggregate=aggregate)
+
+
+def pick_actor(
+    label: str,
+    options: Sequence[Choice],
+    *,
+    key: str,
+    help: str | None = None,
+    placeholder: str = "Type a name to search",
+    on_change: Callable[[], None] | None = None,
+) -> str | None:
+    """A searchable picker of actors; returns the chosen id or ``None``."""
+    labels = {c.id: c.label for c in options}
+    return st.selectbox(
+        label,
+        list(labels),
+        index=None,
+        format_func=lambda actor_id: labels.get(actor_id, actor_id),
+        key=key,
+        help=help,
+        placeholder=placeholder,
+        on_change=on_change,
+    )
+
+
+def form_id(key: str, prefix: str) -> str:
+    """A client-side id for the record a form will write, stable across retries."""
+    if key not in st.session_state:
+        st.session_state[key] = new_id(prefix)
+    return st.session_state[key]
+
+
+def forget_form_id(key: str) -> None:
+    """Let the next record of this form get a new id (after a successful write)."""
+    st.session_state.pop(key, None)
+
+
+def ask(flag: str) -> None:
+    """Button callback: note that the user asked for ``flag``'s action.
+
+    Callbacks run before the page, outside the signed-in user's context, so
+    they only note the request; the page does the work (as the user, with
+    the role just re-read) through :func:`asked`, before drawing its widgets,
+    which may then be reset.
+    """
+    st.session_state[f"_asked_{flag}"] = True
+
+
+def asked(flag: str) -> bool:
+    """True once after the button that called :func:`ask` with ``flag`` was pressed."""
+    return bool(st.session_state.pop(f"_asked_{flag}", False))
