@@ -11,20 +11,20 @@ from connector_graph.auth import Permission, ROLE_PERMISSIONS, acting_as
 from dashboard.auth_gate import current_user
 from dashboard.state import get_store
 
-st.set_page_config(page_title="connector_graph", page_icon="🌱", layout="wide")
+st.set_page_config(page_title="connector_graph", page_icon="dashboard/assets/icon.png", layout="wide")
 
 #: (file, title, icon, permission needed), in menu order.
 PAGES = [
-    ("overview.py", "Overview", "🏠", Permission.VIEW),
-    ("log.py", "Log an introduction", "🤝", Permission.LOG),
-    ("directory.py", "People and organisations", "👥", Permission.VIEW),
-    ("explorer.py", "Network explorer", "🕸️", Permission.VIEW),
-    ("suggestions.py", "Suggestions", "💡", Permission.VIEW),
-    ("connectors.py", "Key connectors", "⭐", Permission.ANALYSE),
-    ("gaps.py", "Gaps", "🧩", Permission.ANALYSE),
-    ("activity.py", "Activity", "📈", Permission.ANALYSE),
-    ("data.py", "Import and export", "📦", Permission.IMPORT),
-    ("privacy.py", "Privacy and admin", "🛡️", Permission.AUDIT),
+    ("overview.py", "Overview", ":material/home:", Permission.VIEW),
+    ("log.py", "Log an introduction", ":material/handshake:", Permission.LOG),
+    ("directory.py", "People and organisations", ":material/group:", Permission.VIEW),
+    ("explorer.py", "Network explorer", ":material/hub:", Permission.VIEW),
+    ("suggestions.py", "Suggestions", ":material/lightbulb:", Permission.VIEW),
+    ("connectors.py", "Key connectors", ":material/star:", Permission.ANALYSE),
+    ("gaps.py", "Gaps", ":material/extension:", Permission.ANALYSE),
+    ("activity.py", "Activity", ":material/trending_up:", Permission.ANALYSE),
+    ("data.py", "Import and export", ":material/inventory_2:", Permission.IMPORT),
+    ("privacy.py", "Privacy and admin", ":material/shield:", Permission.AUDIT),
 ]
 
 store = get_store()

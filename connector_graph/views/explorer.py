@@ -55,6 +55,8 @@ PATH_COLOUR = "#D00000"
 #: Shapes carry the actor type so colour is never the only signal.
 SHAPES = {"person": "dot", "organisation": "square", "community": "diamond"}
 DEFAULT_MAX_NODES = 300
+#: Up to this many nodes every one is labelled; above it, only this many of the biggest (tooltips name all).
+LABEL_ALL = 60
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,8 @@ def _collapse(H: nx.Graph, membership: Mapping[Hashable, int]) -> nx.Graph:
 def layout(H: nx.Graph, *, seed: int = 0, scale: float = 600.0) -> dict[Hashable, tuple[float, float]]:
     """Fixed positions for every node (a seeded spring layout), in pixels.
 
+    The drawing grows with the number of nodes so labels have room.
+
     Examples
     --------
     >>> pos = layout(nx.path_graph(3))
@@ -276,8 +280,10 @@ def layout(H: nx.Graph, *, seed: int = 0, scale: float = 600.0) -> dict[Hashable
         return {}
     if H.number_of_nodes() == 1:
         return {next(iter(H)): (0.0, 0.0)}
-    pos = nx.spring_layout(H, seed=seed, iterations=60, weight=None)
-    return {node: (float(x) * scale, float(y) * scale) for node, (x, y) in pos.items()}
+    n = H.number_of_nodes()
+    pos = nx.spring_layout(H, seed=seed, iterations=60, weight=None, k=2.0 / n**0.5)
+    spread = max(scale, 45.0 * n**0.5)
+    return {node: (float(x) * spread, float(y) * spread) for node, (x, y) in pos.items()}
 
 
 # ------------------------------------------------------------------ drawing
@@ -340,6 +346,7 @@ Click a person or organisation to see their details.</div>
   network.once("afterDrawing", function () {
     document.body.setAttribute("data-stable-ms", String(Math.round(performance.now())));
   });
+  network.redraw();
   network.on("click", function (params) {
     if (params.nodes.length) {
       var node = nodes.get(params.nodes[0]);
@@ -386,6 +393,7 @@ def render_html(
     on_path = {node: i + 1 for i, node in enumerate(path or [])}
     path_edges = {frozenset(pair) for pair in zip(path or [], (path or [])[1:])}
 
+    labelled = _labelled(H, sized, on_path)
     net = Network(height=f"{height}px", width="100%", cdn_resources="in_line", bgcolor="#ffffff")
     for node, data in H.nodes(data=True):
         if data.get("actor_type") == "community":
@@ -396,7 +404,7 @@ def render_html(
             size = 14.0
         shown = {key: values[key].get(node) for key in ("score", "degree", "betweenness") if key in values}
         name = str(data.get("name", node))
-        label = name if len(name) <= 32 else name[:31] + "…"
+        label = (name if len(name) <= 32 else name[:31] + "…") if node in labelled else " "
         if node in on_path:
             label = f"{on_path[node]}. {label}"
         x, y = positions.get(node, (0.0, 0.0))
@@ -419,7 +427,6 @@ def render_html(
             str(v),
             width=6 if highlighted else min(1 + int(data.get("weight", 1)), 6),
             color=PATH_COLOUR if highlighted else "#9a9a9a",
-            dashes=False if highlighted else None,
             title=f"{data.get('weight', 1)} link{'s' if data.get('weight', 1) != 1 else ''}",
         )
     net.set_options(json.dumps({
@@ -432,6 +439,14 @@ def render_html(
     html = html.replace("</body>", _AFTER_DRAW + "</body>", 1)
     legend.extend(_shape_legend(H, path))
     return html, legend
+
+
+def _labelled(H: nx.Graph, sized: Mapping[Hashable, float | None], on_path: Mapping[Hashable, int]) -> set[Hashable]:
+    """Which nodes get a written label: all of a small drawing, else the biggest and the path."""
+    if H.number_of_nodes() <= LABEL_ALL:
+        return set(H)
+    ranked = sorted(H, key=lambda node: (-float(sized.get(node) or H.degree(node)), str(node)))
+    return set(ranked[:LABEL_ALL]) | set(on_path)
 
 
 def _shape_legend(H: nx.Graph, path: list[Hashable] | None) -> list[LegendItem]:

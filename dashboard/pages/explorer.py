@@ -83,4 +83,4 @@ shown = [c for c in options if c.id in view.graph]
 if shown:
     detail = pick_actor("Details of someone drawn", shown, key="ex_detail")
     if detail:
-        st.page_link("dashboard/pages/directory.py", label="Open their profile", icon="👤", query_params={"id": detail})
+        st.page_link("dashboard/pages/directory.py", label="Open their profile", icon=":material/person:", query_params={"id": detail})

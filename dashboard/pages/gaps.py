@@ -45,7 +45,7 @@ with tabs[0]:
     table(insights.refs_frame(gaps["isolated"]["actors"]), "isolated.csv", empty="No one is isolated.")
     st.subheader(f"Fragile ({gaps['fragile']['count']})")
     fragile = pd.DataFrame([{**f["actor"], "why": f["reason"]} for f in gaps["fragile"]["actors"]],
-                           columns=["name", "actor_type", "ward", "why", "id"])
+                           columns=["name", "actor_type", "ward", "why", "id"]).rename(columns={"actor_type": "type"})
     table(fragile, "fragile.csv", empty="No one hangs by a single thread.")
 with tabs[1]:
     for item in gaps["cut_points"]["items"]:

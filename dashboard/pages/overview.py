@@ -32,7 +32,7 @@ cols[3].metric("Introductions", f"{summary.counts.introductions:,}", help="Intro
 st.subheader(f"This month ({change.month})")
 for sentence in change.sentences():
     st.write("• " + sentence)
-st.page_link("dashboard/pages/log.py", label="Log an introduction", icon="🤝")
+st.page_link("dashboard/pages/log.py", label="Log an introduction", icon=":material/handshake:")
 
 if allowed(Permission.ANALYSE) and not summary.is_empty:
     with st.spinner("Measuring the network…"), friendly():
@@ -42,7 +42,7 @@ if allowed(Permission.ANALYSE) and not summary.is_empty:
         st.subheader("Top connectors")
         for c in report["connectors"]:
             st.write(f"{c['rank']}. {md_escape(c['name'])}" + (f" ({md_escape(c['ward'])})" if c.get("ward") else ""))
-        st.page_link("dashboard/pages/connectors.py", label="All key connectors", icon="⭐")
+        st.page_link("dashboard/pages/connectors.py", label="All key connectors", icon=":material/star:")
     with right:
         st.subheader("Biggest gaps")
         gaps = report["gaps"]
@@ -54,7 +54,7 @@ if allowed(Permission.ANALYSE) and not summary.is_empty:
             pairs = "; ".join(f"{a.replace('_', ' ')} ↔ {b.replace('_', ' ')}" for a, b in gaps["sector_links"]["priority_missing"])
             st.write(f"• Missing links between sectors: {md_escape(pairs)}.")
         st.write(f"• {gaps['overdue_follow_ups']['count']} follow-ups overdue.")
-        st.page_link("dashboard/pages/gaps.py", label="All gaps", icon="🧩")
+        st.page_link("dashboard/pages/gaps.py", label="All gaps", icon=":material/extension:")
 
 st.subheader("Latest introductions")
 table(pd.DataFrame([row.model_dump() for row in summary.recent]), "latest_introductions.csv", empty="None logged yet.")

@@ -1,0 +1,112 @@
+"""Start the dashboard with ``streamlit run app.py`` on a free local port, for browser tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (or ``CONNECTOR_GRAPH_CHROMIUM``), or None when it is not installed."""
+    configured = os.environ.get("CONNECTOR_GRAPH_CHROMIUM")
+    for candidate in ([configured] if configured else []) + list(CHROMIUM_CANDIDATES):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_app(store_url: str, *, log: Path | None = None, timeout: float = 60.0) -> Iterator[str]:
+    """Serve ``app.py`` on the given store and yield its base URL; stop it afterwards."""
+    port = free_port()
+    env = dict(os.environ, CONNECTOR_GRAPH_STORE=store_url, PYTHONUNBUFFERED="1")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]
+    out = open(log, "w") if log else subprocess.DEVNULL
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the dashboard exited with code {process.returncode} (see {log})")
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the dashboard did not start within {timeout:.0f} s (see {log})")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if log:
+            out.close()
+
+
+def wait_until_idle(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the page's script (no 'Running…' status)."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') !== 'running'
+                && !document.querySelector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]');
+        }""",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(300)
+
+
+def open_page(page, base: str, path: str = "", *, query: str = "") -> None:
+    """Go to one dashboard page and wait until it has finished drawing."""
+    page.goto(f"{base}/{path}" + (f"?{query}" if query else ""))
+    page.wait_for_selector("h1", timeout=60_000)
+    wait_until_idle(page)
+
+
+def choose(page, label: str, text: str, option: str | None = None) -> None:
+    """Pick from a searchable Streamlit select box: type ``text``, click the option containing ``option``."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(text)
+    page.get_by_role("option").filter(has_text=option or text).first.click()
+    page.wait_for_timeout(300)
+    wait_until_idle(page)
+
+
+def no_script_ran(page) -> list[str]:
+    """Elements in the page or any of its frames that hostile markup would have made."""
+    found = []
+    for frame in page.frames:
+        found += frame.evaluate(
+            """() => Array.from(document.querySelectorAll('img[src="x"], svg[onload], [onerror], [onload], b, i, u'))
+                 .filter(e => !e.closest('[data-testid="stMarkdownContainer"] strong'))
+                 .map(e => e.outerHTML.slice(0, 80))"""
+        )
+    return found
