@@ -210,7 +210,8 @@ class Store(Protocol):
         """How many of each record the store holds."""
 
     def graph_version(self) -> int:
-        """A number that grows on every write; cache analysis by it."""
+        """A number that grows on every write, starting from when the store was created (so a store made
+        again at the same address never repeats a version); cache analysis by it."""
 
 
 def check_batch_references(store: Store, batch: Batch) -> None:

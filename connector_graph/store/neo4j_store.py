@@ -66,8 +66,8 @@ _SCHEMA = (
     "CREATE INDEX actor_ward IF NOT EXISTS FOR (a:Actor) ON (a.ward)",
     "CREATE INDEX introduction_date IF NOT EXISTS FOR (i:Introduction) ON (i.date)",
 )
-_BUMP = "MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 SET m.version = m.version + 1"
-_LOCK = "MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 SET m.version = m.version"
+_BUMP = "MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = timestamp() * 1000 SET m.version = m.version + 1"
+_LOCK = "MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = timestamp() * 1000 SET m.version = m.version"
 
 
 def _props(model: Any) -> dict[str, Any]:
@@ -203,7 +203,7 @@ class Neo4jStore:
                 except nx_err.ClientError as exc:  # another process created it first
                     if "already exists" not in (exc.message or "") and "Equivalent" not in (exc.message or ""):
                         raise
-            session.execute_write(lambda tx: tx.run("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0"))
+            session.execute_write(lambda tx: tx.run("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = timestamp() * 1000"))
 
     def _write(
         self,

@@ -94,7 +94,9 @@ CREATE TRIGGER IF NOT EXISTS audit_is_append_only_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0);
+-- the version starts at the creation time in microseconds, so a store made again at the same
+-- path never repeats a version an earlier one had (caches are keyed by URL and version)
+INSERT OR IGNORE INTO meta (key, value) VALUES ('version', CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER));
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', 1);
 """
 
