@@ -155,11 +155,16 @@ def spread(values: list[float]) -> str:
     return f"{fmt(statistics.median(values))} ({fmt(min(values))}–{fmt(max(values))})"
 
 
-def ratio(seconds: float | None, baseline: float | None) -> str:
-    """``seconds / baseline`` as '1.23x', or '-'."""
+def ratio(seconds: float | None, baseline: float | None, *, at_least: bool = False) -> str:
+    """``seconds / baseline`` as '1.23x' (two significant figures below 1), or '-'.
+
+    ``at_least`` marks a baseline that is only a lower bound (it hit its cap), so the ratio is an upper bound.
+    """
     if seconds is None or not baseline:
         return "-"
-    return f"{seconds / baseline:.2f}x" if seconds / baseline < 10 else f"{seconds / baseline:.0f}x"
+    value = seconds / baseline
+    text = f"{value:.0f}x" if value >= 10 else f"{value:.2f}x" if value >= 1 else f"{value:.2g}x"
+    return ("< " if at_least else "") + text
 
 
 @contextmanager
@@ -358,9 +363,9 @@ def report(results: list[SizeResult], bare_cold: float, bare_warm: list[float], 
         warm_overview = statistics.median(r.overview_warm)
         warm_explorer = statistics.median(v.seconds for v in r.explorer_warm)
         warm_frame = statistics.median(v.in_frame_ms for v in r.explorer_warm) / 1000
-        settled = [p.in_page_ms / 1000 for p in r.physics if p.in_page_ms is not None]
-        physics = statistics.median(settled) if len(settled) == len(r.physics) else None
-        physics_text = fmt(physics) if physics is not None else f"> {PHYSICS_CAP_MS // 1000}"
+        capped = any(p.in_page_ms is None for p in r.physics)
+        physics = PHYSICS_CAP_MS / 1000 if capped else statistics.median(p.in_page_ms / 1000 for p in r.physics)
+        physics_text = f"> {fmt(physics)}" if capped else fmt(physics)
         rows = [
             ("overview, cold (first visit, analysis not cached)", fmt(r.overview_cold), "bare page", fmt(bare),
              ratio(r.overview_cold, bare)),
@@ -370,9 +375,9 @@ def report(results: list[SizeResult], bare_cold: float, bare_warm: list[float], 
             ("explorer to stable, warm", spread([v.seconds for v in r.explorer_warm]), "bare page", fmt(bare),
              ratio(warm_explorer, bare)),
             ("explorer in-frame draw, cold", fmt(r.explorer_cold.in_frame_ms / 1000), "pyvis with physics",
-             physics_text, ratio(r.explorer_cold.in_frame_ms / 1000, physics)),
+             physics_text, ratio(r.explorer_cold.in_frame_ms / 1000, physics, at_least=capped)),
             ("explorer in-frame draw, warm", spread([v.in_frame_ms / 1000 for v in r.explorer_warm]),
-             "pyvis with physics", physics_text, ratio(warm_frame, physics)),
+             "pyvis with physics", physics_text, ratio(warm_frame, physics, at_least=capped)),
         ]
         for measure, seconds, baseline, baseline_s, share in rows:
             lines.append(f"| {r.label} | {measure} | {seconds} | {baseline} | {baseline_s} | {share} |")

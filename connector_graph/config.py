@@ -32,6 +32,7 @@ class Settings:
     neo4j_password: str | None = None
     neo4j_database: str | None = None
     retention_months: int = 24
+    neo4j_retry_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -43,6 +44,7 @@ class Settings:
             neo4j_password=env.get("CONNECTOR_GRAPH_NEO4J_PASSWORD") or None,
             neo4j_database=env.get("CONNECTOR_GRAPH_NEO4J_DATABASE") or None,
             retention_months=_months(env.get("CONNECTOR_GRAPH_RETENTION_MONTHS")),
+            neo4j_retry_seconds=_seconds(env.get("CONNECTOR_GRAPH_NEO4J_RETRY_SECONDS")),
         )
 
 
@@ -53,3 +55,12 @@ def _months(text: str | None) -> int:
     except ValueError:
         return 24
     return value if 1 <= value <= 1200 else 24
+
+
+def _seconds(text: str | None) -> float:
+    """How long Neo4j writes are retried through a lost connection; 30 s when unset or not from 0 to 600."""
+    try:
+        value = float(text) if text else 30.0
+    except ValueError:
+        return 30.0
+    return value if 0 <= value <= 600 else 30.0

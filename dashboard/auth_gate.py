@@ -11,8 +11,10 @@ from connector_graph.auth import Principal, Role
 from connector_graph.errors import ConnectorGraphError
 from connector_graph.signin import SessionLimits, SignInMode, choose_mode, session_expired
 from connector_graph.store import Store
+from connector_graph.views.text import md_escape
 
 _KEY = "signed_in"
+_LAST = "last_principal"
 
 
 def _has_identity_provider() -> bool:
@@ -30,8 +32,14 @@ def _now() -> dt.datetime:
 
 def _sign_out(reason: str | None = None) -> None:
     st.session_state.pop(_KEY, None)
+    st.session_state.pop(_LAST, None)
     if reason:
         st.session_state["signed_out_because"] = reason
+
+
+def _remember(principal: Principal) -> Principal:
+    st.session_state[_LAST] = (principal.username, principal.role)
+    return principal
 
 
 def _login_form(store: Store) -> None:
@@ -58,8 +66,13 @@ def current_user(store: Store, server_address: str | None) -> Principal | None:
     try:
         has_accounts = bool(store.list_users())
     except ConnectorGraphError as exc:
-        st.error(f"The list of users cannot be read: {exc}")
-        return None
+        last = st.session_state.get(_LAST)
+        if last is None:
+            st.error(md_escape(f"The list of users cannot be read: {exc}"))
+            return None
+        # The database went away mid-session: keep the page (and what was typed) as the
+        # same user; nothing can be read or written until it is back.
+        return Principal(*last)
     mode = choose_mode(server_address, has_accounts=has_accounts, has_identity_provider=_has_identity_provider())
     if mode is SignInMode.REFUSE:
         st.error(
@@ -70,7 +83,7 @@ def current_user(store: Store, server_address: str | None) -> Principal | None:
         return None
     if mode is SignInMode.LOCAL_USER:
         st.sidebar.caption("Single local user: no sign-in is set up and the app is only reachable from this machine.")
-        return Principal("local", Role.ADMIN)
+        return _remember(Principal("local", Role.ADMIN))
 
     session = st.session_state.get(_KEY)
     if session is None and _has_identity_provider() and getattr(st.user, "is_logged_in", False):
@@ -84,14 +97,18 @@ def current_user(store: Store, server_address: str | None) -> Principal | None:
         _sign_out(reason)
         st.rerun()
     session["seen"] = now
-    role = accounts.current_role(store, session["username"])  # re-read every time: demotions apply at once
+    try:
+        role = accounts.current_role(store, session["username"])  # re-read every time: demotions apply at once
+    except ConnectorGraphError as exc:
+        st.error(md_escape(f"Your account cannot be checked right now: {exc}"))
+        return None
     if role is None:
         _sign_out("your account is no longer active")
         st.rerun()
-    st.sidebar.caption(f"Signed in as {session['username']} ({role.value}).")
+    st.sidebar.caption(f"Signed in as {session['username']} ({role.value}).")  # user names are plain (validated)
     if st.sidebar.button("Sign out", key="sign_out"):
         _sign_out()
         if getattr(st.user, "is_logged_in", False):
             st.logout()
         st.rerun()
-    return Principal(session["username"], role)
+    return _remember(Principal(session["username"], role))

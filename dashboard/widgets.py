@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +17,8 @@ from connector_graph.store import Store
 from connector_graph.views.directory import Choice
 from connector_graph.views.text import md_escape
 from dashboard.state import get_store, where_label
+
+T = TypeVar("T")
 
 
 def page(title: str, intro: str | None = None, *, needs: Permission = Permission.VIEW) -> Store:
@@ -133,3 +135,23 @@ def ask(flag: str) -> None:
 def asked(flag: str) -> bool:
     """True once after the button that called :func:`ask` with ``flag`` was pressed."""
     return bool(st.session_state.pop(f"_asked_{flag}", False))
+
+
+def remembered(key: str, load: Callable[[], T]) -> T:
+    """``load()``, remembered for this session; while the store cannot be reached, the last value.
+
+    So a page whose database has just gone away still draws its form with
+    what the user typed (Streamlit forgets the values of widgets it does
+    not draw), says so in one sentence, and saves nothing until it is back.
+    """
+    memory = st.session_state.setdefault("_remembered", {})
+    try:
+        value = load()
+    except StoreUnavailable as exc:
+        if key not in memory:
+            raise
+        st.warning(md_escape(f"The network's database cannot be reached right now ({exc}); the lists show what was "
+                             "there a moment ago and nothing can be saved until it is back."))
+        return memory[key]
+    memory[key] = value
+    return value

@@ -275,6 +275,7 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Stor
             user=settings.neo4j_user,
             password=settings.neo4j_password,
             database=settings.neo4j_database,
+            retry_seconds=settings.neo4j_retry_seconds,
         )
     raise InvalidInput(
         f"unknown store URL {url!r}: use sqlite:///path/to/file.db, bolt://host:port or neo4j://host:port"

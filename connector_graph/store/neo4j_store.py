@@ -151,6 +151,7 @@ class Neo4jStore:
         user: str | None = None,
         password: str | None = None,
         database: str | None = None,
+        retry_seconds: float = 30.0,
     ) -> None:
         address, auth = _split_url(url)
         if auth is None and password is not None:
@@ -158,7 +159,9 @@ class Neo4jStore:
         self.url = address  # never keep the password in the URL we show
         self._database = database or None
         try:
-            self._driver = neo4j.GraphDatabase.driver(address, auth=auth, max_transaction_retry_time=60)
+            self._driver = neo4j.GraphDatabase.driver(
+                address, auth=auth, max_transaction_retry_time=retry_seconds, connection_acquisition_timeout=retry_seconds
+            )
         except (ValueError, nx_err.ConfigurationError) as exc:
             raise InvalidInput(f"cannot use the Neo4j URL {address!r}: {exc}") from exc
         try:

@@ -12,7 +12,9 @@ from connector_graph.errors import ConnectorGraphError
 from connector_graph.model import Channel, IntroStatus, OrgKind, PersonRole, Sector
 from connector_graph.views.text import md_escape
 from connector_graph.views import directory
-from dashboard.widgets import ask, asked, forget_form_id, form_id, friendly, message_for, page, pick_actor, table
+from dashboard.widgets import (
+    ask, asked, forget_form_id, form_id, friendly, message_for, page, pick_actor, remembered, table,
+)
 
 store = page("Log an introduction", "Who did you introduce to whom, and why? Only the three names are required.",
              needs=Permission.LOG)
@@ -57,14 +59,16 @@ def _add_new() -> None:
 if asked("new"):
     _add_new()
 with friendly():
-    people = directory.choices(store, people_only=True)
-    everyone = directory.choices(store)
-    purposes = directory.known_purposes(store)
+    people, everyone, purposes, wards = remembered("log-lists", lambda: (
+        directory.choices(store, people_only=True),
+        directory.choices(store),
+        directory.known_purposes(store),
+        [w.name for w in store.list_wards()],
+    ))
 
 with st.expander("Someone new? Add a person or organisation first"):
     st.radio("New", ["Person", "Organisation"], horizontal=True, key="new_kind")
     st.text_input("Name", key="new_name", max_chars=200)
-    wards = [w.name for w in store.list_wards()]
     st.selectbox("Ward", [""] + wards, key="new_ward", format_func=lambda w: w or "not known")
     if st.session_state.get("new_kind") == "Organisation":
         st.selectbox("Sector", [s.value for s in Sector], key="new_sector", format_func=lambda v: v.replace("_", " "))
@@ -143,7 +147,7 @@ if not me:
     st.write("Choose who made the introduction above to see their introductions that have no outcome yet.")
 else:
     with friendly():
-        waiting = directory.awaiting_follow_up(store, me)
+        waiting = remembered(f"waiting-{me}", lambda: directory.awaiting_follow_up(store, me))
     overdue = int(waiting["overdue"].sum()) if not waiting.empty else 0
     st.caption(f"{len(waiting)} with no outcome yet; {overdue} past their follow-up date (listed first).")
     table(waiting, "awaiting_follow_up.csv", empty="Nothing is waiting: every introduction has an outcome.", height=240)
