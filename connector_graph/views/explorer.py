@@ -32,6 +32,8 @@ from .measures import network_measures
 __all__ = [
     "COLOUR_BY",
     "SIZE_BY",
+    "DEFAULT_MAX_NODES",
+    "DRAWING_HEIGHT",
     "ExplorerOptions",
     "LegendItem",
     "ExplorerView",
@@ -55,6 +57,8 @@ PATH_COLOUR = "#D00000"
 #: Shapes carry the actor type so colour is never the only signal.
 SHAPES = {"person": "dot", "organisation": "square", "community": "diamond"}
 DEFAULT_MAX_NODES = 300
+#: Height of the drawing in pixels (the details panel sits under it).
+DRAWING_HEIGHT = 620
 #: Up to this many nodes every one is labelled; above it, only this many of the biggest (tooltips name all).
 LABEL_ALL = 60
 
@@ -165,6 +169,8 @@ def select(
 ) -> tuple[nx.Graph, list[Hashable] | None, list[str]]:
     """The part of ``G`` the options ask for: ``(subgraph, path, notes)``.
 
+    The subgraph may be a read-only view of ``G``; :func:`reduce` returns a copy.
+
     ``recent_links`` (pairs first linked on or after ``options.since``)
     limits the links shown when a start date is set. The path is found in
     the whole graph and its actors are always kept.
@@ -182,11 +188,11 @@ def select(
     path = introduction_path(G, *options.path) if options.path else None
     if options.path and path is None:
         notes.append("There is no chain of links between the two chosen actors yet.")
-    keep = {n for n, data in G.nodes(data=True) if _passes(data, options)}
-    H = G.subgraph(keep)
+    filtered = any((options.wards, options.actor_types, options.sectors, options.kinds, options.roles))
+    keep = {n for n, data in G.nodes(data=True) if _passes(data, options)} if filtered else set(G)
+    H: nx.Graph = G.subgraph(keep) if filtered else G  # views, not copies: the graph may be city-sized
     if recent_links is not None:
-        H = nx.Graph(H)
-        H.remove_edges_from([(u, v) for u, v in H.edges if frozenset((u, v)) not in recent_links])
+        H = nx.subgraph_view(H, filter_edge=lambda u, v: frozenset((u, v)) in recent_links)
         notes.append(f"Only links first made since {options.since:%d %b %Y} are drawn.")
     if options.ego is not None:
         if options.ego not in G:
@@ -199,7 +205,7 @@ def select(
                          f"{G.nodes[options.ego].get('name', options.ego)}.")
     if path:
         H = G.subgraph(set(H) | set(path))
-    return nx.Graph(H), path, notes
+    return H, path, notes
 
 
 def reduce(
@@ -224,7 +230,7 @@ def reduce(
     """
     n = H.number_of_nodes()
     if n <= options.max_nodes:
-        return H, []
+        return nx.Graph(H), []
     if options.reduce_by == "communities":
         return _collapse(H, membership), [
             f"{n:,} actors are too many to draw; each community is shown as one node "
@@ -369,7 +375,7 @@ def render_html(
     metrics: MetricTable | None = None,
     membership: Mapping[Hashable, int] | None = None,
     path: list[Hashable] | None = None,
-    height: int = 620,
+    height: int = DRAWING_HEIGHT,
 ) -> tuple[str, list[LegendItem]]:
     """A self-contained pyvis page of ``H`` at ``positions``, and its legend.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from connector_graph.analysis.centrality import METRICS
@@ -32,7 +33,11 @@ if frame.empty:
     st.write("No one to rank yet: log some people and ties first.")
     st.stop()
 st.subheader(f"Top {len(frame)} by {label.lower()}")
-st.bar_chart(frame.set_index("name")[label].iloc[::-1], horizontal=True, x_label=label, y_label="")
+bars = frame.assign(who=[f"{rank}. {name}" for rank, name in zip(frame["rank"], frame["name"])])[["who", label]]
+chart = alt.Chart(bars).mark_bar().encode(
+    x=alt.X(f"{label}:Q", title=label), y=alt.Y("who:N", sort=list(bars["who"]), title=None), tooltip=["who", label]
+)
+st.altair_chart(chart, width="stretch")
 table(frame, f"key_connectors_by_{by}.csv")
 
 st.subheader("What if one of them left?")

@@ -10,7 +10,9 @@ import streamlit as st
 from connector_graph.model import OrgKind, PersonRole, Sector
 from connector_graph.views.text import md_escape
 from connector_graph.views import directory
-from connector_graph.views.explorer import COLOUR_BY, DEFAULT_MAX_NODES, SIZE_BY, ExplorerOptions, explore
+from connector_graph.views.explorer import (
+    COLOUR_BY, DEFAULT_MAX_NODES, DRAWING_HEIGHT, SIZE_BY, ExplorerOptions, explore,
+)
 from dashboard.widgets import friendly, page, pick_actor
 
 store = page("Network explorer", "Hover over or click a circle (person) or square (organisation) to see who it is. "
@@ -34,7 +36,8 @@ with st.sidebar:
                           max_value=dt.date.today(), help="Leave empty for today.")
     st.subheader("How to draw it")
     colour_by = st.selectbox("Colour by", list(COLOUR_BY), format_func=COLOUR_BY.get, key="ex_colour")
-    size_by = st.selectbox("Size by", list(SIZE_BY), format_func=SIZE_BY.get, key="ex_size")
+    size_by = st.selectbox("Size by", list(SIZE_BY), index=list(SIZE_BY).index("score"), format_func=SIZE_BY.get,
+                           key="ex_size")
     max_nodes = st.slider("Most actors to draw", 20, 1000, DEFAULT_MAX_NODES, step=20, key="ex_max",
                           help="More than a few hundred makes the picture slow and hard to read.")
     reduce_by = st.radio("When there are more", ["top", "communities"], key="ex_reduce",
@@ -71,13 +74,13 @@ st.caption(f"{view.graph.number_of_nodes():,} of {view.total_actors:,} actors an
 if view.graph.number_of_nodes() == 0:
     st.warning("Nothing matches these filters.")
 else:
-    st.iframe(view.html, height=700)
+    st.iframe(view.html, height=DRAWING_HEIGHT + 130)  # the drawing and the details panel under it
 
 legend = pd.DataFrame([{"colour": item.colour, "meaning": item.label, "count": item.count} for item in view.legend])
 if not legend.empty:
     st.subheader("Legend")
     st.dataframe(legend.style.map(lambda c: f"background-color: {c}; color: {c}", subset=["colour"]),
-                 hide_index=True, width="content")
+                 hide_index=True, width="stretch")
 
 shown = [c for c in options if c.id in view.graph]
 if shown:
