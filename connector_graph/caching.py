@@ -51,6 +51,10 @@ class LruCache:
                 self._items.popitem(last=False)
         return value
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
     def clear(self) -> None:
         """Forget everything held."""
         with self._lock:

@@ -24,9 +24,10 @@ Composite ranking
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Hashable, Iterable, Mapping
+from typing import Any, Callable, Hashable, Iterable, Mapping
 
 import networkx as nx
+import numpy as np
 
 from . import engine as engines
 
@@ -222,28 +223,48 @@ def percentile_ranks(values: Mapping[Hashable, float | None], *, higher_is_bette
         return {}
     if n == 1:
         return dict.fromkeys(values, 1.0)
-    keyed = []
-    for node, value in values.items():
-        if value is None:
-            key = float("-inf")
-        else:
-            # Ten significant digits: engines differ in the last bits of a float,
-            # and that noise must not split actors who are really tied.
-            key = float(f"{float(value):.10g}")
-            key = key if higher_is_better else -key
-        keyed.append((key, node))
-    keyed.sort(key=lambda item: item[0])
-    ranks: dict[Hashable, float] = {}
-    start = 0
-    while start < n:
-        end = start
-        while end + 1 < n and keyed[end + 1][0] == keyed[start][0]:
-            end += 1
-        average = (start + end) / 2 / (n - 1)
-        for _key, node in keyed[start : end + 1]:
-            ranks[node] = average
-        start = end + 1
-    return {node: ranks[node] for node in values}
+    nodes = list(values)
+    raw = np.array([np.nan if values[node] is None else float(values[node]) for node in nodes], dtype=float)
+    key = _ten_digits(raw)
+    key = np.where(np.isnan(raw), -np.inf, key if higher_is_better else -key)
+    # average ranks of tied keys, 0-based, as a share of n - 1
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]]
+    group = np.cumsum(first) - 1
+    starts = np.flatnonzero(first)
+    ends = np.r_[starts[1:], n] - 1
+    average = (starts + ends) / 2 / (n - 1)
+    ranks = np.empty(n)
+    ranks[order] = average[group]
+    return dict(zip(nodes, ranks.tolist()))
+
+
+def _ten_digits(x: "np.ndarray") -> "np.ndarray":
+    """``x`` rounded to ten significant digits (engines differ in a float's last bits)."""
+    out = x.copy()
+    finite = np.isfinite(x) & (x != 0)
+    magnitude = np.clip(np.floor(np.log10(np.abs(x[finite]))), -290, 290)
+    scale = 10.0 ** (9 - magnitude)
+    out[finite] = np.round(x[finite] * scale) / scale
+    return out
+
+
+def sampling_plan(
+    G: nx.Graph, *, engine: str = "auto", samples: int = DEFAULT_SAMPLES, exact: bool | None = None
+) -> tuple[str, int | None]:
+    """The engine to use and how many pivots to sample (``None``: exact) for ``G``.
+
+    Examples
+    --------
+    >>> sampling_plan(nx.path_graph(10))
+    ('networkx', None)
+    """
+    chosen = engines.choose_engine(G, engine)
+    n = G.number_of_nodes()
+    if exact is None:
+        exact = n <= exact_limit(chosen)
+    return chosen, (None if exact or samples >= n else samples)
 
 
 def compute_metrics(
@@ -253,6 +274,7 @@ def compute_metrics(
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     exact: bool | None = None,
+    closeness: Mapping[Hashable, float] | Callable[[], Mapping[Hashable, float]] | None = None,
 ) -> MetricTable:
     """Every measure in :data:`METRICS` for every node of ``G``.
 
@@ -269,6 +291,10 @@ def compute_metrics(
     exact
         Force exact (True) or sampled (False) paths; by default exact up to
         :func:`exact_limit` nodes.
+    closeness
+        Harmonic closeness computed elsewhere with the same plan, or a call
+        that returns it (made after the other measures, so work done beside
+        them, in another process, overlaps).
 
     Examples
     --------
@@ -276,19 +302,19 @@ def compute_metrics(
     >>> table.values["betweenness"]["b"], table.exact, table.engine
     (1.0, True, 'networkx')
     """
-    chosen = engines.choose_engine(G, engine)
+    chosen, k = sampling_plan(G, engine=engine, samples=samples, exact=exact)
     n = G.number_of_nodes()
-    if exact is None:
-        exact = n <= exact_limit(chosen)
-    k = None if exact or samples >= n else samples
     notes = []
     if k is not None:
         notes.append(f"bridging and closeness estimated from {k} of {n:,} actors (seed {seed})")
     between = engines.betweenness(G, k=k, seed=seed, engine=chosen)
-    close = engines.harmonic_closeness(G, k=k, seed=seed, engine=chosen)
     ranks = engines.pagerank(G, engine=chosen)
     size, constraint = brokerage(G, engine=chosen)
     degree = nx.degree_centrality(G) if n > 1 else dict.fromkeys(G, 0.0)
+    if closeness is None:
+        close = engines.harmonic_closeness(G, k=k, seed=seed, engine=chosen)
+    else:  # computed elsewhere, asked for last so that work can overlap with the above
+        close = closeness() if callable(closeness) else closeness
     made = {node: int(data.get("introductions_made", 0)) for node, data in G.nodes(data=True)}
     values: dict[str, dict[Hashable, Any]] = {
         "degree": degree,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Hashable
 
 import networkx as nx
+import numpy as np
 
 from . import engine as engines
 
@@ -78,32 +79,24 @@ def detect_communities(
         groups = _igraph_multilevel(G, seed=seed, resolution=resolution)
     ordered = sorted((sorted(map(str, group)) for group in groups), key=lambda members: (-len(members), members[0]))
     membership = {member: number for number, members in enumerate(ordered, start=1) for member in members}
-    label = {node: membership[str(node)] for node in G}
+    nodes, u, v, w = engines.edge_arrays(G)
+    label = np.array([membership[str(node)] for node in nodes], dtype=np.int64)
+    size = len(ordered) + 1
+    lu, lv = label[u], label[v]
+    same = lu == lv
+    internal = np.bincount(lu[same], minlength=size)
+    inside_weight = np.bincount(lu[same], weights=w[same], minlength=size)
+    strength = np.bincount(lu, weights=w, minlength=size) + np.bincount(lv, weights=w, minlength=size)
+    total = float(w.sum())
     ward = dict(G.nodes(data="ward"))
-    internal = [0] * (len(ordered) + 1)
-    inside_weight = [0.0] * (len(ordered) + 1)
-    strength = [0.0] * (len(ordered) + 1)
-    total = 0.0
-    for u, v, w in G.edges(data="weight", default=1):
-        w = float(w)
-        total += w
-        strength[label[u]] += w
-        strength[label[v]] += w
-        if label[u] == label[v]:
-            internal[label[u]] += 1
-            inside_weight[label[u]] += w
     communities = []
     for number, members in enumerate(ordered, start=1):
         wards = Counter(ward[by_str[m]] for m in members)
         wards.pop(None, None)
         main_ward = min(wards, key=lambda w: (-wards[w], w)) if wards else None
-        communities.append(Community(number, members, len(members), main_ward, internal[number]))
+        communities.append(Community(number, members, len(members), main_ward, int(internal[number])))
     # Newman's modularity with weights (networkx's formula at resolution 1).
-    modularity = (
-        sum(inside_weight[c] / total - (strength[c] / (2 * total)) ** 2 for c in range(1, len(ordered) + 1))
-        if total
-        else 0.0
-    )
+    modularity = float(np.sum(inside_weight[1:] / total - (strength[1:] / (2 * total)) ** 2)) if total else 0.0
     return Partition(communities, float(modularity), chosen, seed, membership)
 
 
@@ -131,24 +124,37 @@ def bridging_actors(G: nx.Graph, partition: Partition, top: int | None = 20) -> 
     >>> [(b.id, b.links_to) for b in bridging_actors(G, detect_communities(G))]
     [('c', {2: 1}), ('x', {1: 1})]
     """
+    nodes, u, v, _w = engines.edge_arrays(G)
+    if not nodes:
+        return []
+    label = np.array([partition.membership.get(str(node), -1) for node in nodes], dtype=np.int64)
+    # every (actor, other community) link, seen from both ends of each edge
+    actor = np.concatenate([u, v])
+    theirs = np.concatenate([label[v], label[u]])
+    own = label[actor]
+    keep = (theirs >= 0) & (theirs != own)
+    span = int(label.max()) + 2
+    pairs, counts = np.unique(actor[keep] * span + theirs[keep], return_counts=True)
+    who, community = pairs // span, pairs % span
+    reached = np.bincount(who, minlength=len(nodes))
+    links = np.bincount(who, weights=counts, minlength=len(nodes))
+    candidates = [i for i in np.flatnonzero(reached).tolist()]
+    ids = [str(nodes[i]) for i in range(len(nodes))]
+    candidates.sort(key=lambda i: (-int(reached[i]), -int(links[i]), ids[i]))
+    if top is not None:
+        candidates = candidates[:top]
+    starts = np.searchsorted(who, candidates)
     found = []
-    label = {node: partition.membership.get(str(node)) for node in G}
-    for node, neighbours in G.adjacency():
-        own = label[node]
-        links: Counter[int] = Counter()
-        for other in neighbours:
-            theirs = label[other]
-            if theirs is not None and theirs != own:
-                links[theirs] += 1
-        if links:
-            found.append(
-                BridgingActor(
-                    id=str(node),
-                    name=str(G.nodes[node].get("name", node)),
-                    community=own or 0,
-                    links_to=dict(sorted(links.items())),
-                    communities_reached=len(links),
-                )
+    for i, start in zip(candidates, starts.tolist()):
+        end = start + int(reached[i])
+        node = nodes[i]
+        found.append(
+            BridgingActor(
+                id=ids[i],
+                name=str(G.nodes[node].get("name", node)),
+                community=max(int(label[i]), 0),
+                links_to={int(c): int(n) for c, n in zip(community[start:end].tolist(), counts[start:end].tolist())},
+                communities_reached=int(reached[i]),
             )
-    found.sort(key=lambda b: (-b.communities_reached, -sum(b.links_to.values()), b.id))
-    return found if top is None else found[:top]
+        )
+    return found

@@ -26,14 +26,17 @@ help. Where ``fork`` is unavailable the work runs in one process.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import random
 import weakref
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Hashable, Sequence
+from typing import Any, Callable, Hashable, Iterator, Sequence, TypeVar
 
 import networkx as nx
+
+T = TypeVar("T")
 
 __all__ = [
     "ACCELERATE_FROM",
@@ -148,6 +151,57 @@ def to_igraph(G: nx.Graph, weight: str | None = "weight") -> tuple[Any, list[Has
 
 
 _converted: "weakref.WeakKeyDictionary[nx.Graph, dict]" = weakref.WeakKeyDictionary()
+
+
+def remember(G: nx.Graph, key: str, make: Callable[[], T]) -> T:
+    """``make()``, remembered with ``G`` for as long as it lives and keeps its size."""
+    size = (G.number_of_nodes(), G.number_of_edges())
+    try:
+        remembered = _converted.setdefault(G, {})
+    except TypeError:  # pragma: no cover - a graph class that cannot be weakly referenced
+        return make()
+    hit = remembered.get(key)
+    if hit is not None and hit[2] == size:
+        return hit[0]
+    value = make()
+    remembered[key] = (value, None, size)
+    return value
+
+
+def tie_edge_mask(G: nx.Graph) -> Any:
+    """A boolean numpy array over :func:`edge_arrays`' edges: True for ties, False for introductions only."""
+    import numpy as np
+
+    return remember(
+        G, "tie-mask", lambda: np.fromiter((bool(k) for _u, _v, k in G.edges(data="kinds", default=True)), bool,
+                                           count=G.number_of_edges())
+    )
+
+
+def edge_arrays(G: nx.Graph, weight: str = "weight") -> tuple[list[Hashable], Any, Any, Any]:
+    """``(nodes, sources, targets, weights)``: the edges as numpy arrays of node positions.
+
+    Built from the (remembered) igraph conversion when python-igraph is
+    installed, so table work over every edge runs in numpy, not Python.
+
+    Examples
+    --------
+    >>> nodes, u, v, w = edge_arrays(nx.path_graph(["a", "b", "c"]))
+    >>> nodes, u.tolist(), v.tolist(), w.tolist()
+    (['a', 'b', 'c'], [0, 1], [1, 2], [1.0, 1.0])
+    """
+    import numpy as np
+
+    if igraph_available():
+        g, nodes = to_igraph(G, weight=weight)
+        pairs = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        weights = np.array(g.es["weight"], dtype=float) if g.ecount() else np.zeros(0)
+        return nodes, pairs[:, 0], pairs[:, 1], weights
+    nodes = list(G.nodes())
+    index = {node: i for i, node in enumerate(nodes)}
+    triples = [(index[u], index[v], float(w)) for u, v, w in G.edges(data=weight, default=1)]
+    array = np.array(triples, dtype=float).reshape(-1, 3)
+    return nodes, array[:, 0].astype(np.int64), array[:, 1].astype(np.int64), array[:, 2]
 
 
 # ------------------------------------------------------------- betweenness
@@ -393,3 +447,51 @@ def _map_over_cores(function: Any, g: Any, items: Sequence[int]) -> list[Any]:
 def _split(items: Sequence[int], parts: int) -> list[list[int]]:
     size = math.ceil(len(items) / parts)
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+# --------------------------------------------------------- work beside the caller
+
+#: Below this many nodes, work asked for "beside" simply runs in the caller.
+BESIDE_FROM = 5_000
+_beside: Any = None
+
+
+def _run_beside() -> Any:
+    function, args = _beside
+    return function(*args)
+
+
+@contextlib.contextmanager
+def beside(function: Callable[..., T], *args: Any, size: int = 0) -> Iterator[Callable[[], T]]:
+    """Start ``function(*args)`` in a forked process now; yield a call that returns its result.
+
+    The caller goes on with other work meanwhile, so pure-Python work (the
+    gap tables) overlaps with the measures on a second core. The child
+    inherits the arguments without pickling them and only its (plain) result
+    is sent back. For graphs under :data:`BESIDE_FROM` nodes, on one core or
+    where fork is not available, ``function`` runs in the caller when the
+    result is asked for.
+
+    Examples
+    --------
+    >>> with beside(sum, [1, 2, 3]) as result:
+    ...     other = 10
+    >>> result() + other
+    16
+    """
+    global _beside
+    if size < BESIDE_FROM or _cores() < 2 or not _can_fork():
+        yield lambda: function(*args)
+        return
+    import multiprocessing
+
+    _beside = (function, args)
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        future = pool.submit(_run_beside)  # forks now, inheriting _beside
+    finally:
+        _beside = None
+    try:
+        yield future.result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

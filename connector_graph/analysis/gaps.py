@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Sequence
 
 import networkx as nx
+import numpy as np
+
+from . import engine as engines
 
 from ..model import Introduction, IntroStatus, PersonRole, Sector, Tie, Ward
 
@@ -387,6 +390,35 @@ def departure_impact(G: nx.Graph, node: Hashable) -> tuple[int, str]:
     return len(cut), sentence
 
 
+def _tie_ends(G: nx.Graph) -> tuple[list[Hashable], "np.ndarray", "np.ndarray"]:
+    """Node positions at both ends of every tie (edges made only of introductions left out)."""
+    nodes, u, v, _w = engines.edge_arrays(G)
+    mask = engines.tie_edge_mask(G)
+    return nodes, u[mask], v[mask]
+
+
+def _codes(G: nx.Graph, nodes: Sequence[Hashable], attribute: str, names: Sequence[str]) -> "np.ndarray":
+    """Each node's position in ``names`` by its ``attribute`` (-1 when it has none)."""
+    position = {name: i for i, name in enumerate(names)}
+    values = G.nodes(data=attribute)
+    return np.array([-1 if values[n] is None else position[str(values[n])] for n in nodes], dtype=np.int64)
+
+
+def _ties_within_and_out(G: nx.Graph) -> tuple[Counter[str], Counter[str]]:
+    """Per ward: ties with both ends in it, and ties with one end in it and the other elsewhere (or nowhere)."""
+    names = sorted({str(w) for _n, w in G.nodes(data="ward") if w is not None})
+    nodes, u, v = _tie_ends(G)
+    codes = _codes(G, nodes, "ward", names)
+    a, b = codes[u], codes[v]
+    same = (a == b) & (a >= 0)
+    size = len(names)
+    inside = np.bincount(a[same], minlength=size)
+    apart = np.bincount(a[~same & (a >= 0)], minlength=size) + np.bincount(b[~same & (b >= 0)], minlength=size)
+    within = Counter({name: int(inside[i]) for i, name in enumerate(names) if inside[i]})
+    out = Counter({name: int(apart[i]) for i, name in enumerate(names) if apart[i]})
+    return within, out
+
+
 def ward_stats(
     G: nx.Graph,
     *,
@@ -433,18 +465,8 @@ def ward_stats(
                 connectors[ward] += 1
         if degree[node] == 0:
             isolated[ward] += 1
-    within: Counter[str] = Counter()
-    out: Counter[str] = Counter()
     ward_of = dict(G.nodes(data="ward"))
-    for u, v, kinds in G.edges(data="kinds", default=True):
-        if not kinds:
-            continue  # introductions only
-        wu, wv = ward_of[u], ward_of[v]
-        if wu is not None and wu == wv:
-            within[wu] += 1
-        else:
-            for w in {wu, wv} - {None}:
-                out[w] += 1
+    within, out = _ties_within_and_out(G)
     intro_counts: Counter[str] | None = None
     if introductions is not None:
         intro_counts = Counter()
@@ -507,16 +529,16 @@ def tie_matrix(G: nx.Graph, by: str = "sector", *, groups: Iterable[str] | None 
     present = {str(data[by]) for _n, data in G.nodes(data=True) if data.get(by) is not None}
     present |= set(groups or ())
     names = sorted(present)
-    counts: dict[tuple[str, str], int] = {}
-    group_of = dict(G.nodes(data=by))
-    for u, v, kinds in G.edges(data="kinds", default=True):
-        if not kinds:
-            continue
-        a, b = group_of[u], group_of[v]
-        if a is None or b is None:
-            continue
-        pair = (min(a, b), max(a, b))
-        counts[pair] = counts.get(pair, 0) + 1
+    nodes, u, v = _tie_ends(G)
+    codes = _codes(G, nodes, by, names)
+    a, b = codes[u], codes[v]
+    both = (a >= 0) & (b >= 0)
+    low, high = np.minimum(a[both], b[both]), np.maximum(a[both], b[both])
+    pairs, tallies = np.unique(low * len(names) + high, return_counts=True)
+    counts = {
+        (names[pair // len(names)], names[pair % len(names)]): int(n)
+        for pair, n in zip(pairs.tolist(), tallies.tolist())
+    }
     missing = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :] if (a, b) not in counts]
     priority = []
     if by == "sector":

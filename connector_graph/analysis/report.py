@@ -41,13 +41,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import asdict
-from typing import Any, Collection, Sequence
+from typing import Any, Collection, Hashable, Sequence
 
 import networkx as nx
 
 from ..caching import LruCache
 from ..model import Introduction, Tie, Ward
-from .centrality import DEFAULT_SAMPLES, METRICS, compute_metrics, key_connectors
+from . import engine as engines
+from .engine import harmonic_closeness
+from .centrality import DEFAULT_SAMPLES, sampling_plan, METRICS, compute_metrics, key_connectors
 from .communities import bridging_actors, detect_communities
 from .gaps import (
     isolated_actors,
@@ -78,6 +80,59 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _first(items: Sequence[Any], top: int) -> list[Any]:
+    return [asdict(item) for item in items[:top]]
+
+
+def _gaps(
+    G: nx.Graph,
+    wards: Sequence[Ward],
+    ties: Sequence[Tie] | None,
+    introductions: Sequence[Introduction] | None,
+    today: dt.date,
+    top: int,
+) -> dict[str, Any]:
+    """The report's ``gaps`` section (plain data, so it can be computed beside the measures)."""
+    isolated = isolated_actors(G)
+    points = single_points(G)
+    sectors = tie_matrix(G, "sector")
+    gaps: dict[str, Any] = {
+        "isolated": {"count": len(isolated), "actors": _first(isolated, top)},
+        "fragile": {"count": len(points.fragile), "actors": _first(points.fragile, top)},
+        "cut_points": {"count": len(points.cut_points), "items": _first(points.cut_points, top)},
+        "bridges": {"count": len(points.bridges), "items": _first(points.bridges, top)},
+        "wards": [asdict(w) for w in ward_stats(G, wards=wards, introductions=introductions)],
+        "sector_links": {
+            "counts": {f"{a}|{b}": n for (a, b), n in sectors.counts.items()},
+            "missing": [list(pair) for pair in sectors.missing],
+            "priority_missing": [list(pair) for pair in sectors.priority_missing],
+        },
+        "unlinked_organisations": [asdict(o) for o in unlinked_organisations(G)],
+    }
+    if ties is not None:
+        stale = stale_ties(ties, today=today, months=STALE_MONTHS)
+        gaps["stale_ties"] = {"months": STALE_MONTHS, "count": len(stale), "items": _first(stale, top)}
+    if introductions is not None:
+        overdue = overdue_follow_ups(introductions, today=today)
+        gaps["overdue_follow_ups"] = {"count": len(overdue), "items": _first(overdue, top)}
+    return gaps
+
+
+def _beside_measures(
+    G: nx.Graph,
+    wards: Sequence[Ward],
+    ties: Sequence[Tie] | None,
+    introductions: Sequence[Introduction] | None,
+    today: dt.date,
+    top: int,
+    engine: str,
+    k: int | None,
+    seed: int,
+) -> tuple[dict[str, Any], dict[Hashable, float]]:
+    """What the report computes beside the other measures: the gaps, and harmonic closeness."""
+    return _gaps(G, wards, ties, introductions, today, top), harmonic_closeness(G, k=k, seed=seed, engine=engine)
+
+
 def network_report(
     G: nx.Graph,
     *,
@@ -105,36 +160,17 @@ def network_report(
     'If hub left, 2 people would lose their only link to the rest of the network.'
     """
     today = today or as_of or dt.date.today()
-    table = compute_metrics(G, engine=engine, samples=samples, seed=seed)
-    connectors = key_connectors(G, top, by=by, table=table)
-    isolated = isolated_actors(G)
-    points = single_points(G)
-    partition = detect_communities(G, seed=seed, engine=engine)
-    sectors = tie_matrix(G, "sector")
+    chosen, k = sampling_plan(G, engine=engine, samples=samples)
+    if chosen == "igraph":
+        engines.edge_arrays(G)  # convert once, before the fork, so both processes share it
+    work = (_beside_measures, G, wards, ties, introductions, today, top, chosen, k, seed)
+    with engines.beside(*work, size=G.number_of_nodes()) as beside_result:
+        table = compute_metrics(G, engine=engine, samples=samples, seed=seed, closeness=lambda: beside_result()[1])
+        connectors = key_connectors(G, top, by=by, table=table)
+        partition = detect_communities(G, seed=seed, engine=engine)
+        bridging = bridging_actors(G, partition, top=top)
+        gaps = beside_result()[0]
     kinds = [data.get("actor_type", "person") for _n, data in G.nodes(data=True)]
-
-    def first(items: Sequence[Any]) -> list[Any]:
-        return [asdict(item) for item in items[:top]]
-
-    gaps: dict[str, Any] = {
-        "isolated": {"count": len(isolated), "actors": first(isolated)},
-        "fragile": {"count": len(points.fragile), "actors": first(points.fragile)},
-        "cut_points": {"count": len(points.cut_points), "items": first(points.cut_points)},
-        "bridges": {"count": len(points.bridges), "items": first(points.bridges)},
-        "wards": [asdict(w) for w in ward_stats(G, wards=wards, introductions=introductions)],
-        "sector_links": {
-            "counts": {f"{a}|{b}": n for (a, b), n in sectors.counts.items()},
-            "missing": [list(pair) for pair in sectors.missing],
-            "priority_missing": [list(pair) for pair in sectors.priority_missing],
-        },
-        "unlinked_organisations": [asdict(o) for o in unlinked_organisations(G)],
-    }
-    if ties is not None:
-        stale = stale_ties(ties, today=today, months=STALE_MONTHS)
-        gaps["stale_ties"] = {"months": STALE_MONTHS, "count": len(stale), "items": first(stale)}
-    if introductions is not None:
-        overdue = overdue_follow_ups(introductions, today=today)
-        gaps["overdue_follow_ups"] = {"count": len(overdue), "items": first(overdue)}
     communities = {
         "count": len(partition.communities),
         "modularity": round(partition.modularity, 6),
@@ -144,7 +180,7 @@ def network_report(
             {"number": c.number, "size": c.size, "main_ward": c.main_ward, "internal_ties": c.internal_ties}
             for c in partition.communities
         ],
-        "bridging": [asdict(b) for b in bridging_actors(G, partition, top=top)],
+        "bridging": [asdict(b) for b in bridging],
         "unlinked_pairs": [list(p) for p in unlinked_community_pairs(G, partition)[:top]]
         if len(partition.communities) <= 200
         else [],
