@@ -42,11 +42,9 @@ import platform
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from server import chromium_path, free_port, running_app  # noqa: E402
+from server import chromium_path, running_app, serving  # noqa: E402
 
 from connector_graph import service  # noqa: E402
 from connector_graph.auth import acting_as  # noqa: E402
@@ -170,37 +168,11 @@ def ratio(seconds: float | None, baseline: float | None, *, at_least: bool = Fal
 @contextmanager
 def running_script(script: Path, log_file: Path, timeout: float = 60.0) -> Iterator[str]:
     """Serve one Streamlit script the way ``running_app`` serves the dashboard; yield its base URL."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
-    base = f"http://127.0.0.1:{port}"
-    with open(log_file, "w") as out:
-        process = subprocess.Popen(command, cwd=script.parent, env=dict(os.environ, PYTHONUNBUFFERED="1"),
-                                   stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if process.poll() is not None:
-                    raise BenchError(f"the bare Streamlit page exited with code {process.returncode} (see {log_file})")
-                try:
-                    with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise BenchError(f"the bare Streamlit page did not start within {timeout:.0f} s (see {log_file})")
-                time.sleep(0.2)
+    try:
+        with serving(script, log=log_file, timeout=timeout) as base:
             yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    except RuntimeError as exc:
+        raise BenchError(f"the bare Streamlit page: {exc}") from exc
 
 
 def in_new_context(browser: Any, visit: Callable[[Any], Any]) -> Any:

@@ -69,11 +69,9 @@ def igraph_available() -> bool:
     >>> isinstance(igraph_available(), bool)
     True
     """
-    try:
-        import igraph  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    import importlib.util
+
+    return importlib.util.find_spec("igraph") is not None
 
 
 def choose_engine(G: nx.Graph, engine: str = "auto") -> str:

@@ -32,23 +32,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(store_url: str, *, log: Path | None = None, timeout: float = 60.0) -> Iterator[str]:
-    """Serve ``app.py`` on the given store and yield its base URL; stop it afterwards."""
+def serving(script: Path, *, env: dict[str, str] | None = None, log: Path | None = None,
+            timeout: float = 60.0) -> Iterator[str]:
+    """Serve one Streamlit ``script`` on a free local port and yield its base URL; stop it afterwards."""
     port = free_port()
-    env = dict(os.environ, CONNECTOR_GRAPH_STORE=store_url, PYTHONUNBUFFERED="1")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
     out = open(log, "w") if log else subprocess.DEVNULL
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=script.parent, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+                               stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"the dashboard exited with code {process.returncode} (see {log})")
+                raise RuntimeError(f"{script.name} exited with code {process.returncode} (see {log})")
             try:
                 with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
                     if response.status == 200:
@@ -56,7 +57,7 @@ def running_app(store_url: str, *, log: Path | None = None, timeout: float = 60.
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the dashboard did not start within {timeout:.0f} s (see {log})")
+                raise RuntimeError(f"{script.name} did not start within {timeout:.0f} s (see {log})")
             time.sleep(0.2)
         yield base
     finally:
@@ -67,6 +68,13 @@ def running_app(store_url: str, *, log: Path | None = None, timeout: float = 60.
             process.kill()
         if log:
             out.close()
+
+
+@contextmanager
+def running_app(store_url: str, *, log: Path | None = None, timeout: float = 60.0) -> Iterator[str]:
+    """Serve the dashboard (``app.py``) on ``store_url`` and yield its base URL."""
+    with serving(ROOT / "app.py", env={"CONNECTOR_GRAPH_STORE": store_url}, log=log, timeout=timeout) as base:
+        yield base
 
 
 def wait_until_idle(page, timeout: float = 60_000) -> None:

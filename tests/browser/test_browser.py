@@ -168,3 +168,37 @@ def test_the_logging_page_fits_a_phone_screen(browser, app_url, artifacts):
         phone.screenshot(path=str(artifacts / "log-phone-390px.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_connector_opening_a_manager_page_by_url_sees_none_of_it(browser, tmp_path, artifacts):
+    from server import running_app
+
+    from connector_graph import accounts, service
+    from connector_graph.auth import acting_as
+
+    url = f"sqlite:///{tmp_path / 'accounts.db'}"
+    store = open_store(url)
+    with acting_as("test-setup", "admin"):
+        accounts.add_user(store, "sam", "connector", "a-long-enough-password")
+        service.add_person(store, "Ann Ahmed", ward="Armley")
+    store.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        tab = context.new_page()
+        with running_app(url, log=artifacts.parent / "streamlit-accounts.log") as base:
+            # Every page load is a new session, so opening a URL means signing in there.
+            for path in ("gaps", "connectors", "activity", "data", "privacy"):
+                open_page(tab, base, path)
+                assert tab.locator("h1").first.inner_text() == "Sign in"
+                assert "Ann Ahmed" not in tab.content()
+                tab.get_by_role("textbox", name="User name").fill("sam")
+                tab.get_by_role("textbox", name="Password").fill("a-long-enough-password")
+                tab.get_by_role("button", name="Sign in").click()
+                tab.get_by_role("heading", name="Overview").wait_for()
+                wait_until_idle(tab)
+                assert [h.inner_text() for h in tab.locator("h1").all()] == ["Overview"], path
+                nav = tab.get_by_test_id("stSidebarNav").inner_text()
+                assert "Gaps" not in nav and "Privacy and admin" not in nav and "Log an introduction" in nav
+            tab.screenshot(path=str(artifacts / "connector-opens-manager-url.png"))
+    finally:
+        context.close()
