@@ -267,6 +267,19 @@ def sampling_plan(
     return chosen, (None if exact or samples >= n else samples)
 
 
+def beside_measures(G: nx.Graph, *, engine: str, k: int | None, seed: int = 0) -> dict[str, dict[Hashable, Any]]:
+    """The measures :func:`compute_metrics` can take from elsewhere: closeness and brokerage.
+
+    Examples
+    --------
+    >>> sorted(beside_measures(nx.path_graph(3), engine="networkx", k=None))
+    ['closeness', 'constraint', 'effective_size']
+    """
+    size, constraint = brokerage(G, engine=engine)
+    closeness = engines.harmonic_closeness(G, k=k, seed=seed, engine=engine)
+    return {"closeness": closeness, "effective_size": size, "constraint": constraint}
+
+
 def compute_metrics(
     G: nx.Graph,
     *,
@@ -274,7 +287,7 @@ def compute_metrics(
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     exact: bool | None = None,
-    closeness: Mapping[Hashable, float] | Callable[[], Mapping[Hashable, float]] | None = None,
+    elsewhere: Callable[[], Mapping[str, Mapping[Hashable, Any]]] | None = None,
 ) -> MetricTable:
     """Every measure in :data:`METRICS` for every node of ``G``.
 
@@ -291,10 +304,10 @@ def compute_metrics(
     exact
         Force exact (True) or sampled (False) paths; by default exact up to
         :func:`exact_limit` nodes.
-    closeness
-        Harmonic closeness computed elsewhere with the same plan, or a call
-        that returns it (made after the other measures, so work done beside
-        them, in another process, overlaps).
+    elsewhere
+        A call returning ``closeness``, ``effective_size`` and ``constraint``
+        computed elsewhere with the same plan (see :func:`beside_measures`);
+        it is made after the other measures, so that work overlaps.
 
     Examples
     --------
@@ -309,12 +322,13 @@ def compute_metrics(
         notes.append(f"bridging and closeness estimated from {k} of {n:,} actors (seed {seed})")
     between = engines.betweenness(G, k=k, seed=seed, engine=chosen)
     ranks = engines.pagerank(G, engine=chosen)
-    size, constraint = brokerage(G, engine=chosen)
     degree = nx.degree_centrality(G) if n > 1 else dict.fromkeys(G, 0.0)
-    if closeness is None:
+    if elsewhere is None:
         close = engines.harmonic_closeness(G, k=k, seed=seed, engine=chosen)
-    else:  # computed elsewhere, asked for last so that work can overlap with the above
-        close = closeness() if callable(closeness) else closeness
+        size, constraint = brokerage(G, engine=chosen)
+    else:  # computed in another process, asked for last so that work overlaps with the above
+        done = elsewhere()
+        close, size, constraint = done["closeness"], done["effective_size"], done["constraint"]
     made = {node: int(data.get("introductions_made", 0)) for node, data in G.nodes(data=True)}
     values: dict[str, dict[Hashable, Any]] = {
         "degree": degree,

@@ -48,8 +48,7 @@ import networkx as nx
 from ..caching import LruCache
 from ..model import Introduction, Tie, Ward
 from . import engine as engines
-from .engine import harmonic_closeness
-from .centrality import DEFAULT_SAMPLES, sampling_plan, METRICS, compute_metrics, key_connectors
+from .centrality import DEFAULT_SAMPLES, beside_measures, sampling_plan, METRICS, compute_metrics, key_connectors
 from .communities import bridging_actors, detect_communities
 from .gaps import (
     isolated_actors,
@@ -128,9 +127,10 @@ def _beside_measures(
     engine: str,
     k: int | None,
     seed: int,
-) -> tuple[dict[str, Any], dict[Hashable, float]]:
-    """What the report computes beside the other measures: the gaps, and harmonic closeness."""
-    return _gaps(G, wards, ties, introductions, today, top), harmonic_closeness(G, k=k, seed=seed, engine=engine)
+) -> tuple[dict[str, Any], dict[str, dict[Hashable, Any]]]:
+    """What the report computes beside the other measures: the gaps, harmonic closeness and brokerage."""
+    measures = beside_measures(G, engine=engine, k=k, seed=seed)
+    return _gaps(G, wards, ties, introductions, today, top), measures
 
 
 def network_report(
@@ -165,10 +165,11 @@ def network_report(
         engines.edge_arrays(G)  # convert once, before the fork, so both processes share it
     work = (_beside_measures, G, wards, ties, introductions, today, top, chosen, k, seed)
     with engines.beside(*work, size=G.number_of_nodes()) as beside_result:
-        table = compute_metrics(G, engine=engine, samples=samples, seed=seed, closeness=lambda: beside_result()[1])
-        connectors = key_connectors(G, top, by=by, table=table)
         partition = detect_communities(G, seed=seed, engine=engine)
         bridging = bridging_actors(G, partition, top=top)
+        # closeness and brokerage are asked for last, once this process's own measures are done
+        table = compute_metrics(G, engine=engine, samples=samples, seed=seed, elsewhere=lambda: beside_result()[1])
+        connectors = key_connectors(G, top, by=by, table=table)
         gaps = beside_result()[0]
     kinds = [data.get("actor_type", "person") for _n, data in G.nodes(data=True)]
     communities = {
