@@ -16,6 +16,7 @@ import enum
 import hashlib
 import unicodedata
 import uuid
+from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar, Union
 
 from pydantic import (
@@ -226,6 +227,31 @@ def touches_health(tag: str) -> bool:
     return tag in HEALTH_NEEDS or "health" in tag or any(word in HEALTH_NEEDS for word in tag.split())
 
 
+# ---------------------------------------------------------------- stored records
+
+_STORED: ContextVar[bool] = ContextVar("connector_graph_stored_record", default=False)
+M_ = TypeVar("M_", bound=BaseModel)
+
+
+def from_store(model: type[M_], data: Any, *, json: bool = False) -> M_:
+    """Read back a record a store wrote: types are checked, the clean-ups and rules are not run again.
+
+    Every record was validated (cleaned, checked against the rules) before
+    it was written, so reading it need not repeat that; this is most of the
+    cost of projecting a city-sized network. Only the one call is affected.
+
+    Examples
+    --------
+    >>> from_store(Tie, '{"id": "t-x", "source_id": "a", "target_id": "b", "kind": "knows"}', json=True).kind
+    <TieKind.KNOWS: 'knows'>
+    """
+    token = _STORED.set(True)
+    try:
+        return model.model_validate_json(data) if json else model.model_validate(data)
+    finally:
+        _STORED.reset(token)
+
+
 # ---------------------------------------------------------------- text cleaning
 
 
@@ -242,7 +268,7 @@ def clean_text(value: Any, *, multiline: bool = False) -> Any:
     >>> clean_text("Cafe\\u0301") == "Caf\\u00e9"
     True
     """
-    if not isinstance(value, str):
+    if not isinstance(value, str) or _STORED.get():
         return value
     text = unicodedata.normalize("NFC", value)
     if text.isprintable() and not _BIDI.intersection(text):  # the common case: nothing to remove
@@ -274,6 +300,8 @@ def _tag_list(value: Any) -> Any:
     """Accept a list or a comma-separated string; drop empties and repeats."""
     if value is None:
         return []
+    if _STORED.get() and isinstance(value, list):
+        return value
     if isinstance(value, str):
         value = [value]
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -290,6 +318,8 @@ def _tag_list(value: Any) -> Any:
 
 
 def _check_id(value: str) -> str:
+    if _STORED.get():
+        return value
     if not value:
         raise ValueError("must not be empty")
     if any(ch.isspace() for ch in value):
@@ -358,6 +388,8 @@ class Person(_Model):
     @field_validator("roles", mode="before")
     @classmethod
     def _roles(cls, value: Any) -> Any:
+        if _STORED.get():
+            return value
         if isinstance(value, str):
             value = [value]
         if isinstance(value, (list, tuple, set, frozenset)):
@@ -372,6 +404,8 @@ class Person(_Model):
     @field_validator("lawful_basis", "consent_method", "article9_condition", mode="before")
     @classmethod
     def _privacy_enums(cls, value: Any) -> Any:
+        if _STORED.get():
+            return value
         if isinstance(value, str):
             value = _clean_tag(value).replace(" ", "_")
             return value or None
@@ -379,6 +413,8 @@ class Person(_Model):
 
     @model_validator(mode="after")
     def _check_privacy(self) -> "Person":
+        if _STORED.get():
+            return self
         today = dt.date.today()
         health = [tag for tag in self.needs if touches_health(tag)]
         if health and self.article9_condition is None:
@@ -420,6 +456,8 @@ class Organisation(_Model):
     @field_validator("kind", "sector", mode="before")
     @classmethod
     def _enum_text(cls, value: Any) -> Any:
+        if _STORED.get():
+            return value
         return _clean_tag(value).replace(" ", "_") if isinstance(value, str) else value
 
     @property
@@ -468,10 +506,14 @@ class Tie(_Model):
     @field_validator("kind", "source", mode="before")
     @classmethod
     def _enum_text(cls, value: Any) -> Any:
+        if _STORED.get():
+            return value
         return _clean_tag(value).replace(" ", "_") if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _check(self) -> "Tie":
+        if _STORED.get():
+            return self
         if self.source_id == self.target_id:
             raise ValueError("a tie needs two different actors")
         if self.since and self.last_confirmed and self.last_confirmed < self.since:
@@ -508,10 +550,14 @@ class Introduction(_Model):
     @field_validator("channel", "status", mode="before")
     @classmethod
     def _enum_text(cls, value: Any) -> Any:
+        if _STORED.get():
+            return value
         return _clean_tag(value).replace(" ", "_") if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _check(self) -> "Introduction":
+        if _STORED.get():
+            return self
         if self.subject_id == self.target_id:
             raise ValueError("a person cannot be introduced to themselves")
         if self.introducer_id == self.subject_id:

@@ -33,6 +33,7 @@ from ..audit import AuditAction, AuditEntry, new_entry
 from ..auth import User
 from ..errors import ConnectorGraphError, Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
+    from_store,
     Actor,
     Counts,
     ErasureReport,
@@ -91,7 +92,7 @@ def _plain(props: dict[str, Any], drop: Sequence[str] = ()) -> dict[str, Any]:
 
 def _actor(props: dict[str, Any], labels: Iterable[str]) -> Actor:
     data = _plain(props, drop=("name_fold",))
-    return Person.model_validate(data) if "Person" in labels else Organisation.model_validate(data)
+    return from_store(Person if "Person" in labels else Organisation, data)
 
 
 def _actor_props(actor: Actor) -> dict[str, Any]:
@@ -99,11 +100,11 @@ def _actor_props(actor: Actor) -> dict[str, Any]:
 
 
 def _tie(props: dict[str, Any], source_id: str, target_id: str) -> Tie:
-    return Tie.model_validate({**_plain(props), "source_id": source_id, "target_id": target_id})
+    return from_store(Tie, {**_plain(props), "source_id": source_id, "target_id": target_id})
 
 
 def _intro(props: dict[str, Any], by: str, subject: str, to: str) -> Introduction:
-    return Introduction.model_validate({**_plain(props), "introducer_id": by, "subject_id": subject, "target_id": to})
+    return from_store(Introduction, {**_plain(props), "introducer_id": by, "subject_id": subject, "target_id": to})
 
 
 def _intro_props(intro: Introduction) -> dict[str, Any]:

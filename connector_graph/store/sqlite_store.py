@@ -26,6 +26,7 @@ from ..audit import AuditAction, AuditEntry, new_entry
 from ..auth import User
 from ..errors import Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
+    from_store,
     Actor,
     Counts,
     ErasureReport,
@@ -125,7 +126,7 @@ def _dump(model: BaseModel) -> str:
 
 def _load_actor(type_: str, body: str) -> Actor:
     model = Person if type_ == "person" else Organisation
-    return model.model_validate_json(body)
+    return from_store(model, body, json=True)
 
 
 class SqliteStore:
@@ -359,7 +360,7 @@ class SqliteStore:
             rows = self._read(
                 "SELECT body FROM ties WHERE source_id = ? OR target_id = ? ORDER BY id", (actor_id, actor_id)
             )
-        return [Tie.model_validate_json(row[0]) for row in rows]
+        return [from_store(Tie, row[0], json=True) for row in rows]
 
     def add_introduction(self, introduction: Introduction) -> None:
         """Log an introduction (idempotent)."""
@@ -393,7 +394,7 @@ class SqliteStore:
             row = cur.execute("SELECT body FROM introductions WHERE id = ?", (intro.id,)).fetchone()
             if row is None:
                 raise NotFound(f"no introduction with id {intro.id!r}")
-            common.check_same_people(Introduction.model_validate_json(row[0]), intro)
+            common.check_same_people(from_store(Introduction, row[0], json=True), intro)
             cur.execute(
                 "UPDATE introductions SET date = ?, status = ?, body = ? WHERE id = ?",
                 (intro.date.isoformat(), intro.status.value, _dump(intro), intro.id),
@@ -404,7 +405,7 @@ class SqliteStore:
         rows = self._read("SELECT body FROM introductions WHERE id = ?", (introduction_id,))
         if not rows:
             raise NotFound(f"no introduction with id {introduction_id!r}")
-        return Introduction.model_validate_json(rows[0][0])
+        return from_store(Introduction, rows[0][0], json=True)
 
     def list_introductions(self, where: IntroductionFilter | None = None) -> list[Introduction]:
         """Introductions matching ``where``, newest first."""
@@ -437,7 +438,7 @@ class SqliteStore:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY date DESC, id LIMIT ?"
         params.append(-1 if where.limit is None else where.limit)
-        return [Introduction.model_validate_json(row[0]) for row in self._read(sql, params)]
+        return [from_store(Introduction, row[0], json=True) for row in self._read(sql, params)]
 
     # --------------------------------------------------------------- audit
 
@@ -594,7 +595,7 @@ class SqliteStore:
             "SELECT id, body FROM ties ORDER BY id LIMIT ?",
             "SELECT id, body FROM ties WHERE id > ? ORDER BY id LIMIT ?",
         ):
-            yield Tie.model_validate_json(body)
+            yield from_store(Tie, body, json=True)
 
     def iter_introductions(self) -> Iterator[Introduction]:
         """Every introduction, in id order."""
@@ -602,7 +603,7 @@ class SqliteStore:
             "SELECT id, body FROM introductions ORDER BY id LIMIT ?",
             "SELECT id, body FROM introductions WHERE id > ? ORDER BY id LIMIT ?",
         ):
-            yield Introduction.model_validate_json(body)
+            yield from_store(Introduction, body, json=True)
 
     def counts(self) -> Counts:
         """How many records of each kind."""
