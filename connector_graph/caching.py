@@ -17,7 +17,6 @@ __all__ = ["LruCache", "forget_everything"]
 T = TypeVar("T")
 
 _REGISTRY: list["LruCache"] = []
-_HOOKS: list[Callable[[], None]] = []
 
 
 class LruCache:
@@ -61,14 +60,7 @@ class LruCache:
             self._items.clear()
 
 
-def on_forget(hook: Callable[[], None]) -> None:
-    """Have :func:`forget_everything` also call ``hook`` (for caches kept elsewhere)."""
-    _HOOKS.append(hook)
-
-
 def forget_everything() -> None:
     """Empty every cache of derived results (call after an erasure)."""
     for cache in list(_REGISTRY):
         cache.clear()
-    for hook in list(_HOOKS):
-        hook()

@@ -193,7 +193,7 @@ def test_month_change_counts_this_month_against_last(small):
 
 def test_tie_matrix_table_is_symmetric(small):
     matrix = insights.ward_matrix(small)
-    frame = insights.matrix_frame(matrix)
+    frame = insights.matrix_frame(matrix.groups, matrix.counts)
     assert frame.loc["A", "B"] == frame.loc["B", "A"] == 1 and frame.loc["A", "A"] == 3
 
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Callable, Iterable, TypeVar
 
 import pandas as pd
 
 from ..auth import Permission, require
-from ..model import Actor, Introduction, IntroStatus, Organisation, Person
+from ..caching import LruCache
+from ..model import Actor, Introduction, IntroStatus, Person
 from ..store.base import IntroductionFilter, Store
 from .measures import describe, network_measures
+
+T = TypeVar("T")
 
 __all__ = [
     "Choice",
@@ -22,6 +26,7 @@ __all__ = [
     "profile",
     "awaiting_follow_up",
     "known_purposes",
+    "names_of",
 ]
 
 #: How alike two names must be (0-100) before the dashboard warns of a duplicate.
@@ -55,17 +60,24 @@ def _label(actor: Actor) -> str:
     return f"{actor.name} ({actor.kind.label}{where})"
 
 
-def choices(store: Store, *, people_only: bool = False, connectors_only: bool = False) -> list[Choice]:
-    """Every actor as ``name (roles or kind, ward)``, sorted by name, for pickers."""
+#: Lists every page draws again on each click, kept per graph version (any write makes new ones).
+_LISTS = LruCache(8)
+
+
+def _per_version(store: Store, name: str, make: Callable[[], T]) -> T:
+    return _LISTS.get_or_make((store.url, store.graph_version(), name), make)
+
+
+def _all_choices(store: Store) -> list[tuple[Choice, bool]]:
+    found = [(Choice(a.id, _label(a)), isinstance(a, Person)) for a in store.iter_actors()]
+    return sorted(found, key=lambda item: (item[0].label.casefold(), item[0].id))
+
+
+def choices(store: Store, *, people_only: bool = False) -> list[Choice]:
+    """Every actor (or every person) as ``name (roles or kind, ward)``, sorted by name, for pickers."""
     require(Permission.VIEW)
-    found = []
-    for actor in store.iter_actors():
-        if (people_only or connectors_only) and not isinstance(actor, Person):
-            continue
-        if connectors_only and not {r.value for r in actor.roles} & {"connector", "worker"}:
-            continue
-        found.append(Choice(actor.id, _label(actor)))
-    return sorted(found, key=lambda c: (c.label.casefold(), c.id))
+    return [choice for choice, is_person in _per_version(store, "choices", lambda: _all_choices(store))
+            if is_person or not people_only]
 
 
 def similar_names(store: Store, name: str, *, limit: int = 5, threshold: float = SIMILAR_AT) -> list[NameMatch]:
@@ -147,8 +159,11 @@ class Profile:
     withheld: bool = False
 
 
-def _names(store: Store, ids: set[str]) -> dict[str, str]:
-    return {a.id: a.name for a in store.iter_actors() if a.id in ids}
+def names_of(store: Store, ids: Iterable[str]) -> dict[str, str]:
+    """Names for ids (the id itself for anyone no longer in the store)."""
+    wanted = set(ids)
+    found = {a.id: a.name for a in store.iter_actors() if a.id in wanted}
+    return {i: found.get(i, i) for i in wanted}
 
 
 def _intro_rows(intros: list[Introduction], names: dict[str, str]) -> pd.DataFrame:
@@ -183,7 +198,7 @@ def profile(store: Store, actor_id: str) -> Profile:
     received = [i for i in involved if i.introducer_id != actor_id]
     other_ids = {t.target_id if t.source_id == actor_id else t.source_id for t in ties}
     other_ids |= {x for i in made + received for x in (i.introducer_id, i.subject_id, i.target_id)}
-    names = _names(store, other_ids)
+    names = names_of(store, other_ids)
     tie_rows = [
         {
             "with": names.get(other, other),
@@ -210,7 +225,7 @@ def awaiting_follow_up(store: Store, introducer_id: str, *, today: dt.date | Non
         i for i in store.list_introductions(IntroductionFilter(introducer_id=introducer_id))
         if i.outcome is None and i.status in open_statuses
     ]
-    names = _names(store, {x for i in intros for x in (i.introducer_id, i.subject_id, i.target_id)})
+    names = names_of(store, {x for i in intros for x in (i.introducer_id, i.subject_id, i.target_id)})
     frame = _intro_rows(intros, names)
     frame["overdue"] = [bool(f is not None and f < today) for f in frame["follow-up"]]
     frame["_due"] = [f or dt.date.max for f in frame["follow-up"]]
@@ -221,13 +236,12 @@ def awaiting_follow_up(store: Store, introducer_id: str, *, today: dt.date | Non
 def known_purposes(store: Store, *, limit: int = 60) -> list[str]:
     """The purposes already used, most used first, to offer as tags."""
     require(Permission.VIEW)
-    counts: dict[str, int] = {}
-    for intro in store.iter_introductions():
-        for purpose in intro.purposes:
-            counts[purpose] = counts.get(purpose, 0) + 1
-    return sorted(counts, key=lambda p: (-counts[p], p))[:limit]
 
+    def count() -> list[str]:
+        counts: dict[str, int] = {}
+        for intro in store.iter_introductions():
+            for purpose in intro.purposes:
+                counts[purpose] = counts.get(purpose, 0) + 1
+        return sorted(counts, key=lambda p: (-counts[p], p))
 
-def is_organisation(actor: Actor) -> bool:
-    """True for an organisation (for pages that show the two differently)."""
-    return isinstance(actor, Organisation)
+    return _per_version(store, "purposes", count)[:limit]

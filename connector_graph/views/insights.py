@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Collection
+from typing import Any, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -16,7 +16,7 @@ from ..graph import graph_for_analysis
 from ..store.base import Store
 from .measures import network_measures
 
-__all__ = ["analysis", "connectors_frame", "if_they_left", "matrix_frame", "ward_matrix", "shade", "refs_frame", "names_of",
+__all__ = ["analysis", "connectors_frame", "if_they_left", "matrix_frame", "ward_matrix", "shade", "pairs_text", "refs_frame",
            "person_suggestions", "network_suggestions"]
 
 
@@ -50,13 +50,13 @@ def if_they_left(store: Store, actor_id: str) -> str:
     return departure_impact(G, actor_id)[1]
 
 
-def matrix_frame(matrix: TieMatrix) -> pd.DataFrame:
-    """A square table of tie counts between groups (zero where there is no tie)."""
-    frame = pd.DataFrame(0, index=matrix.groups, columns=matrix.groups, dtype=int)
-    for (a, b), count in matrix.counts.items():
+def matrix_frame(groups: Sequence[str], counts: Mapping[tuple[str, str], int]) -> pd.DataFrame:
+    """A square table of tie counts between groups (zero where there is no tie), e.g. a :class:`TieMatrix`'s."""
+    frame = pd.DataFrame(0, index=list(groups), columns=list(groups), dtype=int)
+    for (a, b), count in counts.items():
         frame.loc[a, b] = count
         frame.loc[b, a] = count
-    labels = [g.replace("_", " ") for g in matrix.groups]
+    labels = [g.replace("_", " ") for g in groups]
     frame.index, frame.columns = labels, labels
     return frame
 
@@ -77,6 +77,17 @@ def shade(count: int, top: int) -> str:
     return f"background-color: #{r:02x}{g:02x}{b:02x}; color: {'#ffffff' if share > 0.5 else '#000000'}"
 
 
+def pairs_text(pairs: Iterable[Sequence[str]]) -> str:
+    """Group pairs in words, e.g. ``"health ↔ voluntary community; faith ↔ statutory"``.
+
+    Examples
+    --------
+    >>> pairs_text([("health", "voluntary_community")])
+    'health ↔ voluntary community'
+    """
+    return "; ".join(f"{a.replace('_', ' ')} ↔ {b.replace('_', ' ')}" for a, b in pairs)
+
+
 def ward_matrix(store: Store) -> TieMatrix:
     """Ties between wards (every known ward listed, even with no actors)."""
     require(Permission.ANALYSE)
@@ -86,13 +97,6 @@ def ward_matrix(store: Store) -> TieMatrix:
 def refs_frame(refs: list[dict[str, Any]]) -> pd.DataFrame:
     """Actor references (``id``, ``name``, ``actor_type``, ``ward``) as a table."""
     return pd.DataFrame(refs, columns=["name", "actor_type", "ward", "id"]).rename(columns={"actor_type": "type"})
-
-
-def names_of(store: Store, ids: Collection[str]) -> dict[str, str]:
-    """Names for ids (the id itself for anyone no longer in the store)."""
-    wanted = set(ids)
-    found = {a.id: a.name for a in store.iter_actors() if a.id in wanted}
-    return {i: found.get(i, i) for i in wanted}
 
 
 def person_suggestions(store: Store, person_id: str, *, top: int = 10) -> pd.DataFrame:

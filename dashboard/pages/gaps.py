@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from connector_graph.analysis.gaps import TieMatrix
 from connector_graph.auth import Permission
 from connector_graph.views.text import md_escape
-from connector_graph.views import insights
+from connector_graph.views import directory, insights
 from dashboard.widgets import friendly, page, table
 
 store = page("Gaps", "Where the network is thin: the people and places to reach next.", needs=Permission.ANALYSE)
@@ -24,13 +23,12 @@ def heatmap(frame: pd.DataFrame) -> None:
     st.dataframe(frame.style.map(insights.shade, top=max(1, int(frame.to_numpy().max(initial=0)))), width="stretch")
 
 
-def missing_sentence(matrix: TieMatrix | dict, limit: int = 30) -> str:
-    pairs = matrix.missing if isinstance(matrix, TieMatrix) else matrix["missing"]
+def missing_sentence(pairs: list, limit: int = 30) -> str:
+    """The pairs of groups with no tie, the first ``limit`` named."""
     if not pairs:
         return "Every pair is linked by at least one tie."
-    named = "; ".join(md_escape(f"{a.replace('_', ' ')} ↔ {b.replace('_', ' ')}") for a, b in pairs[:limit])
     more = f" and {len(pairs) - limit} more" if len(pairs) > limit else ""
-    return f"{len(pairs)} pairs with no tie: {named}{more}."
+    return f"{len(pairs)} pairs with no tie: {md_escape(insights.pairs_text(pairs[:limit]))}{more}."
 
 
 cols = st.columns(4)
@@ -58,26 +56,25 @@ with tabs[2]:
     wards = pd.DataFrame(gaps["wards"])
     table(wards, "wards.csv", empty="No wards yet.", aggregate=True)
     st.subheader("Ties between wards")
-    st.write(missing_sentence(wards_matrix, limit=20))
+    st.write(missing_sentence(wards_matrix.missing, limit=20))
     if wards_matrix.groups:
-        heatmap(insights.matrix_frame(wards_matrix))
+        heatmap(insights.matrix_frame(wards_matrix.groups, wards_matrix.counts))
 with tabs[3]:
     links = gaps["sector_links"]
     if links["priority_missing"]:
-        named = "; ".join(f"{a.replace('_', ' ')} ↔ {b.replace('_', ' ')}" for a, b in links["priority_missing"])
-        st.warning(f"Missing links between statutory, health and community organisations: {named}.")
-    st.write(missing_sentence(links))
-    sector_names = sorted({x for key in links["counts"] for x in key.split("|")})
-    matrix = TieMatrix("sector", sector_names, {tuple(k.split("|")): v for k, v in links["counts"].items()}, [], [])
-    if sector_names:
-        heatmap(insights.matrix_frame(matrix))
+        st.warning("Missing links between statutory, health and community organisations: "
+                   f"{md_escape(insights.pairs_text(links['priority_missing']))}.")
+    st.write(missing_sentence(links["missing"]))
+    sector_counts = {tuple(key.split("|")): n for key, n in links["counts"].items()}
+    if sector_counts:
+        heatmap(insights.matrix_frame(sorted({s for pair in sector_counts for s in pair}), sector_counts))
 with tabs[4]:
     st.subheader("Organisations no connector is linked to")
     table(insights.refs_frame(gaps["unlinked_organisations"]), "unlinked_organisations.csv",
           empty="Every organisation is known to at least one connector.")
 with tabs[5]:
     stale, overdue = gaps["stale_ties"], gaps["overdue_follow_ups"]
-    names = insights.names_of(store, {x for i in stale["items"] for x in (i["source_id"], i["target_id"])}
+    names = directory.names_of(store, {x for i in stale["items"] for x in (i["source_id"], i["target_id"])}
                               | {x for i in overdue["items"] for x in (i["introducer_id"], i["subject_id"], i["target_id"])})
     st.subheader(f"Ties not confirmed for {stale['months']} months ({stale['count']})")
     table(pd.DataFrame([{"between": names[i["source_id"]], "and": names[i["target_id"]], "kind": i["kind"],

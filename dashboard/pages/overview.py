@@ -51,7 +51,7 @@ if allowed(Permission.ANALYSE) and not summary.is_empty:
         for item in gaps["cut_points"]["items"][:2]:
             st.write("  – " + md_escape(item["sentence"]))
         if gaps["sector_links"]["priority_missing"]:
-            pairs = "; ".join(f"{a.replace('_', ' ')} ↔ {b.replace('_', ' ')}" for a, b in gaps["sector_links"]["priority_missing"])
+            pairs = insights.pairs_text(gaps["sector_links"]["priority_missing"])
             st.write(f"• Missing links between sectors: {md_escape(pairs)}.")
         st.write(f"• {gaps['overdue_follow_ups']['count']} follow-ups overdue.")
         st.page_link("dashboard/pages/gaps.py", label="All gaps", icon=":material/extension:")
