@@ -125,44 +125,37 @@ def to_igraph(G: nx.Graph, weight: str | None = "weight") -> tuple[Any, list[Has
     >>> g.vcount(), nodes, g.es["weight"]
     (3, ['a', 'b', 'c'], [1.0, 1.0])
     """
+    weight = weight or "weight"
+    return remember(G, f"igraph:{weight}", lambda: _convert(G, weight))
+
+
+def _convert(G: nx.Graph, weight: str) -> tuple[Any, list[Hashable]]:
     import igraph as ig
 
-    weight = weight or "weight"
-    size = (G.number_of_nodes(), G.number_of_edges())
-    try:
-        remembered = _converted.get(G, {})
-    except TypeError:  # pragma: no cover - a graph class that cannot be weakly referenced
-        remembered = {}
-    hit = remembered.get(weight)
-    if hit is not None and hit[2] == size:
-        return hit[0], hit[1]
     nodes = list(G.nodes())
     index = {node: i for i, node in enumerate(nodes)}
     triples = [(index[u], index[v], w) for u, v, w in G.edges(data=weight, default=1)]
     g = ig.Graph(n=len(nodes), edges=[(u, v) for u, v, _w in triples], directed=False)
     g.es["weight"] = [float(w) for _u, _v, w in triples]
-    try:
-        _converted.setdefault(G, {})[weight] = (g, nodes, size)
-    except TypeError:  # pragma: no cover
-        pass
     return g, nodes
 
 
-_converted: "weakref.WeakKeyDictionary[nx.Graph, dict]" = weakref.WeakKeyDictionary()
+#: What has been derived from each graph, with the graph's size when it was made.
+_derived: "weakref.WeakKeyDictionary[nx.Graph, dict[str, tuple[Any, tuple[int, int]]]]" = weakref.WeakKeyDictionary()
 
 
 def remember(G: nx.Graph, key: str, make: Callable[[], T]) -> T:
     """``make()``, remembered with ``G`` for as long as it lives and keeps its size."""
     size = (G.number_of_nodes(), G.number_of_edges())
     try:
-        remembered = _converted.setdefault(G, {})
+        derived = _derived.setdefault(G, {})
     except TypeError:  # pragma: no cover - a graph class that cannot be weakly referenced
         return make()
-    hit = remembered.get(key)
-    if hit is not None and hit[2] == size:
+    hit = derived.get(key)
+    if hit is not None and hit[1] == size:
         return hit[0]
     value = make()
-    remembered[key] = (value, None, size)
+    derived[key] = (value, size)
     return value
 
 
@@ -188,6 +181,10 @@ def edge_arrays(G: nx.Graph, weight: str = "weight") -> tuple[list[Hashable], An
     >>> nodes, u.tolist(), v.tolist(), w.tolist()
     (['a', 'b', 'c'], [0, 1], [1, 2], [1.0, 1.0])
     """
+    return remember(G, f"arrays:{weight}", lambda: _edge_arrays(G, weight))
+
+
+def _edge_arrays(G: nx.Graph, weight: str) -> tuple[list[Hashable], Any, Any, Any]:
     import numpy as np
 
     if igraph_available():

@@ -117,22 +117,6 @@ def _gaps(
     return gaps
 
 
-def _beside_measures(
-    G: nx.Graph,
-    wards: Sequence[Ward],
-    ties: Sequence[Tie] | None,
-    introductions: Sequence[Introduction] | None,
-    today: dt.date,
-    top: int,
-    engine: str,
-    k: int | None,
-    seed: int,
-) -> tuple[dict[str, Any], dict[str, dict[Hashable, Any]]]:
-    """What the report computes beside the other measures: the gaps, harmonic closeness and brokerage."""
-    measures = beside_measures(G, engine=engine, k=k, seed=seed)
-    return _gaps(G, wards, ties, introductions, today, top), measures
-
-
 def network_report(
     G: nx.Graph,
     *,
@@ -163,8 +147,12 @@ def network_report(
     chosen, k = sampling_plan(G, engine=engine, samples=samples)
     if chosen == "igraph":
         engines.edge_arrays(G)  # convert once, before the fork, so both processes share it
-    work = (_beside_measures, G, wards, ties, introductions, today, top, chosen, k, seed)
-    with engines.beside(*work, size=G.number_of_nodes()) as beside_result:
+
+    def beside() -> tuple[dict[str, Any], dict[str, dict[Hashable, Any]]]:
+        """The gaps, closeness and brokerage: computed in another process, beside the rest."""
+        return _gaps(G, wards, ties, introductions, today, top), beside_measures(G, engine=chosen, k=k, seed=seed)
+
+    with engines.beside(beside, size=G.number_of_nodes()) as beside_result:
         partition = detect_communities(G, seed=seed, engine=engine)
         bridging = bridging_actors(G, partition, top=top)
         # closeness and brokerage are asked for last, once this process's own measures are done
