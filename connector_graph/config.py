@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, TypeVar
+
+N = TypeVar("N", int, float)
 
 __all__ = ["Settings", "DEFAULT_STORE_URL"]
 
@@ -43,24 +45,23 @@ class Settings:
             neo4j_user=env.get("CONNECTOR_GRAPH_NEO4J_USER") or None,
             neo4j_password=env.get("CONNECTOR_GRAPH_NEO4J_PASSWORD") or None,
             neo4j_database=env.get("CONNECTOR_GRAPH_NEO4J_DATABASE") or None,
-            retention_months=_months(env.get("CONNECTOR_GRAPH_RETENTION_MONTHS")),
-            neo4j_retry_seconds=_seconds(env.get("CONNECTOR_GRAPH_NEO4J_RETRY_SECONDS")),
+            # months to keep a person after their last activity (1 to 1200)
+            retention_months=_number(env.get("CONNECTOR_GRAPH_RETENTION_MONTHS"), int, 24, 1, 1200),
+            # how long Neo4j writes are retried through a lost connection (0 to 600 s)
+            neo4j_retry_seconds=_number(env.get("CONNECTOR_GRAPH_NEO4J_RETRY_SECONDS"), float, 30.0, 0.0, 600.0),
         )
 
 
-def _months(text: str | None) -> int:
-    """The retention period in months; 24 when unset or not a whole number from 1 to 1200."""
-    try:
-        value = int(text) if text else 24
-    except ValueError:
-        return 24
-    return value if 1 <= value <= 1200 else 24
+def _number(text: str | None, kind: type[N], default: N, low: N, high: N) -> N:
+    """``text`` as a ``kind`` from ``low`` to ``high``; ``default`` when unset or not such a number.
 
-
-def _seconds(text: str | None) -> float:
-    """How long Neo4j writes are retried through a lost connection; 30 s when unset or not from 0 to 600."""
+    Examples
+    --------
+    >>> _number("36", int, 24, 1, 1200), _number("x", int, 24, 1, 1200), _number("0", int, 24, 1, 1200)
+    (36, 24, 24)
+    """
     try:
-        value = float(text) if text else 30.0
+        value = kind(text) if text else default
     except ValueError:
-        return 30.0
-    return value if 0 <= value <= 600 else 30.0
+        return default
+    return value if low <= value <= high else default

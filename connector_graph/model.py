@@ -230,10 +230,10 @@ def touches_health(tag: str) -> bool:
 # ---------------------------------------------------------------- stored records
 
 _STORED: ContextVar[bool] = ContextVar("connector_graph_stored_record", default=False)
-M_ = TypeVar("M_", bound=BaseModel)
+M = TypeVar("M", bound=BaseModel)
 
 
-def from_store(model: type[M_], data: Any, *, json: bool = False) -> M_:
+def from_store(model: type[M], data: Any, *, json: bool = False) -> M:
     """Read back a record a store wrote: types are checked, the clean-ups and rules are not run again.
 
     Every record was validated (cleaned, checked against the rules) before
@@ -598,7 +598,6 @@ class ErasureReport(BaseModel):
     introductions: int = 0
 
 
-M = TypeVar("M", bound=BaseModel)
 
 
 def build(model: type[M], **fields: Any) -> M:
