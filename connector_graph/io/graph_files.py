@@ -60,14 +60,22 @@ def _read_gexf(path: Path) -> nx.Graph:
 
 
 def _read_gml(path: Path) -> nx.Graph:
-    """GML; a file that repeats an edge without declaring ``multigraph 1`` (igraph writes these) is read as one."""
+    """GML, nodes named by their ``label`` when every node has a different one (else by ``id``).
+
+    A file that repeats an edge without declaring ``multigraph 1`` (igraph
+    writes these) is read as a multigraph.
+    """
     try:
-        return nx.read_gml(path, label=None)
+        G = nx.read_gml(path, label=None)
     except nx.NetworkXError as exc:
         if "is duplicated" not in str(exc) or not str(exc).startswith("edge"):
             raise
-    text = re.sub(r"\bgraph\s*\[", "graph [ multigraph 1", path.read_text(encoding="utf-8"), count=1)
-    return nx.parse_gml(text, label=None)
+        text = re.sub(r"\bgraph\s*\[", "graph [ multigraph 1", path.read_text(encoding="utf-8"), count=1)
+        G = nx.parse_gml(text, label=None)
+    labels = [str(data.get("label", "")) for _node, data in G.nodes(data=True)]
+    if all(labels) and len(set(labels)) == len(labels):
+        G = nx.relabel_nodes(G, {node: str(data["label"]) for node, data in G.nodes(data=True)})
+    return G
 
 
 #: networkx's reader for each graph file format.

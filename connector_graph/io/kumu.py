@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -119,6 +120,12 @@ def _clean_table(table: CsvTable) -> CsvTable:
 
 
 def _read_workbook(path: Path) -> tuple[CsvTable, CsvTable | None]:
+    with warnings.catch_warnings():  # openpyxl warns about workbook extensions it does not read
+        warnings.simplefilter("ignore")
+        return _workbook_tables(path)
+
+
+def _workbook_tables(path: Path) -> tuple[CsvTable, CsvTable | None]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -310,11 +317,12 @@ def _read_connections(
 ) -> None:
     stats = parsed.report.table(table.name)
     ties: dict[str, Tie] = {}
+    types = {a.id: a.actor_type for a in (*parsed.batch.people, *parsed.batch.organisations)}
     for number, row in table:
         stats.read += 1
         where = f"{table.name} row {number}"
         try:
-            found = _connections(row, by_id, by_label, mapping, parsed.report)
+            found = _connections(row, by_id, by_label, mapping, parsed.report, types)
         except (ValueError, ValidationError) as exc:
             parsed.report.reject(where, reason(exc))
             continue
@@ -342,20 +350,21 @@ def _ends(cell: str) -> list[str]:
 
 
 def _connections(
-    row: dict[str, str], by_id: dict[str, str], by_label: dict[str, list[str]], mapping: Mapping, report: ImportReport
+    row: dict[str, str], by_id: dict[str, str], by_label: dict[str, list[str]], mapping: Mapping, report: ImportReport,
+    types: dict[str, str],
 ) -> list[Tie | None]:
     """The ties of one connection row (several for ``A|B`` cells; ``None`` for a self-loop)."""
     sources, targets = _ends(_get(row, "From")), _ends(_get(row, "To"))
     if not sources or not targets:
         raise ValueError("From and To must both be filled in")
-    kind, label = mapping.connection(_get(row, "Type"), report)
+    found = mapping.connection(_get(row, "Type"), report)
     direction = _key(_get(row, "Direction"))
     if direction and direction not in ("directed", "undirected", "mutual"):
         raise ValueError(f"Direction {_get(row, 'Direction')!r} is not directed, undirected or mutual")
     strength = _get(row, "Strength") or _get(row, "Weight")
     fields: dict[str, Any] = {
-        "kind": kind,
-        "label": label or _get(row, "Label")[:MAX_TAG] or None,
+        "kind": found.kind,
+        "label": found.label or _get(row, "Label")[:MAX_TAG] or None,
         "source": _get(row, "Source") or TieSource.IMPORT,
         "weight": strength or 1.0,
     }
@@ -369,6 +378,8 @@ def _connections(
             if ends[0] == ends[1]:
                 out.append(None)
                 continue
+            if found.swap(direction in ("", "directed"), types.get(ends[0], ""), types.get(ends[1], "")):
+                ends = (ends[1], ends[0])
             out.append(Tie.model_validate({**fields, "source_id": ends[0], "target_id": ends[1]}))
     return out
 

@@ -33,6 +33,7 @@ __all__ = [
     "ORGANISATION_TYPES",
     "CONNECTION_TYPES",
     "ActorType",
+    "ConnectionType",
     "Mapping",
     "fold",
     "parse_type_map",
@@ -206,17 +207,38 @@ class Mapping:
         report.mapped(type_text or "(blank)", found.actor_type + how)
         return found
 
-    def connection(self, type_text: str, report: ImportReport) -> tuple[TieKind, str | None]:
+    def connection(self, type_text: str, report: ImportReport) -> "ConnectionType":
         """The tie kind for a connection type, and the original word to keep as a label (when not ours)."""
         key = fold(type_text)
         kind = CONNECTION_TYPES.get(key)
         if kind is not None:
-            if key and key not in (kind.label, kind.value):
-                report.mapped(type_text, kind.value)
-            return kind, None
+            if not key or key in (kind.label, kind.value):
+                return ConnectionType(kind, None, True)
+            report.mapped(type_text, f"{kind.value} (label kept)")
+            return ConnectionType(kind, type_text.strip()[:MAX_TAG], False)
         kind = _nearest(key)
         report.mapped(type_text, f"{kind.value} (label kept)")
-        return kind, type_text.strip()[:MAX_TAG]
+        return ConnectionType(kind, type_text.strip()[:MAX_TAG], False)
+
+
+@dataclass(frozen=True)
+class ConnectionType:
+    """What a connection type becomes: a tie kind, the source's own word when it is not ours, and whether it was ours."""
+
+    kind: TieKind
+    label: str | None
+    ours: bool
+
+    def swap(self, directed: bool, source_type: str, target_type: str) -> bool:
+        """True when the ends should be swapped so a one-way tie runs from the person to the organisation.
+
+        Our own words keep the direction the source gives when it gives one;
+        another tool's words ("Employee" from a company to a person) and
+        undirected connections are turned round.
+        """
+        if self.kind.symmetric or (directed and self.ours):
+            return False
+        return source_type == "organisation" and target_type == "person"
 
 
 def _nearest(key: str) -> TieKind:

@@ -18,7 +18,8 @@ and turned into records by :func:`parse_network`, one set of rules for all:
 
 :func:`network_for_export` is the other way: actors as nodes and one
 directed edge per tie, carrying ``kind``, ``weight``, ``label``, ``since``,
-``last_confirmed`` and ``source``, so an export imports back to the same ties.
+``last_confirmed`` and ``tie_source`` (how the tie became known; GML keeps
+``source`` for an edge's end), so an export imports back to the same ties.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ __all__ = ["Network", "network_from_graph", "parse_network", "network_for_export
 NODE_ATTRIBUTES = {"name", "label", "actor_type", "type", "ward", "roles", "kind", "sector", "id"}
 #: Edge attributes that are read; others are reported as ignored.
 EDGE_ATTRIBUTES = {
-    "kind", "kinds", "relationship", "relation", "type", "label", "weight", "since", "last_confirmed", "source", "id",
+    "kind", "kinds", "relationship", "relation", "type", "label", "weight", "since", "last_confirmed", "tie_source",
+    "source", "id",
     "directed",
 }
 _DIRECTION_WORDS = {"directed": True, "undirected": False, "mutual": False}
@@ -224,14 +226,13 @@ def _tie(
     ids: dict[str, str], types: dict[str, str], u: str, v: str, data: dict[str, Any], directed: bool,
     weight: float, kind_text: str, mapping: Mapping, report: ImportReport,
 ) -> Tie:
-    kind, label = mapping.connection(kind_text, report)
-    source, target = u, v
-    if not directed and not kind.symmetric and types[u] == "organisation" and types[v] == "person":
-        source, target = v, u
+    found = mapping.connection(kind_text, report)
+    kind, label = found.kind, found.label
+    source, target = (v, u) if found.swap(directed, types[u], types[v]) else (u, v)
     fields: dict[str, Any] = {
         "source_id": ids[source], "target_id": ids[target], "kind": kind, "weight": weight,
         "label": label or (_text(data, "label")[:MAX_TAG] if _text(data, "kind", "kinds") else None),
-        "source": _text(data, "source") or TieSource.IMPORT,
+        "source": _text(data, "tie_source", "source") or TieSource.IMPORT,
     }
     for key in ("since", "last_confirmed"):
         if _text(data, key):
@@ -255,7 +256,7 @@ def network_for_export(store: Store, transform: GraphTransform | None = None) ->
             G.add_edge(
                 tie.source_id, tie.target_id, key=tie.id, kind=tie.kind.value, weight=tie.weight,
                 label=tie.label or "", since=tie.since.isoformat() if tie.since else "",
-                last_confirmed=tie.last_confirmed.isoformat() if tie.last_confirmed else "", source=tie.source.value,
+                last_confirmed=tie.last_confirmed.isoformat() if tie.last_confirmed else "", tie_source=tie.source.value,
             )
     if transform is not None:
         G = transform(G)

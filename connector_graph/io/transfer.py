@@ -24,6 +24,7 @@ from .loading import load
 from .mapping import Mapping
 from .network import network_for_export
 from .projection import GraphTransform
+from .sniff import sniff, source_for, wrong_format
 from .report import ImportReport, Parsed
 from .snapshot import Transform, snapshot
 
@@ -61,14 +62,30 @@ def records_in(counts: Counts) -> int:
 
 
 def read_import(
-    store: Store, path: Path | str, fmt: str, progress: Progress | None = None, mapping: Mapping | None = None
+    store: Store, path: Path | str, fmt: str | None = None, progress: Progress | None = None,
+    mapping: Mapping | None = None,
 ) -> Parsed:
     """Read and validate ``path`` in format ``fmt`` (nothing is written).
 
-    ``mapping`` holds the rules for other tools' element and connection
-    types (``--type-map``, ``--default-type``); it applies to Kumu and the
-    graph formats.
+    Without ``fmt`` (or with ``"auto"``) the format is recognised from the
+    content (:func:`~connector_graph.io.sniff.sniff`). A file that cannot be
+    read in the format given, but is recognisably another, gets an error
+    naming what it is. ``mapping`` holds the rules for other tools' element
+    and connection types (``--type-map``, ``--default-type``); it applies to
+    Kumu and the graph formats.
     """
+    if not fmt or fmt == "auto":
+        fmt = sniff(path).format
+        path = source_for(path, fmt)
+    elif fmt not in IMPORT_FORMATS:
+        raise InvalidInput(f"cannot import the format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
+    try:
+        return _read(store, path, fmt, progress, mapping)
+    except InvalidInput as exc:
+        raise (wrong_format(path, fmt) or exc) from None
+
+
+def _read(store: Store, path: Path | str, fmt: str, progress: Progress | None, mapping: Mapping | None) -> Parsed:
     if fmt == "json":
         return json_backup.read_backup(path, progress)
     if fmt == "csv":
@@ -87,7 +104,7 @@ def read_import(
 def import_file(
     store: Store,
     path: Path | str,
-    fmt: str,
+    fmt: str | None = None,
     *,
     dry_run: bool = False,
     require_empty: bool = False,
