@@ -175,7 +175,9 @@ def write_graph_file(G: nx.MultiDiGraph, path: Path | str, fmt: str, *, gexf_ver
     elif fmt == "gexf":
         if gexf_version not in GEXF_VERSIONS:
             raise InvalidInput(f"GEXF version {gexf_version!r} is not one of {', '.join(GEXF_VERSIONS)}")
-        nx.write_gexf(_for_gexf(G), partial, encoding="utf-8", prettyprint=False, version=gexf_version)
+        buffer = io.BytesIO()
+        nx.write_gexf(_for_gexf(G), buffer, encoding="utf-8", prettyprint=False, version=gexf_version)
+        partial.write_bytes(_schema_valid_gexf(buffer.getvalue()))
     elif fmt == "gml":
         nx.write_gml(_for_gml(G), partial)
     else:
@@ -190,6 +192,19 @@ def _for_gexf(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for _u, _v, key, data in H.edges(keys=True, data=True):
         data["id"] = key
     return H
+
+
+def _schema_valid_gexf(data: bytes) -> bytes:
+    """What networkx writes, made valid against the official schema.
+
+    The ``graph`` element may not carry a ``name``, and GEXF 1.3 files need
+    the real XML Schema instance namespace for ``xsi:schemaLocation``.
+    """
+    head, body = data[:4096], data[4096:]
+    head = re.sub(rb'(<graph\b[^>]*?) name="[^"]*"', rb"\1", head, count=1)
+    head = head.replace(b'xmlns:xsi="http://w3.org/2001/XMLSchema-instance"',
+                        b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"', 1)
+    return head + body
 
 
 def _for_gml(G: nx.MultiDiGraph) -> nx.MultiDiGraph:

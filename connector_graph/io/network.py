@@ -47,7 +47,7 @@ NODE_ATTRIBUTES = {"name", "label", "actor_type", "type", "ward", "roles", "kind
 EDGE_ATTRIBUTES = {
     "kind", "kinds", "relationship", "relation", "type", "label", "weight", "since", "last_confirmed", "tie_source",
     "source", "id",
-    "directed",
+    "directed", "networkx_key",
 }
 _DIRECTION_WORDS = {"directed": True, "undirected": False, "mutual": False}
 _ID_OK = re.compile(r"^\S{1,%d}$" % MAX_ID)
