@@ -17,7 +17,7 @@ from io_support import contents, make_sqlite, network  # noqa: F401  (fixtures)
 #: export format -> file name
 FORMATS = {
     "graphml": "n.graphml", "gexf": "n.gexf", "gml": "n.gml", "kumu": "n.xlsx", "kumu-json": "n.json",
-    "json": "backup.json",
+    "json": "backup.json", "csv": "tables",
 }
 #: What a graph file carries of an actor (the rest of the record stays behind).
 GRAPH_FIELDS = ("id", "name", "actor_type", "ward", "roles", "kind", "sector")
