@@ -32,7 +32,7 @@ from typing import Any
 import networkx as nx
 from pydantic import ValidationError
 
-from ..model import MAX_ID, MAX_TAG, Organisation, OrgKind, Person, Tie, TieKind, TieSource
+from ..model import MAX_ID, MAX_TAG, Organisation, OrgKind, Person, Tie, TieSource
 from ..store.base import Batch, Progress, Store
 from .mapping import Mapping, fold
 from .projection import GraphTransform, flat_graph

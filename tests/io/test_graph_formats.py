@@ -15,7 +15,7 @@ from connector_graph.io import transfer
 from connector_graph.io.graph_files import GEXF_VERSIONS, read_graph_file
 from connector_graph.io.mapping import Mapping
 
-from io_support import contents, loaded, make_sqlite, network  # noqa: F401  (fixtures)
+from io_support import loaded  # noqa: F401  (fixture)
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 SCHEMAS = Path(__file__).parents[1] / "data" / "real" / "gexf-schema"
