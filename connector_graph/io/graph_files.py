@@ -59,6 +59,37 @@ def _read_gexf(path: Path) -> nx.Graph:
     return nx.read_gexf(io.BytesIO(data))
 
 
+_GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+
+
+def _read_graphml(path: Path) -> nx.Graph:
+    """GraphML; a file mixing directed and undirected edges keeps each edge's own direction.
+
+    networkx refuses an edge whose ``directed`` differs from the graph's
+    ``edgedefault``, so such a file is read as directed with each edge's
+    direction carried as a ``directed`` data value.
+    """
+    data = path.read_bytes()
+    root = ET.fromstring(data)
+    ns = f"{{{_GRAPHML_NS}}}" if root.tag.startswith(f"{{{_GRAPHML_NS}}}") else ""
+    graphs = root.findall(f"{ns}graph")
+    mixed = [g for g in graphs if any(
+        e.get("directed") not in (None, "true" if g.get("edgedefault") == "directed" else "false")
+        for e in g.iter(f"{ns}edge"))]
+    if not mixed:
+        return nx.read_graphml(io.BytesIO(data), force_multigraph=True)
+    key = ET.Element(f"{ns}key", {"id": "cg_directed", "for": "edge", "attr.name": "directed", "attr.type": "string"})
+    root.insert(0, key)
+    for graph in mixed:
+        default = "true" if graph.get("edgedefault") == "directed" else "false"
+        graph.set("edgedefault", "directed")
+        for edge in graph.iter(f"{ns}edge"):
+            value = edge.attrib.pop("directed", default)
+            ET.SubElement(edge, f"{ns}data", {"key": "cg_directed"}).text = value
+    ET.register_namespace("", _GRAPHML_NS)
+    return nx.read_graphml(io.BytesIO(ET.tostring(root, encoding="utf-8")), force_multigraph=True)
+
+
 def _read_gml(path: Path) -> nx.Graph:
     """GML, nodes named by their ``label`` when every node has a different one (else by ``id``).
 
@@ -80,7 +111,7 @@ def _read_gml(path: Path) -> nx.Graph:
 
 #: networkx's reader for each graph file format.
 GRAPH_READERS: dict[str, Callable[[Path], nx.Graph]] = {
-    "graphml": lambda path: nx.read_graphml(path, force_multigraph=True),
+    "graphml": _read_graphml,
     "gexf": _read_gexf,
     "gml": _read_gml,
     "pajek": lambda path: nx.read_pajek(path),

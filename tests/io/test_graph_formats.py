@@ -180,3 +180,22 @@ def test_malformed_graph_files_say_why_in_one_line_and_write_nothing(text, fmt, 
 def test_a_missing_file_is_named():
     with pytest.raises(InvalidInput, match="no such GraphML file"):
         read_graph_file("/nonexistent/none.graphml", "graphml")
+
+
+def test_graphml_mixing_directed_and_undirected_edges_keeps_each_edges_direction(tmp_path):
+    path = tmp_path / "mixed.graphml"
+    path.write_text(
+        '<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+        '<key id="t" for="node" attr.name="type" attr.type="string"/>'
+        '<key id="k" for="edge" attr.name="kind" attr.type="string"/>'
+        '<graph edgedefault="directed">'
+        '<node id="ana"/><node id="ben"/><node id="lib"><data key="t">Library</data></node>'
+        '<node id="gym"><data key="t">Sports club</data></node>'
+        '<edge source="lib" target="ana" directed="false"><data key="k">member_of</data></edge>'
+        '<edge source="gym" target="ben"><data key="k">member_of</data></edge>'
+        "</graph></graphml>",
+        encoding="utf-8",
+    )
+    ties = {(t.source_id, t.target_id) for t in read_graph_file(path, "graphml").batch.ties}
+    # undirected: runs from the person to the organisation; directed (the default here): as the file says
+    assert ties == {("ana", "lib"), ("gym", "ben")}
