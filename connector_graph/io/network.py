@@ -232,12 +232,20 @@ def _tie(
     fields: dict[str, Any] = {
         "source_id": ids[source], "target_id": ids[target], "kind": kind, "weight": weight,
         "label": label or (_text(data, "label")[:MAX_TAG] if _text(data, "kind", "kinds") else None),
-        "source": _text(data, "tie_source", "source") or TieSource.IMPORT,
+        "source": _tie_source(_text(data, "tie_source", "source")),
     }
     for key in ("since", "last_confirmed"):
         if _text(data, key):
             fields[key] = _text(data, key)
     return Tie.model_validate(fields)
+
+
+def _tie_source(text: str) -> TieSource:
+    """How the tie became known: one of ours, else ``import`` (another tool's ``source`` may mean anything)."""
+    try:
+        return TieSource(fold(text).replace(" ", "_")) if text else TieSource.IMPORT
+    except ValueError:
+        return TieSource.IMPORT
 
 
 def network_for_export(store: Store, transform: GraphTransform | None = None) -> nx.MultiDiGraph:
