@@ -146,7 +146,7 @@ def _gephi_tables(path: Path) -> tuple[CsvTable | None, CsvTable]:
     else:
         tables = [read_csv_rows(require_file(path, "Gephi CSV file"))]
         for sibling in sorted(path.parent.glob("*.csv")):
-            if sibling != path and any(w in sibling.name.casefold() for w in ("node", "edge")):
+            if sibling != path and "node" in sibling.name.casefold():
                 tables.append(read_csv_rows(sibling))
     edges = [t for t in tables if {"source", "target"} <= {h.casefold() for h in t.header}]
     nodes = [t for t in tables if "id" in {h.casefold() for h in t.header} and t not in edges]

@@ -180,3 +180,14 @@ def test_kumu_export_has_kumus_own_columns_and_blueprint_shape(make_sqlite, tmp_
     assert all(c["from"] in ids and c["to"] in ids for c in blueprint["connections"])
     assert {c["direction"] for c in blueprint["connections"]} == {"directed", "undirected"}
     assert sniff(tmp_path / "m.json").format == "kumu"
+
+
+def test_a_gephi_edges_file_reads_the_nodes_table_beside_it(make_sqlite, tmp_path):
+    _write(tmp_path / "g" / "nodes.csv", "Id,Label,type\n1,Ana,person\n2,Armley Library,library\n3,Ben,\n")
+    edges = _write(tmp_path / "g" / "edges.csv", "Source,Target,Type,Weight\n1,2,Undirected,2\n2,1,Undirected,1\n3,1,Directed,1\n")
+    _write(tmp_path / "g" / "old edges.csv", "Source,Target\n9,8\n")  # another edges table is not read
+    parsed = transfer.read_import(make_sqlite("s"), edges)
+    assert sorted(p.name for p in parsed.batch.people) == ["Ana", "Ben"]
+    assert [o.name for o in parsed.batch.organisations] == ["Armley Library"]
+    assert sorted((t.source_id, t.target_id, t.weight) for t in parsed.batch.ties) == [("1", "2", 3.0), ("1", "3", 1.0)]
+    assert parsed.report.tables["edges.csv"].merged == 1
