@@ -33,9 +33,38 @@ from connector_graph.io import transfer  # noqa: E402
 from connector_graph.seed import generate  # noqa: E402
 from connector_graph.store import open_store  # noqa: E402
 
-#: Formats timed, with the file name used; gexf is export only.
-FORMATS = {"json": "network.json", "csv": "csv", "kumu": "network.xlsx", "graphml": "network.graphml", "gexf": "network.gexf"}
-IMPORTABLE = ("json", "csv", "kumu", "graphml")
+#: Formats timed, with the file name used. pajek and gephi are import only: their files are made
+#: from the GML export (not timed), since connector_graph does not write them.
+FORMATS = {
+    "json": "network.json", "csv": "csv", "kumu": "network.xlsx", "kumu-json": "network.kumu.json",
+    "graphml": "network.graphml", "gexf": "network.gexf", "gml": "network.gml",
+    "pajek": "network.net", "gephi": "gephi",
+}
+IMPORTABLE = ("json", "csv", "kumu", "kumu-json", "graphml", "gexf", "gml", "pajek", "gephi")
+IMPORT_ONLY = ("pajek", "gephi")
+
+
+def tool_files(gml: Path, work: Path, backend: str) -> None:
+    """Pajek and Gephi CSV files of the exported network, as those tools would write them (a harness step)."""
+    import csv
+
+    import networkx as nx
+
+    G = nx.read_gml(gml)
+    H = nx.MultiDiGraph()
+    H.add_nodes_from(G.nodes)
+    H.add_edges_from((u, v, {"weight": d.get("weight", 1.0)}) for u, v, d in G.edges(data=True))
+    nx.write_pajek(H, work / f"{backend}-{FORMATS['pajek']}")
+    folder = work / f"{backend}-{FORMATS['gephi']}"
+    folder.mkdir(exist_ok=True)
+    with (folder / "nodes.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Id", "Label", "actor_type"])
+        writer.writerows((n, d.get("name", n), d.get("actor_type", "")) for n, d in G.nodes(data=True))
+    with (folder / "edges.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Source", "Target", "Type", "Kind", "Weight"])
+        writer.writerows((u, v, "Directed", d.get("kind", ""), d.get("weight", 1.0)) for u, v, d in G.edges(data=True))
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, Any]:
@@ -98,9 +127,16 @@ def run_backend(backend: str, url_for: Callable[[str], str], size: str, batch: A
         emit(rows[-1])
         exported: dict[str, float] = {}
         for fmt in formats:
+            if fmt in IMPORT_ONLY:
+                continue
             path = work / f"{backend}-{FORMATS[fmt]}"
             exported[fmt], _ = timed(lambda: transfer.export_file(source, path, fmt))
             log(f"[{size}/{backend}] export {fmt}: {exported[fmt]:.1f} s")
+        if set(IMPORT_ONLY) & set(formats):
+            gml = work / f"{backend}-{FORMATS['gml']}"
+            if not gml.exists():
+                transfer.export_file(source, gml, "gml")
+            tool_files(gml, work, backend)
     finally:
         source.close()
     for fmt in formats:
@@ -109,7 +145,7 @@ def run_backend(backend: str, url_for: Callable[[str], str], size: str, batch: A
             target = open_store(url_for(f"target-{fmt}"))
             try:
                 path = work / f"{backend}-{FORMATS[fmt]}"
-                imported, report = timed(lambda: transfer.import_file(target, path, fmt))
+                imported, report = timed(lambda: transfer.import_file(target, path, fmt if fmt != "kumu-json" else "kumu"))
                 if not report.written:
                     raise SystemExit(f"{fmt} import on {backend} was not written: {report.lines()[:5]}")
                 if fmt in ("json", "csv") and target.counts() != counts:
@@ -117,7 +153,7 @@ def run_backend(backend: str, url_for: Callable[[str], str], size: str, batch: A
             finally:
                 target.close()
             log(f"[{size}/{backend}] import {fmt}: {imported:.1f} s")
-        rows.append({**base, "format": fmt, "export": exported[fmt], "import": imported})
+        rows.append({**base, "format": fmt, "export": exported.get(fmt), "import": imported})
         emit(rows[-1])
     return rows
 
@@ -163,4 +199,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from connector_graph.auth import acting_as
+
+    with acting_as("bench", "admin"):  # imports and exports need an admin's permissions
+        main()

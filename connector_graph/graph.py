@@ -13,7 +13,8 @@ Node attributes
     projected window).
 
 Edge attributes
-    ``weight``: one per tie plus one per introduction along the edge;
+    ``weight``: the sum of the weights of the ties along the edge (1 each
+    unless a tie says otherwise) plus one per introduction;
     ``kinds``: the sorted tie kinds between the two actors (empty when the
     edge comes from introductions only); ``introductions``: how many
     introductions contributed to the edge.
@@ -120,7 +121,7 @@ def build_graph(
         if as_of is not None and tie.since is not None and tie.since > as_of:
             continue
         if tie.source_id in G and tie.target_id in G:
-            _add(G, tie.source_id, tie.target_id, kind=tie.kind.value)
+            _add(G, tie.source_id, tie.target_id, kind=tie.kind.value, amount=tie.weight)
     for intro in store.iter_introductions():
         if as_of is not None and intro.date > as_of:
             continue
@@ -137,12 +138,14 @@ def build_graph(
     return G
 
 
-def _add(G: nx.Graph, u: Hashable, v: Hashable, *, kind: str | None = None, introduction: bool = False) -> None:
+def _add(
+    G: nx.Graph, u: Hashable, v: Hashable, *, kind: str | None = None, introduction: bool = False, amount: float = 1
+) -> None:
     data = G.get_edge_data(u, v)
     if data is None:
         G.add_edge(u, v, weight=0, kinds=set(), introductions=0)
         data = G[u][v]
-    data["weight"] += 1
+    data["weight"] += amount
     if kind is not None:
         data["kinds"].add(kind)
     if introduction:

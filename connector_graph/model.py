@@ -343,6 +343,10 @@ def _none_if_blank(value: Any) -> Any:
 
 
 OptWard = Annotated[Union[WardName, None], BeforeValidator(_none_if_blank)]
+TieLabel = Annotated[
+    Union[Annotated[str, StringConstraints(max_length=MAX_TAG)], None],
+    BeforeValidator(lambda v: _none_if_blank(clean_text(v)) if isinstance(v, str) else v),
+]
 Outcome = Annotated[
     Union[Annotated[str, StringConstraints(max_length=MAX_OUTCOME)], None],
     BeforeValidator(lambda v: _none_if_blank(clean_text(v, multiline=True))),
@@ -502,6 +506,10 @@ class Tie(_Model):
     since: dt.date | None = None
     last_confirmed: dt.date | None = None
     source: TieSource = TieSource.OTHER
+    #: How strong the tie is (any positive number; 1 unless a source says otherwise).
+    weight: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
+    #: The source's own word for the relationship when it is not one of our kinds ("Investor").
+    label: TieLabel = None
 
     @field_validator("kind", "source", mode="before")
     @classmethod

@@ -11,7 +11,9 @@ import click
 
 from ..config import Settings
 from ..io import csv_tables, json_backup, transfer
+from ..io.graph_files import GEXF_VERSIONS
 from ..io.loading import load
+from ..io.mapping import Mapping
 from ..io.report import ImportReport
 from ..store.base import Progress, Store, open_store
 from .support import fail, guarded, run
@@ -47,12 +49,14 @@ def _show(report: ImportReport) -> None:
         )
 
 
-def _import(ctx: click.Context, path: Path, fmt: str, *, dry_run: bool, require_empty: bool) -> None:
+def _import(
+    ctx: click.Context, path: Path, fmt: str | None, *, dry_run: bool, require_empty: bool, mapping: Mapping | None = None
+) -> None:
     def action(store: Store) -> ImportReport:
-        click.echo(f"Reading {path} ({fmt})...", err=True)
+        click.echo(f"Reading {path} ({fmt or 'format recognised from its content'})...", err=True)
         stated = json_backup.stated_total(path) if fmt == "json" else None
         with _progress(stated or 0, "Checking") as tick:
-            parsed = transfer.read_import(store, path, fmt, progress=tick)
+            parsed = transfer.read_import(store, path, fmt, progress=tick, mapping=mapping)
         with _progress(len(parsed.batch), "Writing") as tick:
             return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=tick)
 
@@ -61,24 +65,37 @@ def _import(ctx: click.Context, path: Path, fmt: str, *, dry_run: bool, require_
 
 @click.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", required=True, type=click.Choice(transfer.IMPORT_FORMATS, case_sensitive=False),
-              help="kumu (.xlsx or folder of two CSVs), csv (folder of our templates), openreferral "
-              "(folder of CSVs or JSON), graphml, json (our backup).")
+@click.option("--format", "fmt", type=click.Choice(transfer.IMPORT_FORMATS, case_sensitive=False),
+              help="Force a format instead of recognising it from the content: kumu (.xlsx, JSON blueprint or "
+              "folder of two CSVs), csv (folder of our templates), openreferral (folder of CSVs or JSON), graphml, "
+              "gexf, gml, pajek, gephi (Gephi's CSV tables), json (our backup).")
+@click.option("--type-map", metavar="WORD=TYPE,...",
+              help='What other tools\' element types become, e.g. "State=organisation,Founder=connector".')
+@click.option("--default-type", type=click.Choice(["person", "organisation"], case_sensitive=False),
+              help="What an element of an unknown or missing type becomes (default: person).")
 @click.option("--dry-run", is_flag=True, help="Check everything and report, but write nothing.")
 @click.pass_context
-def import_(ctx: click.Context, path: Path, fmt: str, dry_run: bool) -> None:
+def import_(
+    ctx: click.Context, path: Path, fmt: str | None, type_map: str | None, default_type: str | None, dry_run: bool
+) -> None:
     """Import a file or folder: all of it, or nothing if any row is rejected.
 
+    The format is recognised from the content unless --format is given.
     Importing the same file again changes nothing.
     """
-    _import(ctx, path, fmt.lower(), dry_run=dry_run, require_empty=False)
+    mapping = guarded(ctx.obj, lambda: Mapping.from_options(type_map, default_type))
+    _import(ctx, path, fmt.lower() if fmt else None, dry_run=dry_run, require_empty=False, mapping=mapping)
 
 
-def _export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False) -> None:
+def _export(
+    ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False, gexf_version: str = "1.2draft"
+) -> None:
     def action(store: Store) -> transfer.ExportResult:
         total = transfer.records_in(store.counts())
         with _progress(total, "Exporting") as tick:
-            return transfer.export_file(store, path, fmt, progress=tick, pseudonymise=pseudonymise)
+            return transfer.export_file(
+                store, path, fmt, progress=tick, pseudonymise=pseudonymise, gexf_version=gexf_version
+            )
 
     result = run(ctx, action)
     if result.counts is not None:
@@ -93,18 +110,20 @@ def _export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", required=True, type=click.Choice(transfer.EXPORT_FORMATS, case_sensitive=False),
-              help="json (full backup), csv (folder, one file per entity), kumu (.xlsx), graphml or gexf "
-              "(the analysis graph, for Gephi).")
+              help="json (full backup), csv (folder, one file per entity), kumu (.xlsx), kumu-json (a Kumu "
+              "blueprint), graphml, gexf or gml (actors and ties, for Gephi, yEd and other graph tools).")
 @click.option("--pseudonymise", is_flag=True,
               help="Replace people's names and all ids with pseudonyms new to this export, and drop free text.")
+@click.option("--gexf-version", type=click.Choice(GEXF_VERSIONS), default="1.2draft", show_default=True,
+              help="The GEXF version to write (Gephi 0.9 and later read all three).")
 @click.pass_context
-def export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool) -> None:
+def export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool, gexf_version: str) -> None:
     """Export the whole network to a file (or, for csv, a folder).
 
     People whose consent was withdrawn or whose record is restricted are left
     out of every format except the json backup.
     """
-    _export(ctx, path, fmt.lower(), pseudonymise)
+    _export(ctx, path, fmt.lower(), pseudonymise, gexf_version)
 
 
 @click.command()

@@ -77,6 +77,8 @@ def read_csv_rows(path: Path) -> CsvTable:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
+        while not any(header):  # blank lines before the header (Gephi skips them too)
+            header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise InvalidInput(f"{path.name} is empty; it needs a header row") from None
     except csv.Error as exc:

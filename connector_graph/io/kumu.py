@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
 from pydantic import ValidationError
 
 from ..errors import InvalidInput
-from ..model import MAX_ID, Organisation, OrgKind, Person, PersonRole, Tie, TieKind, TieSource
+from ..model import MAX_ID, MAX_TAG, Organisation, OrgKind, Person, Tie, TieSource
 from ..store.base import Batch, Progress
 from .files import CsvTable, prepare_output, read_csv_rows, require_file
+from .mapping import CONNECTION_TYPES, ORGANISATION_TYPES, PERSON_TYPES, Mapping, fold
 from .report import ImportReport, Parsed, reason, stable_id, unneutralise
 from .safe_csv import neutralise
-from .vocab import sector_for
+from .vocab import guess_kind, sector_for
 
 __all__ = [
     "PERSON_TYPES",
@@ -38,82 +40,18 @@ __all__ = [
     "CONNECTION_COLUMNS",
     "read_kumu",
     "write_kumu_workbook",
+    "element_cells",
+    "element_header",
+    "connection_cells",
+    "table_from_records",
 ]
-
-#: Element types read as people, with the role they give.
-PERSON_TYPES: dict[str, PersonRole] = {
-    "person": PersonRole.RESIDENT,
-    "people": PersonRole.RESIDENT,
-    "individual": PersonRole.RESIDENT,
-    "resident": PersonRole.RESIDENT,
-    "volunteer": PersonRole.VOLUNTEER,
-    "connector": PersonRole.CONNECTOR,
-    "community connector": PersonRole.CONNECTOR,
-    "local area coordinator": PersonRole.CONNECTOR,
-    "link worker": PersonRole.CONNECTOR,
-    "social prescriber": PersonRole.CONNECTOR,
-    "social prescribing link worker": PersonRole.CONNECTOR,
-    "community builder": PersonRole.CONNECTOR,
-    "worker": PersonRole.WORKER,
-    "staff": PersonRole.WORKER,
-    "professional": PersonRole.WORKER,
-}
-
-#: Element types read as organisations, with the kind they give.
-ORGANISATION_TYPES: dict[str, OrgKind] = {
-    "organisation": OrgKind.OTHER,
-    "organization": OrgKind.OTHER,
-    "org": OrgKind.OTHER,
-    "group": OrgKind.COMMUNITY_GROUP,
-    **{kind.label: kind for kind in OrgKind},
-    "community center": OrgKind.COMMUNITY_CENTRE,
-    "church": OrgKind.FAITH_GROUP,
-    "mosque": OrgKind.FAITH_GROUP,
-    "gurdwara": OrgKind.FAITH_GROUP,
-    "temple": OrgKind.FAITH_GROUP,
-    "synagogue": OrgKind.FAITH_GROUP,
-    "gp": OrgKind.GP_PRACTICE,
-    "surgery": OrgKind.GP_PRACTICE,
-    "council": OrgKind.COUNCIL_SERVICE,
-    "nhs": OrgKind.NHS_SERVICE,
-    "company": OrgKind.BUSINESS,
-    "shop": OrgKind.BUSINESS,
-}
-
-#: Connection types read as tie kinds (a blank type is ``knows``).
-CONNECTION_TYPES: dict[str, TieKind] = {
-    **{kind.label: kind for kind in TieKind},
-    "": TieKind.KNOWS,
-    "friend": TieKind.KNOWS,
-    "friends": TieKind.KNOWS,
-    "neighbour": TieKind.KNOWS,
-    "acquaintance": TieKind.KNOWS,
-    "relationship": TieKind.KNOWS,
-    "member": TieKind.MEMBER_OF,
-    "membership": TieKind.MEMBER_OF,
-    "works for": TieKind.WORKS_AT,
-    "employee": TieKind.WORKS_AT,
-    "employed by": TieKind.WORKS_AT,
-    "staff": TieKind.WORKS_AT,
-    "volunteer": TieKind.VOLUNTEERS_AT,
-    "volunteers": TieKind.VOLUNTEERS_AT,
-    "volunteers for": TieKind.VOLUNTEERS_AT,
-    "partner": TieKind.PARTNERS_WITH,
-    "partners": TieKind.PARTNERS_WITH,
-    "partnership": TieKind.PARTNERS_WITH,
-    "collaborates": TieKind.PARTNERS_WITH,
-    "collaboration": TieKind.PARTNERS_WITH,
-    "attendee": TieKind.ATTENDS,
-    "participant": TieKind.ATTENDS,
-    "uses": TieKind.ATTENDS,
-}
 
 #: Element columns written on export (and understood on import, with ``Tags``).
 ELEMENT_COLUMNS = [
     "ID", "Label", "Type", "Ward", "Roles", "Kind", "Sector",
     "Gifts", "Skills", "Interests", "Needs", "Offers", "Spaces",
 ]
-CONNECTION_COLUMNS = ["From", "To", "Type", "Direction", "Since", "Last confirmed", "Source"]
+CONNECTION_COLUMNS = ["From", "To", "Type", "Label", "Direction", "Strength", "Since", "Last confirmed", "Source"]
 
 # Columns that are stored; any other column is reported as ignored.
 _HANDLED = {"id", "name", "roles", "ward", "kind", "sector", "gifts", "skills", "interests", "needs", "offers", "spaces"}
@@ -124,41 +62,44 @@ EXTRA_FIELDS: dict[str, list[str]] = {
 }
 _EXTRA_COLUMNS = list(dict.fromkeys(EXTRA_FIELDS["person"] + EXTRA_FIELDS["organisation"]))
 _ELEMENT_KNOWN = {c.casefold() for c in ELEMENT_COLUMNS} | {"tags"} | set(_EXTRA_COLUMNS)
-_CONNECTION_KNOWN = {c.casefold() for c in CONNECTION_COLUMNS}
+_CONNECTION_KNOWN = {c.casefold() for c in CONNECTION_COLUMNS} | {"weight"}
 _SPLIT = re.compile(r"[|,;]")
 _ID_OK = re.compile(r"^\S{1,%d}$" % MAX_ID)
 
 
-def _key(text: str) -> str:
-    """A type name folded for lookup: 'Community_Centre ' -> 'community centre'."""
-    return " ".join(text.replace("_", " ").replace("-", " ").casefold().split())
-
+_key = fold
 
 # ----------------------------------------------------------------- reading
 
 
-def read_kumu(path: Path | str, progress: Progress | None = None) -> Parsed:
-    """Read a Kumu workbook (``.xlsx``) or a folder holding ``elements.csv`` and ``connections.csv``.
+def read_kumu(path: Path | str, progress: Progress | None = None, mapping: Mapping | None = None) -> Parsed:
+    """Read a Kumu workbook (``.xlsx``), a Kumu JSON blueprint, or a folder holding ``elements.csv`` and ``connections.csv``.
 
     Nothing is written; rows that cannot be mapped are rejected with their
-    reason in the report.
+    reason in the report. ``mapping`` turns Kumu's element and connection
+    types into ours (see :mod:`connector_graph.io.mapping`).
     """
     path = Path(path)
     if path.is_dir():
         elements, connections = _read_folder(path)
+    elif path.suffix.casefold() == ".json":
+        from .kumu_json import read_blueprint_tables
+
+        elements, connections = read_blueprint_tables(require_file(path, "Kumu blueprint"))
     else:
         elements, connections = _read_workbook(require_file(path, "Kumu workbook"))
     report = ImportReport(source=path.name, format="kumu")
     parsed = Parsed(Batch(), report)
+    mapping = mapping or Mapping()
     tick = progress or (lambda n: None)
     _check_columns(elements, ["Label"], _ELEMENT_KNOWN, report)
-    by_id, by_label = _read_elements(_fold_keys(elements), parsed)
+    by_id, by_label = _read_elements(_fold_keys(elements), parsed, mapping)
     tick(len(elements))
     if connections is None:
         report.notes.append("no Connections sheet: only elements were read")
     else:
         _check_columns(connections, ["From", "To"], _CONNECTION_KNOWN, report)
-        _read_connections(_fold_keys(connections), parsed, by_id, by_label)
+        _read_connections(_fold_keys(connections), parsed, by_id, by_label, mapping)
         tick(len(connections))
     report.count(parsed.batch)
     return parsed
@@ -179,6 +120,12 @@ def _clean_table(table: CsvTable) -> CsvTable:
 
 
 def _read_workbook(path: Path) -> tuple[CsvTable, CsvTable | None]:
+    with warnings.catch_warnings():  # openpyxl warns about workbook extensions it does not read
+        warnings.simplefilter("ignore")
+        return _workbook_tables(path)
+
+
+def _workbook_tables(path: Path) -> tuple[CsvTable, CsvTable | None]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -200,6 +147,13 @@ def _read_workbook(path: Path) -> tuple[CsvTable, CsvTable | None]:
     finally:
         book.close()
     return elements, connections
+
+
+def table_from_records(name: str, records: list[dict[str, Any]]) -> CsvTable:
+    """Records (one dict per row, e.g. from a JSON blueprint) as a table of text cells; row numbers count from 1."""
+    header = list(dict.fromkeys(key for record in records for key in record))
+    rows = [(number, {key: _text(record.get(key)) for key in header}) for number, record in enumerate(records, start=1)]
+    return CsvTable(name, header, rows)
 
 
 def _sheet_table(sheet: Any) -> CsvTable:
@@ -225,6 +179,8 @@ def _sheet_table(sheet: Any) -> CsvTable:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, (list, tuple)):
+        return " | ".join(_text(v) for v in value if _text(v))
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -256,19 +212,21 @@ def _list(row: dict[str, str], column: str) -> list[str]:
     return [part.strip() for part in _SPLIT.split(_get(row, column)) if part.strip()]
 
 
-def _read_elements(table: CsvTable, parsed: Parsed) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _read_elements(table: CsvTable, parsed: Parsed, mapping: Mapping) -> tuple[dict[str, str], dict[str, list[str]]]:
     by_id: dict[str, str] = {}  # Kumu ID -> our id
     by_label: dict[str, list[str]] = {}  # folded label -> our ids
     if any(h.casefold() == "description" for h in table.header):
         parsed.report.notes.append("Description is not stored: connector_graph keeps no free-text notes about people")
+    stats = parsed.report.table(table.name)
     for number, row in table:
+        stats.read += 1
         where = f"{table.name} row {number}"
         label, kumu_id, kind_text = _get(row, "Label"), _get(row, "ID"), _get(row, "Type")
         if not label:
             parsed.report.reject(where, "Label is empty (or is a formula with no saved value)")
             continue
         try:
-            actor = _element(row, label, kumu_id, kind_text)
+            actor = _element(row, label, kumu_id, kind_text, mapping, parsed.report)
         except (ValueError, ValidationError) as exc:
             parsed.report.reject(where, reason(exc))
             continue
@@ -283,10 +241,12 @@ def _read_elements(table: CsvTable, parsed: Parsed) -> tuple[dict[str, str], dic
     return by_id, by_label
 
 
-def _element(row: dict[str, str], label: str, kumu_id: str, kind_text: str) -> Person | Organisation:
-    type_key = _key(kind_text)
-    if type_key in PERSON_TYPES:
-        roles = [_key(r).replace(" ", "_") for r in _list(row, "Roles")] or [PERSON_TYPES[type_key].value]
+def _element(
+    row: dict[str, str], label: str, kumu_id: str, kind_text: str, mapping: Mapping, report: ImportReport
+) -> Person | Organisation:
+    found = mapping.element(kind_text, label, report)
+    if found.actor_type == "person":
+        roles = [_key(r).replace(" ", "_") for r in _list(row, "Roles")] or [(found.role.value if found.role else "resident")]
         return Person.model_validate({
             **_extras(row, "person"),
             "id": _element_id("p-kumu", kumu_id, label),
@@ -298,22 +258,18 @@ def _element(row: dict[str, str], label: str, kumu_id: str, kind_text: str) -> P
             "interests": _list(row, "Interests") + _list(row, "Tags"),
             "needs": _list(row, "Needs"),
         })
-    if type_key in ORGANISATION_TYPES:
-        kind = _get(row, "Kind") or ORGANISATION_TYPES[type_key].value
-        sector = _get(row, "Sector") or sector_for(_org_kind(kind)).value
-        return Organisation.model_validate({
-            **_extras(row, "organisation"),
-            "id": _element_id("o-kumu", kumu_id, label),
-            "name": label,
-            "kind": kind,
-            "sector": sector,
-            "ward": _get(row, "Ward") or None,
-            "offers": _list(row, "Offers") + _list(row, "Tags"),
-            "spaces": _list(row, "Spaces"),
-        })
-    if not type_key:
-        raise ValueError("Type is empty; use Person, Organisation or a kind such as Library (see the import guide)")
-    raise ValueError(f"unknown element type {kind_text!r}; use Person, Organisation, a role such as Connector or a kind such as Library")
+    kind = _get(row, "Kind") or (found.kind or guess_kind(label)).value
+    sector = _get(row, "Sector") or sector_for(_org_kind(kind)).value
+    return Organisation.model_validate({
+        **_extras(row, "organisation"),
+        "id": _element_id("o-kumu", kumu_id, label),
+        "name": label,
+        "kind": kind,
+        "sector": sector,
+        "ward": _get(row, "Ward") or None,
+        "offers": _list(row, "Offers") + _list(row, "Tags"),
+        "spaces": _list(row, "Spaces"),
+    })
 
 
 def _extras(row: dict[str, str], actor_type: str) -> dict[str, Any]:
@@ -357,47 +313,75 @@ def _resolve(ref: str, by_id: dict[str, str], by_label: dict[str, list[str]]) ->
 
 
 def _read_connections(
-    table: CsvTable, parsed: Parsed, by_id: dict[str, str], by_label: dict[str, list[str]]
+    table: CsvTable, parsed: Parsed, by_id: dict[str, str], by_label: dict[str, list[str]], mapping: Mapping
 ) -> None:
-    merged = 0
-    seen: dict[str, str] = {}
+    stats = parsed.report.table(table.name)
+    ties: dict[str, Tie] = {}
+    types = {a.id: a.actor_type for a in (*parsed.batch.people, *parsed.batch.organisations)}
     for number, row in table:
+        stats.read += 1
         where = f"{table.name} row {number}"
         try:
-            tie = _connection(row, by_id, by_label)
+            found = _connections(row, by_id, by_label, mapping, parsed.report, types)
         except (ValueError, ValidationError) as exc:
             parsed.report.reject(where, reason(exc))
             continue
-        if tie.id in seen:
-            merged += 1
-            continue
-        seen[tie.id] = where
-        parsed.origins[tie.id] = where
-        parsed.batch.ties.append(tie)
-    if merged:
-        parsed.report.notes.append(f"{merged} repeated connection(s) merged (same ends and type)")
-
-
-def _connection(row: dict[str, str], by_id: dict[str, str], by_label: dict[str, list[str]]) -> Tie:
-    source, target = _get(row, "From"), _get(row, "To")
-    if not source or not target:
-        raise ValueError("From and To must both be filled in")
-    type_text = _get(row, "Type")
-    kind = CONNECTION_TYPES.get(_key(type_text))
-    if kind is None:
-        raise ValueError(
-            f"unknown connection type {type_text!r}; use one of {', '.join(k.label for k in TieKind)}"
+        for tie in found:
+            if tie is None:
+                stats.skip("From and To are the same element")
+                continue
+            held = ties.get(tie.id)
+            if held is not None:
+                stats.merged += 1
+                ties[tie.id] = held.model_copy(update={"weight": held.weight + tie.weight})
+                continue
+            ties[tie.id] = tie
+            parsed.origins[tie.id] = where
+    parsed.batch.ties.extend(ties.values())
+    if stats.merged:
+        parsed.report.notes.append(
+            f"{stats.merged} repeated connection(s) merged (same ends and type); the tie's strength is the sum of theirs"
         )
+
+
+def _ends(cell: str) -> list[str]:
+    """Kumu's ``A|B`` cells name several elements."""
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+def _connections(
+    row: dict[str, str], by_id: dict[str, str], by_label: dict[str, list[str]], mapping: Mapping, report: ImportReport,
+    types: dict[str, str],
+) -> list[Tie | None]:
+    """The ties of one connection row (several for ``A|B`` cells; ``None`` for a self-loop)."""
+    sources, targets = _ends(_get(row, "From")), _ends(_get(row, "To"))
+    if not sources or not targets:
+        raise ValueError("From and To must both be filled in")
+    found = mapping.connection(_get(row, "Type"), report)
+    direction = _key(_get(row, "Direction"))
+    if direction and direction not in ("directed", "undirected", "mutual"):
+        raise ValueError(f"Direction {_get(row, 'Direction')!r} is not directed, undirected or mutual")
+    strength = _get(row, "Strength") or _get(row, "Weight")
     fields: dict[str, Any] = {
-        "source_id": _resolve(source, by_id, by_label),
-        "target_id": _resolve(target, by_id, by_label),
-        "kind": kind,
+        "kind": found.kind,
+        "label": found.label or _get(row, "Label")[:MAX_TAG] or None,
         "source": _get(row, "Source") or TieSource.IMPORT,
+        "weight": strength or 1.0,
     }
     for column, name in (("Since", "since"), ("Last confirmed", "last_confirmed")):
         if _get(row, column):
             fields[name] = _get(row, column)
-    return Tie.model_validate(fields)
+    out: list[Tie | None] = []
+    for source in sources:
+        for target in targets:
+            ends = (_resolve(source, by_id, by_label), _resolve(target, by_id, by_label))
+            if ends[0] == ends[1]:
+                out.append(None)
+                continue
+            if found.swap(direction in ("", "directed"), types.get(ends[0], ""), types.get(ends[1], "")):
+                ends = (ends[1], ends[0])
+            out.append(Tie.model_validate({**fields, "source_id": ends[0], "target_id": ends[1]}))
+    return out
 
 
 # ----------------------------------------------------------------- writing
@@ -415,33 +399,49 @@ def write_kumu_workbook(batch: Batch, path: Path | str, *, progress: Progress | 
     book = Workbook(write_only=True)
     elements = book.create_sheet("Elements")
     elements.append(ELEMENT_COLUMNS + _EXTRA_COLUMNS)
-    for person in batch.people:
-        elements.append(_safe([
-            person.id, person.name, "Person", person.ward, _join(r.value for r in person.roles), "", "",
-            _join(person.gifts), _join(person.skills), _join(person.interests), _join(person.needs), "", "",
-            *_extra_cells(person),
-        ]))
-    for org in batch.organisations:
-        elements.append(_safe([
-            org.id, org.name, "Organisation", org.ward, "", org.kind.value, org.sector.value,
-            "", "", "", "", _join(org.offers), _join(org.spaces),
-            *_extra_cells(org),
-        ]))
+    for actor in (*batch.people, *batch.organisations):
+        elements.append(_safe(element_cells(actor)))
     tick(len(batch.people) + len(batch.organisations))
     connections = book.create_sheet("Connections")
     connections.append(CONNECTION_COLUMNS)
     for tie in batch.ties:
-        connections.append(_safe([
-            tie.source_id, tie.target_id, tie.kind.label, "undirected" if tie.kind.symmetric else "directed",
-            tie.since.isoformat() if tie.since else "",
-            tie.last_confirmed.isoformat() if tie.last_confirmed else "",
-            tie.source.value,
-        ]))
+        connections.append(_safe(connection_cells(tie)))
     tick(len(batch.ties))
     partial = path.with_name(path.name + ".partial")
     book.save(partial)
     partial.replace(path)
     return path
+
+
+def element_cells(actor: Person | Organisation) -> list[Any]:
+    """An actor's values under :data:`ELEMENT_COLUMNS` and then the extra field columns."""
+    if isinstance(actor, Person):
+        cells = [
+            actor.id, actor.name, "Person", actor.ward, _join(r.value for r in actor.roles), "", "",
+            _join(actor.gifts), _join(actor.skills), _join(actor.interests), _join(actor.needs), "", "",
+        ]
+    else:
+        cells = [
+            actor.id, actor.name, "Organisation", actor.ward, "", actor.kind.value, actor.sector.value,
+            "", "", "", "", _join(actor.offers), _join(actor.spaces),
+        ]
+    return cells + _extra_cells(actor)
+
+
+def element_header() -> list[str]:
+    """The element columns written on export: :data:`ELEMENT_COLUMNS` and the extra fields."""
+    return ELEMENT_COLUMNS + _EXTRA_COLUMNS
+
+
+def connection_cells(tie: Tie) -> list[Any]:
+    """A tie's values under :data:`CONNECTION_COLUMNS`."""
+    return [
+        tie.source_id, tie.target_id, tie.kind.label, tie.label or "",
+        "undirected" if tie.kind.symmetric else "directed", _number(tie.weight),
+        tie.since.isoformat() if tie.since else "",
+        tie.last_confirmed.isoformat() if tie.last_confirmed else "",
+        tie.source.value,
+    ]
 
 
 def _extra_cells(actor: Person | Organisation) -> list[Any]:
@@ -455,6 +455,11 @@ def _extra_cells(actor: Person | Organisation) -> list[Any]:
             value = "true" if value else "false"
         cells.append(value)
     return cells
+
+
+def _number(value: float) -> str:
+    """A weight as Kumu shows it: ``2`` rather than ``2.0``."""
+    return str(int(value)) if float(value).is_integer() else repr(value)
 
 
 def _join(values: Iterable[str]) -> str:

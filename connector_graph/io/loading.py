@@ -14,6 +14,7 @@ from ..errors import InvalidInput
 from ..model import Counts
 from ..auth import Permission, require
 from ..store.base import Batch, Progress, Store, missing_references
+from .changes import compare_with_store
 from .report import ImportReport, Parsed
 
 __all__ = ["load", "check_against_store", "is_empty", "TYPE_LOOKUP_LIMIT"]
@@ -53,6 +54,7 @@ def load(
         )
     check_against_store(store, parsed)
     report.count(parsed.batch)
+    compare_with_store(store, parsed.batch, report)
     if report.ok and not dry_run:
         store.bulk_load(parsed.batch, progress)
         report.written = True

@@ -1,4 +1,4 @@
-"""The analysis projection made ready for graph file formats (GraphML, GEXF).
+"""Graphs made ready for graph file formats (GraphML, GEXF, GML).
 
 GraphML and GEXF hold text, numbers and booleans only: lists become text
 joined with ``|`` and missing values become empty text. A step that changes
@@ -11,9 +11,7 @@ from typing import Any, Callable
 
 import networkx as nx
 
-from ..store.base import Store
-
-__all__ = ["GraphTransform", "LIST_SEPARATOR", "flat_graph", "projection_for_export"]
+__all__ = ["GraphTransform", "LIST_SEPARATOR", "flat_graph"]
 
 #: A step applied to the projection before it is written.
 GraphTransform = Callable[[nx.Graph], nx.Graph]
@@ -46,18 +44,3 @@ def flat_graph(G: nx.Graph) -> nx.Graph:
     out.add_edges_from((u, v, {k: _flat(x) for k, x in data.items()}) for u, v, data in G.edges(data=True))
     return out
 
-
-def projection_for_export(store: Store, transform: GraphTransform | None = None) -> nx.Graph:
-    """The store's whole analysis projection, transformed if asked, with flat attributes.
-
-    Nodes also get a ``label`` (the name), which Gephi shows.
-    """
-    from ..graph import build_graph
-
-    G = build_graph(store)
-    if transform is not None:
-        G = transform(G)
-    flat = flat_graph(G)
-    for _node, data in flat.nodes(data=True):
-        data.setdefault("label", data.get("name", ""))
-    return flat

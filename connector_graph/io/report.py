@@ -18,6 +18,7 @@ from ..store.base import Batch
 
 __all__ = [
     "Rejection",
+    "TableStats",
     "ImportReport",
     "Parsed",
     "stable_id",
@@ -44,6 +45,38 @@ class Rejection:
 
 
 @dataclass
+class TableStats:
+    """What happened to the rows of one table (sheet, file or record kind) of an import.
+
+    ``read``, ``merged`` and ``skipped`` are counted while reading; ``added``,
+    ``changed`` and ``unchanged`` when the records are compared with the store.
+    """
+
+    read: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    merged: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    compared: bool = False  # added/changed/unchanged are known
+
+    def skip(self, why: str, rows: int = 1) -> None:
+        """Count ``rows`` left out for the reason ``why``."""
+        self.skipped[why] = self.skipped.get(why, 0) + rows
+
+    def line(self, name: str) -> str:
+        """One readable line, e.g. ``ties: read 12, added 9, unchanged 0, merged 2, skipped 1 (self-loop)``."""
+        parts = [f"read {self.read:,}"] if self.read or not self.compared else []
+        if self.compared:
+            parts += [f"added {self.added:,}", f"changed {self.changed:,}", f"unchanged {self.unchanged:,}"]
+        if self.merged:
+            parts.append(f"merged {self.merged:,}")
+        for why, rows in self.skipped.items():
+            parts.append(f"skipped {rows:,} ({why})")
+        return f"{name}: " + ", ".join(parts)
+
+
+@dataclass
 class ImportReport:
     """The outcome of reading (and possibly loading) one import.
 
@@ -65,6 +98,17 @@ class ImportReport:
     written: bool = False
     before: Counts | None = None
     after: Counts | None = None
+    tables: dict[str, TableStats] = field(default_factory=dict)
+    mappings: dict[str, int] = field(default_factory=dict)  # "Company → organisation" -> elements
+
+    def table(self, name: str) -> TableStats:
+        """The statistics of table ``name``, created on first use."""
+        return self.tables.setdefault(name, TableStats())
+
+    def mapped(self, original: str, becomes: str) -> None:
+        """Count one value of the source mapped onto ours, for the mapping summary."""
+        key = f"{original} \u2192 {becomes}"
+        self.mappings[key] = self.mappings.get(key, 0) + 1
 
     @property
     def ok(self) -> bool:
@@ -106,6 +150,9 @@ class ImportReport:
     def lines(self, limit: int = 20) -> list[str]:
         """Readable lines: summary, ignored columns, notes and up to ``limit`` rejections."""
         out = [self.summary()]
+        out.extend(stats.line(name) for name, stats in self.tables.items())
+        if self.mappings:
+            out.append("mapped: " + ", ".join(f"{key} ({n:,})" for key, n in sorted(self.mappings.items())))
         for where, columns in self.ignored_columns.items():
             out.append(f"ignored columns in {where} (not stored): {', '.join(columns)}")
         out.extend(self.notes)

@@ -18,10 +18,13 @@ from ..auth import Permission, require
 from ..errors import InvalidInput
 from ..model import Counts
 from ..store.base import Batch, Progress, Store
-from . import csv_tables, graphml, json_backup, kumu, openreferral
-from .gexf import write_gexf
+from . import csv_tables, json_backup, kumu, kumu_json, openreferral
+from .graph_files import read_gephi_csv, read_graph_file, write_graph_file
 from .loading import load
-from .projection import GraphTransform, projection_for_export
+from .mapping import Mapping
+from .network import network_for_export
+from .projection import GraphTransform
+from .sniff import sniff, source_for, wrong_format
 from .report import ImportReport, Parsed
 from .snapshot import Transform, snapshot
 
@@ -36,8 +39,10 @@ __all__ = [
     "records_in",
 ]
 
-IMPORT_FORMATS = ("kumu", "csv", "openreferral", "graphml", "json")
-EXPORT_FORMATS = ("json", "csv", "kumu", "graphml", "gexf")
+IMPORT_FORMATS = ("kumu", "csv", "openreferral", "graphml", "gexf", "gml", "pajek", "gephi", "json")
+EXPORT_FORMATS = ("json", "csv", "kumu", "kumu-json", "graphml", "gexf", "gml")
+#: Formats written from the network graph (actors as nodes, one edge per tie).
+GRAPH_EXPORTS = ("graphml", "gexf", "gml")
 
 
 @dataclass(frozen=True)
@@ -56,35 +61,61 @@ def records_in(counts: Counts) -> int:
     return counts.wards + counts.people + counts.organisations + counts.ties + counts.introductions
 
 
-def read_import(store: Store, path: Path | str, fmt: str, progress: Progress | None = None) -> Parsed:
-    """Read and validate ``path`` in format ``fmt`` (nothing is written)."""
+def read_import(
+    store: Store, path: Path | str, fmt: str | None = None, progress: Progress | None = None,
+    mapping: Mapping | None = None,
+) -> Parsed:
+    """Read and validate ``path`` in format ``fmt`` (nothing is written).
+
+    Without ``fmt`` (or with ``"auto"``) the format is recognised from the
+    content (:func:`~connector_graph.io.sniff.sniff`). A file that cannot be
+    read in the format given, but is recognisably another, gets an error
+    naming what it is. ``mapping`` holds the rules for other tools' element
+    and connection types (``--type-map``, ``--default-type``); it applies to
+    Kumu and the graph formats.
+    """
+    if not fmt or fmt == "auto":
+        fmt = sniff(path).format
+        path = source_for(path, fmt)
+    elif fmt not in IMPORT_FORMATS:
+        raise InvalidInput(f"cannot import the format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
+    try:
+        return _read(store, path, fmt, progress, mapping)
+    except InvalidInput as exc:
+        raise (wrong_format(path, fmt) or exc) from None
+
+
+def _read(store: Store, path: Path | str, fmt: str, progress: Progress | None, mapping: Mapping | None) -> Parsed:
     if fmt == "json":
         return json_backup.read_backup(path, progress)
     if fmt == "csv":
         return csv_tables.read_csv_folder(path, progress)
     if fmt == "kumu":
-        return kumu.read_kumu(path, progress)
+        return kumu.read_kumu(path, progress, mapping)
     if fmt == "openreferral":
         return openreferral.read_openreferral(path, [w.name for w in store.list_wards()], progress)
-    if fmt == "graphml":
-        return graphml.read_graphml(path, progress)
+    if fmt in ("graphml", "gexf", "gml", "pajek"):
+        return read_graph_file(path, fmt, mapping, progress)
+    if fmt == "gephi":
+        return read_gephi_csv(path, mapping, progress)
     raise InvalidInput(f"cannot import the format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
 
 
 def import_file(
     store: Store,
     path: Path | str,
-    fmt: str,
+    fmt: str | None = None,
     *,
     dry_run: bool = False,
     require_empty: bool = False,
     progress: Progress | None = None,
+    mapping: Mapping | None = None,
 ) -> ImportReport:
     """Read, check and (unless ``dry_run`` or a row was rejected) write an import.
 
     Importing the same file twice changes nothing: ids come from the file.
     """
-    parsed = read_import(store, path, fmt)
+    parsed = read_import(store, path, fmt, mapping=mapping)
     return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=progress)
 
 
@@ -97,6 +128,7 @@ def export_file(
     graph_transform: GraphTransform | None = None,
     progress: Progress | None = None,
     pseudonymise: bool = False,
+    gexf_version: str = "1.2draft",
 ) -> ExportResult:
     """Write the whole store to ``path`` in format ``fmt``.
 
@@ -114,7 +146,7 @@ def export_file(
 
         pseudonyms = Pseudonyms()
         transform, graph_transform = pseudonyms.batch, pseudonyms.graph
-    result = _export(store, path, fmt, transform, graph_transform, progress)
+    result = _export(store, path, fmt, transform, graph_transform, progress, gexf_version)
     store.record_audit(AuditAction.EXPORT)
     return result
 
@@ -143,10 +175,11 @@ def _export(
     transform: Transform | None,
     graph_transform: GraphTransform | None,
     progress: Progress | None,
+    gexf_version: str = "1.2draft",
 ) -> ExportResult:
-    if fmt in ("graphml", "gexf"):
-        G = projection_for_export(store, graph_transform)
-        written = graphml.write_graphml(G, path) if fmt == "graphml" else write_gexf(G, path)
+    if fmt in GRAPH_EXPORTS:
+        G = network_for_export(store, graph_transform)
+        written = write_graph_file(G, path, fmt, gexf_version=gexf_version)
         if progress:
             progress(G.number_of_nodes() + G.number_of_edges())
         return ExportResult(fmt, [written], nodes=G.number_of_nodes(), edges=G.number_of_edges())
@@ -168,6 +201,8 @@ def _export(
         paths = [json_backup.write_backup(batch, path)]
     elif fmt == "csv":
         paths = csv_tables.write_csv_folder(batch, path)
+    elif fmt == "kumu-json":
+        paths = [kumu_json.write_kumu_blueprint(batch, path)]
     else:
         paths = [kumu.write_kumu_workbook(batch, path)]
     return ExportResult(fmt, paths, counts=counts)

@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS ties (
     source_id TEXT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
     target_id TEXT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
+    weight REAL NOT NULL DEFAULT 1,
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ties_by_source ON ties (source_id);
@@ -129,6 +130,18 @@ def _load_actor(type_: str, body: str) -> Actor:
     return from_store(model, body, json=True)
 
 
+#: Columns added after a store may have been created: (table, column, definition).
+_ADDED_COLUMNS = [("ties", "weight", "REAL NOT NULL DEFAULT 1")]
+
+
+def _add_missing_columns(cur: sqlite3.Cursor) -> None:
+    """Bring a store made by an earlier version up to date (ties made before weights weigh 1)."""
+    for table, column, definition in _ADDED_COLUMNS:
+        present = {row[1] for row in cur.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
+
 class SqliteStore:
     """A store in one SQLite file (the default backend)."""
 
@@ -174,6 +187,7 @@ class SqliteStore:
         with self._write(bump=False) as cur:
             for statement in filter(str.strip, _SCHEMA.split(";\n")):
                 cur.execute(statement)
+            _add_missing_columns(cur)
             found = cur.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
             if found > SCHEMA_VERSION:
                 raise StoreUnavailable(
@@ -347,9 +361,9 @@ class SqliteStore:
             if row is not None and json.loads(row[0]) == json.loads(body):
                 raise _NoChange
             cur.execute(
-                "INSERT INTO ties (id, source_id, target_id, kind, body) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                (tie.id, tie.source_id, tie.target_id, tie.kind.value, body),
+                "INSERT INTO ties (id, source_id, target_id, kind, weight, body) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET weight = excluded.weight, body = excluded.body",
+                (tie.id, tie.source_id, tie.target_id, tie.kind.value, tie.weight, body),
             )
 
     def list_ties(self, actor_id: str | None = None) -> list[Tie]:
@@ -554,9 +568,9 @@ class SqliteStore:
                 report(len(part))
             for part in chunks(batch.ties):
                 cur.executemany(
-                    "INSERT INTO ties (id, source_id, target_id, kind, body) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                    [(t.id, t.source_id, t.target_id, t.kind.value, _dump(t)) for t in part],
+                    "INSERT INTO ties (id, source_id, target_id, kind, weight, body) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET weight = excluded.weight, body = excluded.body",
+                    [(t.id, t.source_id, t.target_id, t.kind.value, t.weight, _dump(t)) for t in part],
                 )
                 report(len(part))
             for part in chunks(batch.introductions):

@@ -15,8 +15,13 @@ from ..io import csv_tables, transfer
 from ..io.report import ImportReport
 from ..store.base import Store
 
-__all__ = ["Upload", "Download", "IMPORT_HELP", "EXPORT_HELP", "stage_uploads", "preview", "run_import",
+__all__ = ["Upload", "Download", "AUTO", "IMPORT_CHOICES", "UPLOAD_TYPES", "IMPORT_HELP", "EXPORT_HELP", "stage_uploads", "preview", "run_import",
            "export_download", "templates_zip"]
+
+#: The import choice that recognises the format from the content.
+AUTO = "auto"
+#: The import choices offered on the page: recognise, then each format.
+IMPORT_CHOICES = (AUTO, *transfer.IMPORT_FORMATS)
 
 #: What each import format expects, for the page.
 IMPORT_HELP = {
@@ -24,17 +29,26 @@ IMPORT_HELP = {
     "csv": "Our CSV templates: people.csv, organisations.csv, ties.csv and introductions.csv (any of them).",
     "openreferral": "An Open Referral UK data package: a JSON file, or its CSV files (organizations.csv, services.csv...).",
     "graphml": "A GraphML file (from Gephi, yEd or another tool).",
+    "gexf": "A GEXF file (Gephi; versions 1.1draft, 1.2draft and 1.3).",
+    "gml": "A GML file (igraph, networkx, Gephi and others).",
+    "pajek": "A Pajek .net file.",
+    "gephi": "Gephi's spreadsheet CSV: an edges table (Source, Target, ...) and optionally its nodes table (Id, Label, ...).",
     "json": "A connector_graph backup (.json).",
+    AUTO: "Any of the formats below: the format is recognised from the file's content.",
 }
 #: What each export format gives, for the page.
 EXPORT_HELP = {
     "json": "Everything, as a backup that can be restored into either store.",
     "csv": "One CSV per entity (people, organisations, ties, introductions, wards), zipped.",
     "kumu": "A Kumu-layout workbook (.xlsx) to open in Kumu or a spreadsheet.",
-    "graphml": "The analysis graph with every measure as attributes (opens in Gephi).",
-    "gexf": "The analysis graph for Gephi, in GEXF.",
+    "kumu-json": "A Kumu JSON blueprint, to import into a Kumu project.",
+    "graphml": "People, organisations and ties as a graph (opens in Gephi, yEd and other tools).",
+    "gexf": "People, organisations and ties as a graph for Gephi, in GEXF 1.2.",
+    "gml": "People, organisations and ties as a graph, in GML.",
 }
-_SINGLE_FILE = {"graphml", "json"}
+_SINGLE_FILE = {"graphml", "json", "gexf", "gml", "pajek"}
+#: File types the upload box accepts.
+UPLOAD_TYPES = ["xlsx", "csv", "json", "graphml", "xml", "gexf", "gml", "net"]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -69,8 +83,8 @@ def stage_uploads(uploads: Sequence[Upload], fmt: str, folder: Path) -> Path:
     names are reduced to safe characters, so an upload can never write
     outside ``folder``.
     """
-    if fmt not in transfer.IMPORT_FORMATS:
-        raise InvalidInput(f"cannot import the format {fmt!r}; choose one of {', '.join(transfer.IMPORT_FORMATS)}")
+    if fmt not in IMPORT_CHOICES:
+        raise InvalidInput(f"cannot import the format {fmt!r}; choose one of {', '.join(IMPORT_CHOICES)}")
     if not uploads:
         raise InvalidInput("choose a file to import first")
     if fmt in _SINGLE_FILE and len(uploads) > 1:
@@ -82,7 +96,7 @@ def stage_uploads(uploads: Sequence[Upload], fmt: str, folder: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for upload, name in zip(uploads, names):
         (target / name).write_bytes(upload.data)
-    single = len(uploads) == 1 and (fmt in _SINGLE_FILE or not names[0].lower().endswith(".csv"))
+    single = len(uploads) == 1 and (fmt in _SINGLE_FILE or fmt == AUTO or not names[0].lower().endswith(".csv"))
     return target / names[0] if single else target
 
 
@@ -105,7 +119,7 @@ def export_download(store: Store, fmt: str, *, pseudonymise: bool = False) -> Do
     if fmt not in transfer.EXPORT_FORMATS:
         raise InvalidInput(f"cannot export the format {fmt!r}; choose one of {', '.join(transfer.EXPORT_FORMATS)}")
     stem = "connector_graph" + ("_pseudonymised" if pseudonymise else "")
-    extension = {"json": "json", "kumu": "xlsx", "graphml": "graphml", "gexf": "gexf"}
+    extension = {"json": "json", "kumu": "xlsx", "kumu-json": "json", "graphml": "graphml", "gexf": "gexf", "gml": "gml"}
     with tempfile.TemporaryDirectory(prefix="cg-export-") as tmp:
         if fmt == "csv":
             folder = Path(tmp) / stem

@@ -14,10 +14,10 @@ store = page("Import and export", "Bring in spreadsheets, Kumu maps and service 
              needs=Permission.IMPORT)
 
 st.subheader("Import")
-fmt = st.selectbox("Format", transfer.IMPORT_FORMATS, key="im_format")
+fmt = st.selectbox("Format", data.IMPORT_CHOICES, key="im_format",
+                   format_func=lambda f: "recognise from the file" if f == data.AUTO else f)
 st.caption(data.IMPORT_HELP[fmt])
-files = st.file_uploader("Files", accept_multiple_files=True, key="im_files",
-                         type=["xlsx", "csv", "json", "graphml", "xml"])
+files = st.file_uploader("Files", accept_multiple_files=True, key="im_files", type=data.UPLOAD_TYPES)
 uploads = [data.Upload(f.name, f.getvalue()) for f in files or []]
 
 

@@ -92,7 +92,7 @@ def test_import_with_rejected_rows_lists_them_and_exits_1(cli, tmp_path):
     [
         (["import", "missing.xlsx", "--format", "kumu"], "error: no such Kumu workbook: missing.xlsx"),
         (["import", "x", "--format", "pdf"], "error: Invalid value for '--format'"),
-        (["import", "x"], "error: Missing option '--format'"),
+        (["import", "x"], "error: no such file or folder: x"),
         (["export", "x", "--format", "docx"], "error: Invalid value for '--format'"),
         (["restore", "missing.json"], "error: no such backup file: missing.json"),
         (["copy", "--from", "mysql://x", "--to", "sqlite:///y.db"], "error: unknown store URL 'mysql://x'"),
@@ -108,7 +108,8 @@ def test_bad_input_is_one_line_and_exit_code_1(cli, tmp_path, monkeypatch, args,
 def test_import_of_a_wrong_format_file_is_one_line(cli, tmp_path):
     path = tmp_path / "b.json"
     path.write_text("{}", encoding="utf-8")
-    assert "is not an XLSX workbook" in _error_line(cli("import", path, "--format", "kumu", ok=False))
+    assert "is not a Kumu blueprint" in _error_line(cli("import", path, "--format", "kumu", ok=False))
+    assert "cannot tell what format b.json is in; recognised are GraphML" in _error_line(cli("import", path, ok=False))
     assert "is not a connector_graph backup" in _error_line(cli("import", path, "--format", "json", ok=False))
 
 

@@ -7,6 +7,7 @@ from openpyxl import Workbook, load_workbook
 
 from connector_graph.errors import InvalidInput
 from connector_graph.io import kumu, transfer
+from connector_graph.io.mapping import Mapping
 
 from io_support import contents, loaded, make_sqlite, network  # noqa: F401  (fixtures)
 
@@ -61,12 +62,12 @@ def test_elements_map_to_people_and_organisations(map_xlsx):
     assert orgs["Tenants Group"].sector.value == "voluntary_community"
     kinds = sorted(t.kind.value for t in parsed.batch.ties)
     assert kinds == ["knows", "member_of", "partners_with", "works_at"]
-    assert "1 repeated connection(s) merged (same ends and type)" in parsed.report.notes
+    assert any(n.startswith("1 repeated connection(s) merged (same ends and type)") for n in parsed.report.notes)
 
 
 def test_unstored_columns_are_reported_not_silently_dropped(map_xlsx):
     report = kumu.read_kumu(map_xlsx).report
-    assert report.ignored_columns == {"Elements sheet": ["Description", "Colour"], "Connections sheet": ["Strength"]}
+    assert report.ignored_columns == {"Elements sheet": ["Description", "Colour"]}  # Strength is the tie's weight
     assert any("Description is not stored" in note for note in report.notes)
 
 
@@ -122,24 +123,39 @@ def test_a_folder_of_two_csv_files_reads_like_a_workbook(tmp_path):
     assert parsed.report.ok and parsed.batch.ties[0].kind.value == "attends"
 
 
-def test_unknown_types_and_bad_references_are_rejected_with_reasons(tmp_path):
+def test_unknown_types_are_mapped_by_rule_and_bad_references_are_rejected_with_reasons(tmp_path):
     path = _workbook(
         tmp_path / "bad.xlsx",
         [["Label", "Type"], ["Ana", "Spaceship"], [None, "Person"], ["Ben", None], ["Cy", "Person"], ["Cy", "Person"],
          ["Dee", "Person"], ["Dee Two", "Person"]],
         [["From", "To", "Type"], ["Cy", "Nobody Here", None], ["Cy", "Dee", "enemy"], ["Cy", None, None],
-         ["Cy", "Dee", "knows"]],
+         ["Cy", "Dee", "knows"], ["Cy", "Dee", "knows", ]],
     )
-    report = kumu.read_kumu(path).report
+    parsed = kumu.read_kumu(path)
+    report = parsed.report
     reasons = [str(r) for r in report.rejected]
-    assert any(r.startswith("Elements sheet row 2: unknown element type 'Spaceship'") for r in reasons)
     assert "Elements sheet row 3: Label is empty (or is a formula with no saved value)" in reasons
-    assert any(r.startswith("Elements sheet row 4: Type is empty") for r in reasons)
     assert "Elements sheet row 6: repeats the element on Elements sheet row 5 (same label)" in reasons
     assert "Connections sheet row 2: no element has the label or ID 'Nobody Here'" in reasons
-    assert any(r.startswith("Connections sheet row 3: unknown connection type 'enemy'") for r in reasons)
     assert "Connections sheet row 4: From and To must both be filled in" in reasons
-    assert report.rejected_total == 7
+    assert report.rejected_total == 4
+    # an unknown element type, and no type, become the default (a person), and say so
+    assert report.mappings["Spaceship \u2192 person (default)"] == 1
+    assert report.mappings["(blank) \u2192 person (no type)"] == 1
+    # an unknown connection type is a 'knows' tie that keeps the word as its label
+    # and, having the same ends and kind as the two 'knows' rows, is merged with them: strength 3
+    assert [(t.kind.value, t.label, t.weight) for t in parsed.batch.ties] == [("knows", "enemy", 3.0)]
+    assert report.tables["Connections sheet"].merged == 2 and report.tables["Connections sheet"].read == 5
+
+
+def test_type_map_and_default_type_decide_unknown_types(tmp_path):
+    path = _workbook(tmp_path / "m.xlsx", [["Label", "Type"], ["Ohio", "State"], ["Ana", "Founder"], ["X", "Thing"]])
+    parsed = kumu.read_kumu(path, mapping=Mapping.from_options("State=library, Founder=connector", "organisation"))
+    orgs = {o.name: o for o in parsed.batch.organisations}
+    assert orgs["Ohio"].kind.value == "library" and orgs["X"].kind.value == "other"
+    assert [(p.name, [r.value for r in p.roles]) for p in parsed.batch.people] == [("Ana", ["connector"])]
+    with pytest.raises(InvalidInput, match="not of the form Word=person"):
+        Mapping.from_options("State")
 
 
 def test_a_label_shared_by_two_elements_needs_ids(tmp_path):
@@ -151,7 +167,8 @@ def test_a_label_shared_by_two_elements_needs_ids(tmp_path):
 
 
 def test_a_rejected_row_means_nothing_is_written(make_sqlite, tmp_path):
-    path = _workbook(tmp_path / "bad.xlsx", [["Label", "Type"], ["Ana", "Person"], ["Ben", "Spaceship"]])
+    path = _workbook(tmp_path / "bad.xlsx", [["Label", "Type"], ["Ana", "Person"], ["Ben", "Person"]],
+                     [["From", "To"], ["Ana", "Nobody"]])
     target = make_sqlite("t")
     report = transfer.import_file(target, path, "kumu")
     assert not report.written and target.counts().people == 0
