@@ -162,9 +162,10 @@ def gds_measures(
 ) -> GdsMeasures:
     """Compute every measure of the analysis graph in GDS and read them back in bulk.
 
-    ``samples=None`` gives exact betweenness; otherwise GDS samples that many
-    source nodes with ``seed``. Closeness is always exact (GDS has no
-    sampled closeness). Leiden runs with ``randomSeed=seed`` on one thread,
+    ``samples=None`` gives exact betweenness and closeness; otherwise GDS
+    samples that many source nodes for betweenness with ``seed``, and
+    closeness is estimated from the Python engines' own ``samples`` pivots
+    (breadth-first searches in GDS). Leiden runs with ``randomSeed=seed`` on one thread,
     so the partition is repeatable.
     """
     import time
@@ -188,8 +189,6 @@ def gds_measures(
                       tolerance=1e-12, relationshipWeightProperty="weight")),
                 ("eigenvector", "CALL gds.eigenvector.mutate($name, $c) YIELD nodePropertiesWritten RETURN 0 AS x",
                  dict(common, mutateProperty="eigenvector", maxIterations=1000, tolerance=1e-10)),
-                ("closeness", "CALL gds.closeness.harmonic.mutate($name, $c) YIELD nodePropertiesWritten RETURN 0 AS x",
-                 dict(common, mutateProperty="closeness")),
                 ("betweenness", "CALL gds.betweenness.mutate($name, $c) YIELD nodePropertiesWritten RETURN 0 AS x",
                  between),
                 ("triangles", "CALL gds.triangleCount.mutate($name, $c) YIELD nodePropertiesWritten RETURN 0 AS x",
@@ -203,6 +202,12 @@ def gds_measures(
                 ("cut_point", "CALL gds.articulationPoints.mutate($name, $c) YIELD nodePropertiesWritten "
                  "RETURN 0 AS x", dict(mutateProperty="cut_point")),
             ]
+            sampled = "samplingSize" in between
+            if not sampled:  # exact harmonic closeness is n searches: only where betweenness is exact too
+                calls.append(
+                    ("closeness", "CALL gds.closeness.harmonic.mutate($name, $c) YIELD nodePropertiesWritten "
+                     "RETURN 0 AS x", dict(common, mutateProperty="closeness"))
+                )
             outputs: dict[str, Any] = {}
             for key, query, config in calls:
                 t0 = time.perf_counter()
@@ -212,6 +217,10 @@ def gds_measures(
             values = _read_back(session, name, [key for key, _q, _c in calls]) if n else {}
             bridges = _bridges(session, name) if n else []
             timings["read"] = time.perf_counter() - t0
+            if sampled:
+                t0 = time.perf_counter()
+                values["closeness"] = _sampled_closeness(session, name, sorted(values["degree"]), samples or 0, seed)
+                timings["closeness"] = time.perf_counter() - t0
     _to_python_conventions(values, n)
     community_count, modularity = outputs.get("community") or (0, 0.0)
     return GdsMeasures(
@@ -238,6 +247,32 @@ def _read_back(session: neo4j.Session, name: str, props: list[str]) -> dict[str,
         keys = [key_of[i] for i in record["ids"]]
         values[record["nodeProperty"]] = dict(zip(keys, record["values"]))
     return values
+
+
+def _sampled_closeness(session: neo4j.Session, name: str, ids: list[str], k: int, seed: int) -> dict[str, float]:
+    """Harmonic closeness from ``k`` pivots: the Python engines' pivots, searched in GDS.
+
+    The pivots are those the Python engines draw (``random.Random(seed)``
+    over the actor ids in order), so the estimate is theirs exactly. Each
+    pivot's breadth-first distances are summed as 1/distance per actor
+    inside the server; one row of lists comes back.
+    """
+    import random
+
+    pivots = random.Random(seed).sample(ids, k)
+    row = session.run(
+        "UNWIND $pivots AS pivot MATCH (s:Actor {id: pivot}) "
+        "CALL gds.allShortestPaths.delta.stream($name, {sourceNode: s}) YIELD targetNode, totalCost "
+        "WITH targetNode, totalCost WHERE totalCost > 0 "
+        "WITH targetNode, sum(1.0 / totalCost) AS total "
+        "RETURN collect(gds.util.asNode(targetNode).id) AS ids, collect(total) AS totals",
+        name=name,
+        pivots=pivots,
+    ).single(strict=True)
+    totals = dict.fromkeys(ids, 0.0)
+    totals.update(zip(row["ids"], row["totals"]))
+    picked = set(pivots)
+    return {a: (t / (k - 1) if k > 1 else 0.0) if a in picked else t / k for a, t in totals.items()}
 
 
 def _bridges(session: neo4j.Session, name: str) -> list[tuple[str, str]]:

@@ -147,3 +147,35 @@ def test_projection_is_dropped_even_when_an_algorithm_fails(gds_store):
     with neo4j.GraphDatabase.driver(url, auth=None) as driver:
         records, _, _ = driver.execute_query("CALL gds.graph.list() YIELD graphName RETURN count(*) AS n")
     assert records[0]["n"] == 0
+
+
+def test_sampled_closeness_is_the_python_engines_estimate(gds_store, demo_batch):
+    from connector_graph.analysis.engine import harmonic_closeness
+
+    gds_store.bulk_load(demo_batch)
+    G = build_graph(gds_store)
+    theirs = GdsEngine(gds_store).centrality(samples=50, seed=4)
+    assert theirs.samples == 50
+    ours = harmonic_closeness(G, k=50, seed=4)
+    assert theirs.values["closeness"] == pytest.approx(ours, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.slow
+def test_sampled_betweenness_finds_the_exact_top_20_at_10k(empty_gds_url):
+    """Within sampling error: at least 18 of the exact top 20 (igraph, exact) are in GDS's sampled top 20."""
+    from connector_graph.analysis.centrality import DEFAULT_SAMPLES
+    from connector_graph.analysis.engine import betweenness
+
+    store = open_store(empty_gds_url)
+    try:
+        store.bulk_load(generate(10_000, seed=7, today=TODAY))
+        G = build_graph(store)
+        exact = betweenness(G, engine="igraph")
+        sampled = GdsEngine(store).centrality(samples=DEFAULT_SAMPLES, seed=1).values["betweenness"]
+    finally:
+        store.close()
+
+    def top(values):
+        return set(sorted(values, key=lambda a: (-values[a], a))[:20])
+
+    assert len(top(exact) & top(sampled)) >= 18

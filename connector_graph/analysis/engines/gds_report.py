@@ -34,24 +34,18 @@ GDS_NOTES = (
 
 
 def gds_network_report(
-    store: Any,
-    *,
-    top: int = 10,
-    by: str = "score",
-    as_of: dt.date | None = None,
-    wards: Collection[str] | None = None,
-    include_organisations: bool = True,
-    samples: int | None = None,
-    seed: int = 0,
+    store: Any, *, top: int = 10, by: str = "score", samples: int | None = None, seed: int = 0, **options: Any
 ) -> dict[str, Any]:
     """Key connectors, gaps and communities of ``store``'s network, computed inside Neo4j.
 
-    ``samples=None`` gives exact betweenness; otherwise GDS samples that many
-    source actors with ``seed``.
+    ``options`` are the projection's (``as_of``, ``wards``,
+    ``include_organisations``). ``samples=None`` gives exact betweenness and
+    closeness; otherwise they are estimated from that many seeded sources.
     """
     if by not in METRICS:
         raise ValueError(f"unknown measure {by!r}; choose one of {', '.join(METRICS)}")
-    options = dict(as_of=as_of, wards=wards, include_organisations=include_organisations)
+    as_of: dt.date | None = options.get("as_of")
+    wards: Collection[str] | None = options.get("wards")
     engine = GdsEngine(store, samples=samples, seed=seed, **options)
     central = engine.centrality(samples=samples, seed=seed)
     measures = engine.measures(samples=samples, seed=seed)
