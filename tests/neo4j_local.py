@@ -287,7 +287,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], log_path: Path, url: str, deadlin
     raise RuntimeError(f"timed out waiting for Bolt connectivity: {last_error!r}")
 
 
-def start_local_neo4j(timeout: float = 180.0) -> LocalNeo4j:
+def start_local_neo4j(timeout: float = 600.0) -> LocalNeo4j:
     """Start a fresh Neo4j server on a free localhost port with a temporary data directory.
 
     Builds ``tools/neo4j-local`` first if needed (that build is not counted in ``timeout``),
@@ -296,7 +296,8 @@ def start_local_neo4j(timeout: float = 180.0) -> LocalNeo4j:
     exit if :meth:`LocalNeo4j.stop` was not called.
 
     Args:
-        timeout: seconds to wait for the server to become ready.
+        timeout: seconds to wait for the server to become ready (generous: loading the Graph Data
+            Science plugins takes a minute on an idle machine and several on a busy one).
 
     Returns:
         The running :class:`LocalNeo4j`.

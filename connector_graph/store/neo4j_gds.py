@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Collection, Iterator
@@ -168,12 +169,14 @@ def gds_measures(
     (breadth-first searches in GDS). Leiden runs with ``randomSeed=seed`` on one thread,
     so the partition is repeatable.
     """
-    import time
-
     filters = _filters(as_of, wards, include_organisations)
     timings: dict[str, float] = {}
     version = gds_version(store) or "?"
-    with store._errors(), store._driver.session(database=store._database, notifications_min_severity="OFF") as session:
+    # Projections and mutate-mode algorithms are reads: with a neo4j:// URL to a cluster, the
+    # driver routes them to a secondary (where GDS belongs), never to the primary.
+    with store._errors(), store._driver.session(
+        database=store._database, default_access_mode=neo4j.READ_ACCESS, notifications_min_severity="OFF"
+    ) as session:
         started = time.perf_counter()
         with _projection(session, filters) as (name, n, links):
             timings["projection"] = time.perf_counter() - started
