@@ -9,6 +9,11 @@ variable                       meaning
                                given in the URL
 ``CONNECTOR_GRAPH_NEO4J_PASSWORD``  Neo4j password, unless given in the URL
 ``CONNECTOR_GRAPH_NEO4J_DATABASE``  Neo4j database name (default ``neo4j``)
+``CONNECTOR_GRAPH_ENGINE``     who computes analyses: ``auto`` (default: Graph
+                               Data Science inside Neo4j for large networks when
+                               installed, else Python), ``python`` or ``gds``
+``CONNECTOR_GRAPH_GDS_FROM``   actors from which ``auto`` uses Graph Data
+                               Science (default 50,000)
 =============================  ==================================================
 """
 
@@ -35,6 +40,8 @@ class Settings:
     neo4j_database: str | None = None
     retention_months: int = 24
     neo4j_retry_seconds: float = 30.0
+    engine: str = "auto"
+    gds_from: int = 50_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -49,7 +56,23 @@ class Settings:
             retention_months=_number(env.get("CONNECTOR_GRAPH_RETENTION_MONTHS"), int, 24, 1, 1200),
             # how long Neo4j writes are retried through a lost connection (0 to 600 s)
             neo4j_retry_seconds=_number(env.get("CONNECTOR_GRAPH_NEO4J_RETRY_SECONDS"), float, 30.0, 0.0, 600.0),
+            # auto, python or gds (anything else: auto)
+            engine=_choice(env.get("CONNECTOR_GRAPH_ENGINE"), ("auto", "python", "gds"), "auto"),
+            # actors from which auto analyses inside Neo4j with Graph Data Science (1 to 10^9)
+            gds_from=_number(env.get("CONNECTOR_GRAPH_GDS_FROM"), int, 50_000, 1, 1_000_000_000),
         )
+
+
+def _choice(text: str | None, allowed: tuple[str, ...], default: str) -> str:
+    """``text`` (lower-cased) when it is one of ``allowed``, else ``default``.
+
+    Examples
+    --------
+    >>> _choice("GDS", ("auto", "gds"), "auto"), _choice("fast", ("auto", "gds"), "auto")
+    ('gds', 'auto')
+    """
+    value = (text or "").strip().lower()
+    return value if value in allowed else default
 
 
 def _number(text: str | None, kind: type[N], default: N, low: N, high: N) -> N:

@@ -64,6 +64,37 @@ def _wipe(url: str) -> None:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
+def gds_version(url: str) -> str | None:
+    """The Graph Data Science version installed in the Neo4j at ``url``, or None."""
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(url, auth=None) as driver:
+        try:
+            records, _, _ = driver.execute_query("RETURN gds.version() AS v")
+        except neo4j.exceptions.ClientError:
+            return None
+    return str(records[0]["v"])
+
+
+@pytest.fixture(scope="session")
+def gds_neo4j_url(neo4j_url: str) -> str:
+    """The test Neo4j, which must have Graph Data Science (tools/neo4j-local installs OpenGDS)."""
+    version = gds_version(neo4j_url)
+    if version is None:
+        message = f"the Neo4j at {neo4j_url} has no Graph Data Science library"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: a skipped gds test is a failure)")
+        pytest.skip(message)
+    return neo4j_url
+
+
+@pytest.fixture
+def empty_gds_url(gds_neo4j_url: str) -> str:
+    """The test Neo4j with Graph Data Science, wiped."""
+    _wipe(gds_neo4j_url)
+    return gds_neo4j_url
+
+
 @pytest.fixture
 def empty_neo4j_url(neo4j_url: str) -> str:
     """The test Neo4j, wiped."""
@@ -98,8 +129,8 @@ _neo4j_skips: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Remember every skipped Neo4j test."""
-    if report.skipped and "neo4j" in report.keywords:
+    """Remember every skipped Neo4j or Graph Data Science test."""
+    if report.skipped and ("neo4j" in report.keywords or "gds" in report.keywords):
         _neo4j_skips.append(report.nodeid)
 
 

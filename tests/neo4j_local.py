@@ -37,6 +37,9 @@ TOOL_DIR = REPO_ROOT / "tools" / "neo4j-local"
 POM = TOOL_DIR / "pom.xml"
 JAR = TOOL_DIR / "target" / "neo4j-local.jar"
 LIB_DIR = TOOL_DIR / "target" / "lib"
+# OpenGDS (Graph Data Science) jars: the database's plugins folder, where Neo4j registers
+# their procedures, and also on the classpath, where Neo4j finds the GDS extension.
+PLUGINS_DIR = TOOL_DIR / "target" / "plugins"
 MAIN_CLASS = "connectorgraph.neo4jlocal.Neo4jLocal"
 READY_PREFIX = "NEO4J_READY "
 
@@ -87,6 +90,8 @@ def _is_built() -> bool:
     if not JAR.is_file() or not LIB_DIR.is_dir():
         return False
     if not any(LIB_DIR.glob("neo4j-*.jar")):
+        return False
+    if not any(PLUGINS_DIR.glob("opengds-extension-*.jar")):
         return False
     # Rebuild when the launcher sources are newer than the jar.
     jar_mtime = JAR.stat().st_mtime
@@ -231,12 +236,13 @@ class LocalNeo4j:
 
 def _launch(port: int, tmp_dir: Path, log_path: Path) -> subprocess.Popen[bytes]:
     java = shutil.which("java") or "java"
-    classpath = f"{JAR}{os.pathsep}{LIB_DIR / '*'}"
+    classpath = os.pathsep.join([str(JAR), str(LIB_DIR / "*"), str(PLUGINS_DIR / "*")])
     cmd = [
         java,
         *_heap_flags(),
         *JVM_FLAGS,
         "-Dneo4jlocal.exitOnStdinEof=true",
+        f"-Dneo4jlocal.plugins={PLUGINS_DIR}",
         "-cp",
         classpath,
         MAIN_CLASS,
@@ -281,7 +287,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], log_path: Path, url: str, deadlin
     raise RuntimeError(f"timed out waiting for Bolt connectivity: {last_error!r}")
 
 
-def start_local_neo4j(timeout: float = 180.0) -> LocalNeo4j:
+def start_local_neo4j(timeout: float = 600.0) -> LocalNeo4j:
     """Start a fresh Neo4j server on a free localhost port with a temporary data directory.
 
     Builds ``tools/neo4j-local`` first if needed (that build is not counted in ``timeout``),
@@ -290,7 +296,8 @@ def start_local_neo4j(timeout: float = 180.0) -> LocalNeo4j:
     exit if :meth:`LocalNeo4j.stop` was not called.
 
     Args:
-        timeout: seconds to wait for the server to become ready.
+        timeout: seconds to wait for the server to become ready (generous: loading the Graph Data
+            Science plugins takes a minute on an idle machine and several on a busy one).
 
     Returns:
         The running :class:`LocalNeo4j`.

@@ -47,3 +47,19 @@ def test_docker_compose_config_is_valid(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_neo4j_gets_graph_data_science_from_the_maven_build_without_downloading():
+    neo4j = _compose()["services"]["neo4j"]
+    env = neo4j["environment"]
+    assert env["NEO4J_dbms_security_procedures_unrestricted"] == "gds.*"
+    assert "NEO4J_PLUGINS" not in env  # that would download plugins at container start
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in neo4j["volumes"] if v.startswith("./")}
+    source = ROOT / mounts["/plugins"]
+    assert source == ROOT / "tools" / "neo4j-local" / "target" / "plugins"
+    # the Maven module copies exactly OpenGDS 2.13.9 into that folder
+    pom = (ROOT / "tools" / "neo4j-local" / "pom.xml").read_text()
+    assert "<gds.version>2.13.9</gds.version>" in pom
+    assert "<outputDirectory>${project.build.directory}/plugins</outputDirectory>" in pom
+    for artifact in ("proc", "proc-sysinfo", "opengds-extension", "open-write-services"):
+        assert f"<artifactId>{artifact}</artifactId>" in pom

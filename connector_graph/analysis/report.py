@@ -10,7 +10,7 @@ The dictionary (``analyse --json`` prints exactly this) has these keys:
 
 ``network``
     ``actors``, ``people``, ``organisations``, ``links``, ``as_of``,
-    ``wards`` (the filter, or null), ``engine`` (``networkx``/``igraph``),
+    ``wards`` (the filter, or null), ``engine`` (``networkx``/``igraph``/``gds``),
     ``exact`` (false when bridging and closeness were sampled),
     ``samples``, ``seed``, ``notes``.
 ``metrics``
@@ -48,7 +48,7 @@ import networkx as nx
 from ..caching import LruCache
 from ..model import Introduction, Tie, Ward
 from . import engine as engines
-from .centrality import DEFAULT_SAMPLES, beside_measures, sampling_plan, METRICS, compute_metrics, key_connectors
+from .centrality import DEFAULT_SAMPLES, EXACT_LIMIT_IGRAPH, beside_measures, sampling_plan, METRICS, compute_metrics, key_connectors
 from .communities import bridging_actors, detect_communities
 from .gaps import (
     isolated_actors,
@@ -228,9 +228,24 @@ def analyse_store(
     >>> store.close()
     """
     from ..graph import graph_for_analysis, projection_key
+    from .engines.choose import report_engine
 
     options = dict(as_of=as_of, wards=wards, include_organisations=include_organisations)
-    key = (projection_key(store, **options), top, by, engine, samples, seed, dt.date.today())
+    chosen = report_engine(store, engine)  # the one place a report's engine is chosen
+    key = (projection_key(store, **options), top, by, engine, chosen, samples, seed, dt.date.today())
+    if chosen == "gds":
+        from .engines.gds_report import gds_network_report
+
+        n = store.counts()
+        exact = n.people + n.organisations <= EXACT_LIMIT_IGRAPH
+        report = _CACHE.get_or_make(
+            key,
+            lambda: gds_network_report(
+                store, top=top, by=by, samples=None if exact else samples, seed=seed, **options
+            ),
+        )
+        return copy.deepcopy(report)
+    engine = engine if engine in engines.ENGINES else "auto"
 
     def make() -> dict[str, Any]:
         G = graph_for_analysis(store, **options)

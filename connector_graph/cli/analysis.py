@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..analysis.centrality import DEFAULT_SAMPLES, METRICS
-from ..analysis.engine import ENGINES
+from ..analysis.engines.choose import REPORT_ENGINES
 from ..analysis.report import analyse_store
 from ..errors import InvalidInput
 from ..store.base import Store
@@ -43,8 +43,9 @@ _SHORT = {
     "--engine",
     default="auto",
     show_default=True,
-    type=click.Choice(list(ENGINES)),
-    help="Who computes the heavy measures: auto picks python-igraph for large networks.",
+    type=click.Choice(list(REPORT_ENGINES)),
+    help="Who computes the measures: auto picks Graph Data Science inside Neo4j for large networks "
+    "(CONNECTOR_GRAPH_ENGINE, CONNECTOR_GRAPH_GDS_FROM), else python-igraph or networkx.",
 )
 @click.option("--seed", "random_seed", default=0, show_default=True, type=int, help="Seed for sampling and communities.")
 @click.pass_context
@@ -129,6 +130,7 @@ def _print_report(report: dict[str, Any], top: int) -> None:
     if not net["actors"]:
         click.echo("Nothing to analyse yet: add people, organisations and ties first.")
         return
+    click.echo(f"Computed by: {net['engine']}.")
     for note in net["notes"]:
         click.echo(f"Note: {note}.")
     click.echo("")

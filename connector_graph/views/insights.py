@@ -16,7 +16,7 @@ from ..graph import graph_for_analysis
 from ..store.base import Store
 from .measures import network_measures
 
-__all__ = ["analysis", "connectors_frame", "if_they_left", "matrix_frame", "ward_matrix", "shade", "pairs_text", "refs_frame",
+__all__ = ["analysis", "engine_caption", "connectors_frame", "if_they_left", "matrix_frame", "ward_matrix", "shade", "pairs_text", "refs_frame",
            "person_suggestions", "network_suggestions"]
 
 
@@ -31,6 +31,25 @@ def analysis(
     """The cached network report (see :mod:`connector_graph.analysis.report`), for managers."""
     require(Permission.ANALYSE)
     return analyse_store(store, top=top, by=by, as_of=as_of, wards=wards or None)
+
+
+_ENGINE_NAMES = {
+    "gds": "Graph Data Science, inside Neo4j",
+    "igraph": "python-igraph, in this app",
+    "networkx": "networkx, in this app",
+}
+
+
+def engine_caption(report: dict[str, Any]) -> str:
+    """One line saying which engine computed ``report``.
+
+    Examples
+    --------
+    >>> engine_caption({"network": {"engine": "gds"}})
+    'Computed by Graph Data Science, inside Neo4j.'
+    """
+    engine = report["network"].get("engine") or "unknown"
+    return f"Computed by {_ENGINE_NAMES.get(engine, engine)}."
 
 
 def connectors_frame(report: dict[str, Any]) -> pd.DataFrame:

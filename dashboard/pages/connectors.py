@@ -24,8 +24,9 @@ with st.spinner("Measuring the network…"), friendly():
 with st.expander("What the measures mean", expanded=False):
     for metric in METRICS.values():
         st.markdown(f"- {metric.explanation}")
+st.caption(insights.engine_caption(report))
 for note in report["network"]["notes"]:
-    st.info(f"Estimated: {note}.")
+    st.info(f"Note: {note}.")
 
 frame = insights.connectors_frame(report)
 label = METRICS[by].label

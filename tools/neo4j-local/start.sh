@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start a local Neo4j 5.26 Community server (Bolt, auth disabled) in the foreground.
+# Start a local Neo4j 5.26 Community server (Bolt, auth disabled) with OpenGDS 2.13.9 in the foreground.
 # No Docker needed: the server is built from Maven Central artifacts (see pom.xml).
 #
 #   tools/neo4j-local/start.sh                 # bolt://127.0.0.1:7687, data in data/neo4j-local
@@ -20,7 +20,7 @@ case "$DATA" in /*) ;; *) DATA="$REPO_ROOT/$DATA" ;; esac
 
 command -v java >/dev/null || { echo "error: java (JDK 17+) not found on PATH" >&2; exit 1; }
 
-if [[ ! -f "$TOOL_DIR/target/neo4j-local.jar" || ! -d "$TOOL_DIR/target/lib" || "${NEO4J_LOCAL_REBUILD:-0}" == 1 ]]; then
+if [[ ! -f "$TOOL_DIR/target/neo4j-local.jar" || ! -d "$TOOL_DIR/target/lib" || ! -d "$TOOL_DIR/target/plugins" || "${NEO4J_LOCAL_REBUILD:-0}" == 1 ]]; then
   command -v mvn >/dev/null || { echo "error: mvn not found on PATH (needed for the first build)" >&2; exit 1; }
   echo "Building tools/neo4j-local (first run downloads ~130 MB from Maven Central)..." >&2
   mvn -q -B -Dstyle.color=never -f "$TOOL_DIR/pom.xml" package
@@ -48,5 +48,8 @@ JVM_FLAGS=(
 mkdir -p "$DATA"
 echo "Starting Neo4j (data: $DATA, log: $DATA/logs/debug.log) ..." >&2
 echo "When ready, use:  export CONNECTOR_GRAPH_STORE=bolt://$BIND:$PORT   (no auth; Ctrl-C to stop)" >&2
-exec java "${JVM_FLAGS[@]}" -cp "$TOOL_DIR/target/neo4j-local.jar:$TOOL_DIR/target/lib/*" \
+# OpenGDS sits in target/plugins: the database's plugins folder (where Neo4j registers the gds.*
+# procedures) and on the classpath (where Neo4j finds the GDS extension).
+exec java "${JVM_FLAGS[@]}" -Dneo4jlocal.plugins="$TOOL_DIR/target/plugins" \
+  -cp "$TOOL_DIR/target/neo4j-local.jar:$TOOL_DIR/target/lib/*:$TOOL_DIR/target/plugins/*" \
   connectorgraph.neo4jlocal.Neo4jLocal "$DATA" "$PORT" "$BIND"

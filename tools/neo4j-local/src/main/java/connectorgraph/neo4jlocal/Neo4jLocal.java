@@ -3,6 +3,7 @@ package connectorgraph.neo4jlocal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
@@ -28,6 +29,9 @@ import org.neo4j.io.ByteUnit;
  * <p>System properties:
  * <ul>
  *   <li>{@code neo4jlocal.pagecache} - page cache size in MiB (default 128)</li>
+ *   <li>{@code neo4jlocal.plugins} - the database's plugins folder (default: {@code plugins/} beside
+ *       this jar, where the Maven build copies OpenGDS); the {@code gds.*} procedures found there
+ *       run unrestricted</li>
  *   <li>{@code neo4jlocal.exitOnStdinEof=true} - also shut down when stdin reaches EOF, so a server
  *       started by a test harness cannot outlive it (the harness keeps a pipe open on stdin)</li>
  * </ul>
@@ -47,6 +51,7 @@ public final class Neo4jLocal {
         String host = args.length == 3 ? args[2] : "127.0.0.1";
         long pageCacheMiB = Long.getLong("neo4jlocal.pagecache", 128L);
         Files.createDirectories(home);
+        Path plugins = pluginsDir();
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
@@ -59,6 +64,10 @@ public final class Neo4jLocal {
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMiB))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                // Graph Data Science: Neo4j registers plugin procedures only from the plugins
+                // folder (not from the classpath), and GDS needs unrestricted access.
+                .setConfig(GraphDatabaseSettings.plugin_dir, plugins)
+                .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*"))
                 // Internal setting: Bolt's two netty event-loop groups otherwise each wait a 5 s
                 // quiet period on shutdown, making every stop take >10 s.
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
@@ -99,5 +108,15 @@ public final class Neo4jLocal {
         System.out.flush();
 
         stopped.await();
+    }
+
+    /** The plugins folder: the {@code neo4jlocal.plugins} property, else {@code plugins/} beside this jar. */
+    private static Path pluginsDir() throws Exception {
+        String configured = System.getProperty("neo4jlocal.plugins");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        Path jar = Path.of(Neo4jLocal.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return jar.toAbsolutePath().getParent().resolve("plugins");
     }
 }

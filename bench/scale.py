@@ -1,0 +1,188 @@
+"""Scale benchmark: the whole report from a Neo4j store, the GDS engine against the Python engine.
+
+One command::
+
+    python bench/scale.py [--sizes 100000,300000,1000000] [--heap 2g] [--engines gds,python]
+
+For each size it generates the seeded synthetic city network
+(``connector_graph.seed.generate``), loads it into a local Neo4j 5.26 with
+OpenGDS 2.13.9 (started from ``tools/neo4j-local``, or
+``CONNECTOR_GRAPH_TEST_NEO4J``), then runs ``analyse_store`` once per engine,
+each in a fresh Python process, side by side in the same run:
+
+- **gds**: the report computed inside Neo4j (``engine="gds"``);
+- **python**: the store read over Bolt into networkx, then python-igraph
+  (``engine="python"``), the baseline.
+
+For each it reports the end-to-end time, the peak memory (RSS) of the Python
+process, and the peak RSS of the Neo4j process while the report ran
+(sampled every 0.2 s; only known for a server this script started), with
+ratios against the Python engine. Each row is one run on a shared machine.
+Results go to standard output and ``bench/results/scale.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+SEED = 7
+TODAY = dt.date(2026, 1, 1)
+
+#: What each measured process runs: one report, then its own peak memory.
+CHILD = """
+import json, resource, sys, time
+from connector_graph.analysis.report import analyse_store
+from connector_graph.store import open_store
+url, engine = sys.argv[1], sys.argv[2]
+store = open_store(url)
+start = time.perf_counter()
+report = analyse_store(store, engine=engine)
+seconds = time.perf_counter() - start
+store.close()
+print(json.dumps({"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "engine": report["network"]["engine"], "actors": report["network"]["actors"],
+                  "links": report["network"]["links"], "exact": report["network"]["exact"],
+                  "top": [c["id"] for c in report["connectors"]]}))
+"""
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MiB (0 when it cannot be read)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class PeakWatcher:
+    """The highest RSS of a process while the ``with`` block runs."""
+
+    def __init__(self, pid: int | None) -> None:
+        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_mb(self.pid)) if self.pid else 0.0
+            self._stop.wait(0.2)
+
+    def __enter__(self) -> "PeakWatcher":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def wipe(url: str) -> None:
+    """Empty the benchmark's Neo4j (a harness step, like the tests' fixture)."""
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(url, auth=None) as driver, driver.session() as session:
+        session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
+        session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def measure(url: str, engine: str, server_pid: int | None) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    with PeakWatcher(server_pid) as neo4j_peak:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", CHILD, url, engine], capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or ["(no output)"]
+        return {"engine": engine, "error": tail[0], "wall": wall}
+    row = json.loads(done.stdout.strip().splitlines()[-1])
+    row.update(wall=wall, neo4j_mb=neo4j_peak.peak, asked=engine)
+    return row
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,300000,1000000", help="comma-separated actor counts")
+    parser.add_argument("--engines", default="gds,python", help="comma-separated: gds, python")
+    parser.add_argument("--heap", default="2g", help="Neo4j heap for a server this script starts")
+    args = parser.parse_args(argv)
+    import logging
+
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    from connector_graph.seed import generate
+    from connector_graph.store import open_store
+
+    url = os.environ.get("CONNECTOR_GRAPH_TEST_NEO4J")
+    server = None
+    if not url:
+        from neo4j_local import start_local_neo4j
+
+        os.environ["NEO4J_LOCAL_HEAP"] = args.heap
+        log(f"Starting a throwaway Neo4j with OpenGDS (heap {args.heap})...")
+        server = start_local_neo4j()
+        url = server.url
+    pid = server.process.pid if server else None
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"Scale benchmark, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
+        f"Neo4j heap {args.heap if server else '(external server)'}",
+        "",
+        "| actors | links | load s | engine | report s | Python peak MB | Neo4j peak MB | time vs python | "
+        "Python memory vs python | top 10 shared |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    print("\n".join(lines), flush=True)
+    try:
+        for size in [int(s) for s in args.sizes.split(",") if s]:
+            wipe(url)
+            batch = generate(size, seed=SEED, today=TODAY)
+            store = open_store(url)
+            start = time.perf_counter()
+            store.bulk_load(batch)
+            load = time.perf_counter() - start
+            store.close()
+            del batch
+            rows = {engine: measure(url, engine, pid) for engine in args.engines.split(",")}
+            base = rows.get("python")
+            for engine, row in rows.items():
+                if "error" in row:
+                    line = f"| {size:,} | | {load:.0f} | {engine} | failed: {row['error']} | | | | | |"
+                else:
+                    ok = base is not None and "error" not in base
+                    ratio_t = f"{row['seconds'] / base['seconds']:.2f}" if ok else "–"
+                    ratio_m = f"{row['rss_mb'] / base['rss_mb']:.2f}" if ok else "–"
+                    same = f"{len(set(row['top']) & set(base['top']))}/{len(base['top'])}" if ok else "–"
+                    neo = f"{row['neo4j_mb']:.0f}" if row["neo4j_mb"] else "–"
+                    line = (
+                        f"| {row['actors']:,} | {row['links']:,} | {load:.0f} | {row['engine']} | {row['seconds']:.1f} "
+                        f"| {row['rss_mb']:.0f} | {neo} | {ratio_t} | {ratio_m} | {same} |"
+                    )
+                print(line, flush=True)
+                lines.append(line)
+    finally:
+        if server is not None:
+            server.stop()
+    (out / "scale.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
