@@ -11,6 +11,7 @@ import click
 
 from ..config import Settings
 from ..io import csv_tables, json_backup, transfer
+from ..io.openreferral import feed
 from ..io.loading import load
 from ..io.report import ImportReport
 from ..store.base import Progress, Store, open_store
@@ -59,19 +60,39 @@ def _import(ctx: click.Context, path: Path, fmt: str, *, dry_run: bool, require_
     _show(run(ctx, action))
 
 
+def _import_feed(ctx: click.Context, url: str, fmt: str | None, *, dry_run: bool) -> None:
+    """Import a live Open Referral UK API, page by page, all or nothing."""
+    if fmt not in (None, "openreferral"):
+        fail("a web address is read as an Open Referral UK API: leave out --format, or use --format openreferral")
+
+    def action(store: Store) -> ImportReport:
+        click.echo(f"Reading the Open Referral API at {url}...", err=True)
+        wards = [w.name for w in store.list_wards()]
+        parsed = feed.read_openreferral_api(url, wards, say=lambda line: click.echo(line, err=True))
+        return load(store, parsed, dry_run=dry_run)
+
+    _show(run(ctx, action))
+
+
 @click.command("import")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", required=True, type=click.Choice(transfer.IMPORT_FORMATS, case_sensitive=False),
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(transfer.IMPORT_FORMATS, case_sensitive=False),
               help="kumu (.xlsx or folder of two CSVs), csv (folder of our templates), openreferral "
               "(folder of CSVs or JSON), graphml, json (our backup).")
 @click.option("--dry-run", is_flag=True, help="Check everything and report, but write nothing.")
 @click.pass_context
-def import_(ctx: click.Context, path: Path, fmt: str, dry_run: bool) -> None:
+def import_(ctx: click.Context, path: str, fmt: str | None, dry_run: bool) -> None:
     """Import a file or folder: all of it, or nothing if any row is rejected.
 
+    PATH may also be the base address of an Open Referral UK API
+    (https://...), whose services are read page by page.
     Importing the same file again changes nothing.
     """
-    _import(ctx, path, fmt.lower(), dry_run=dry_run, require_empty=False)
+    if feed.is_url(path):
+        return _import_feed(ctx, path, fmt and fmt.lower(), dry_run=dry_run)
+    if fmt is None:
+        fail(f"say what {path} is with --format ({', '.join(transfer.IMPORT_FORMATS)})")
+    _import(ctx, Path(path), fmt.lower(), dry_run=dry_run, require_empty=False)
 
 
 def _export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False) -> None:
@@ -94,7 +115,7 @@ def _export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", required=True, type=click.Choice(transfer.EXPORT_FORMATS, case_sensitive=False),
               help="json (full backup), csv (folder, one file per entity), kumu (.xlsx), graphml or gexf "
-              "(the analysis graph, for Gephi).")
+              "(the analysis graph, for Gephi), openreferral-json (organisations and offers as ORUK 3.0).")
 @click.option("--pseudonymise", is_flag=True,
               help="Replace people's names and all ids with pseudonyms new to this export, and drop free text.")
 @click.pass_context

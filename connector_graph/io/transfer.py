@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 IMPORT_FORMATS = ("kumu", "csv", "openreferral", "graphml", "json")
-EXPORT_FORMATS = ("json", "csv", "kumu", "graphml", "gexf")
+EXPORT_FORMATS = ("json", "csv", "kumu", "graphml", "gexf", "openreferral-json")
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,9 @@ def _export(
         batch = without_withheld_people(batch)
     if transform is not None:
         batch = transform(batch)
+    if fmt == "openreferral-json":  # a services directory: organisations only
+        written = openreferral.write_openreferral(batch, path)
+        return ExportResult(fmt, [written], counts=Counts(organisations=len(batch.organisations)))
     counts = Counts(
         people=len(batch.people),
         organisations=len(batch.organisations),

@@ -92,7 +92,7 @@ def test_import_with_rejected_rows_lists_them_and_exits_1(cli, tmp_path):
     [
         (["import", "missing.xlsx", "--format", "kumu"], "error: no such Kumu workbook: missing.xlsx"),
         (["import", "x", "--format", "pdf"], "error: Invalid value for '--format'"),
-        (["import", "x"], "error: Missing option '--format'"),
+        (["import", "x"], "error: say what x is with --format"),
         (["export", "x", "--format", "docx"], "error: Invalid value for '--format'"),
         (["restore", "missing.json"], "error: no such backup file: missing.json"),
         (["copy", "--from", "mysql://x", "--to", "sqlite:///y.db"], "error: unknown store URL 'mysql://x'"),

@@ -23,6 +23,7 @@ from typing import Any, Iterable
 from ...errors import InvalidInput
 from ...store.base import Batch, Progress
 from ..report import ImportReport, Parsed
+from .export import write_openreferral
 from .nested import flatten
 from .tables import TABLES, USED_COLUMNS, WARD_COLUMNS, map_tables, organisation_id, read_folder
 
@@ -32,6 +33,7 @@ __all__ = [
     "WARD_COLUMNS",
     "read_openreferral",
     "read_document",
+    "write_openreferral",
     "organisation_id",
 ]
 

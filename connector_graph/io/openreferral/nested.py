@@ -22,14 +22,15 @@ from typing import Any
 
 from ...errors import InvalidInput
 from ..report import unneutralise
-from .tables import NESTED, OUR_ID, OUR_KIND, OUR_SECTOR, OUR_SPACE, TABLES, Tables
+from .tables import NESTED, OUR_ID, OUR_KIND, OUR_SECTOR, OUR_SPACE, OUR_WARD, TABLES, Tables
 
-__all__ = ["SCHEME", "KIND_TAXONOMY", "SECTOR_TAXONOMY", "SPACE_TAXONOMY", "flatten", "items_of", "as_tables"]
+__all__ = ["SCHEME", "KIND_TAXONOMY", "SECTOR_TAXONOMY", "SPACE_TAXONOMY", "WARD_TAXONOMY", "flatten", "items_of", "as_tables"]
 
 #: The identifier type (and scheme) under which our export keeps our own id of an organisation.
 SCHEME = "connector_graph"
 #: Taxonomies of the terms our export attaches: an organisation's kind and sector, and spaces (not services).
 KIND_TAXONOMY, SECTOR_TAXONOMY, SPACE_TAXONOMY = "connector_graph:kind", "connector_graph:sector", "connector_graph:space"
+WARD_TAXONOMY = "connector_graph:ward"
 _SERVICE_KEYS = ("organization", "organization_id", "service_at_locations", "status", "schedules", "service_areas")
 _USED_SERVICE_ARRAYS = {"organization", "service_at_locations", "schedules", "service_areas", "attributes"}
 _USED_ORG_ARRAYS = {"services", "locations", "organization_identifiers", "attributes"}
@@ -128,6 +129,7 @@ class _Flattener:
                 self.dropped["organization.organization_identifiers"] += 1
         terms = _terms(org, self.dropped, "organization")
         row[OUR_KIND], row[OUR_SECTOR] = terms.get(KIND_TAXONOMY, ""), terms.get(SECTOR_TAXONOMY, "")
+        row[OUR_WARD] = terms.get(WARD_TAXONOMY, "")
         self.rows["organizations"].append((where, row))
         self._drop("organization", org, _USED_ORG_ARRAYS)
         for i, service in enumerate(_list(org.get("services"))):

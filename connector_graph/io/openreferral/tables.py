@@ -23,11 +23,12 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from ...errors import InvalidInput
-from ...model import MAX_ID, MAX_TAGS, Organisation
+from ...model import MAX_DETAILS, MAX_ID, MAX_TAGS, Organisation
 from ...store.base import Batch
 from ..files import CsvTable, read_csv_rows
 from ..report import ImportReport, Parsed, reason, stable_id, unneutralise
 from ..vocab import as_tag, guess_kind, sector_for
+from .details import where_and_when
 
 __all__ = [
     "TABLES",
@@ -37,6 +38,7 @@ __all__ = [
     "OUR_KIND",
     "OUR_SECTOR",
     "OUR_SPACE",
+    "OUR_WARD",
     "NESTED",
     "Row",
     "Table",
@@ -58,17 +60,18 @@ TABLES = [
 ]
 #: Columns our own export adds (from identifiers and taxonomy terms) so a round trip keeps ids, kinds and spaces.
 OUR_ID, OUR_KIND, OUR_SECTOR, OUR_SPACE = "x_connector_graph_id", "x_kind", "x_sector", "x_space"
+OUR_WARD = "x_ward"
 #: Marks an organization that was nested in another record (so its repeats are expected, not errors).
 NESTED = "x_nested"
 #: The columns of each table that are used; every other column is reported as ignored.
 USED_COLUMNS: dict[str, set[str]] = {
-    "organizations": {"id", "name", OUR_ID, OUR_KIND, OUR_SECTOR, NESTED},
+    "organizations": {"id", "name", OUR_ID, OUR_KIND, OUR_SECTOR, OUR_WARD, NESTED},
     "services": {"id", "organization_id", "name", "status", OUR_SPACE},
     "locations": {"id", "organization_id", "name", "ward", "electoral_ward", "admin_area"},
     "service_at_locations": {"id", "service_id", "location_id"},
-    "physical_addresses": {"id", "location_id", "address_1", "address_2", "city", "state_province", "region"},
+    "physical_addresses": {"id", "location_id", "address_1", "address_2", "city", "state_province", "region", "postal_code"},
     "service_areas": {"id", "service_id", "name", "service_area"},
-    "schedules": set(),
+    "schedules": {"id", "service_id", "weekday", "freq", "byday", "opens_at", "closes_at", "description"},
 }
 REQUIRED: dict[str, set[str]] = {
     "organizations": {"id", "name"},
@@ -167,8 +170,6 @@ def map_tables(tables: Tables, parsed: Parsed, known_wards: Iterable[str]) -> No
         missing = REQUIRED[name] - set(columns)
         if missing and _rows:
             raise InvalidInput(f"the {name} table lacks the column(s) {', '.join(sorted(missing))} ({source})")
-        if name == "schedules":
-            continue
         report.ignore_columns(name, sorted(c for c in columns if c not in USED_COLUMNS[name]))
     _map(tables, parsed, {w.casefold(): w for w in known_wards})
 
@@ -183,8 +184,10 @@ def _map(tables: Tables, parsed: Parsed, wards: dict[str, str]) -> None:
         if not oid:
             report.reject(where, "id is empty")
         elif oid in orgs:
-            if row.get(NESTED):
+            if row.get(NESTED) or orgs[oid][1].get(NESTED):
                 org_tally.merged["the same organization nested in several records"] += 1
+                if orgs[oid][1].get(NESTED) and not row.get(NESTED):
+                    orgs[oid] = (where, row)  # its own record says more than a copy nested in a service
             else:
                 report.reject(where, f"repeats the organization id {oid!r} from {orgs[oid][0]}")
         else:
@@ -192,6 +195,7 @@ def _map(tables: Tables, parsed: Parsed, wards: dict[str, str]) -> None:
     offers: dict[str, list[str]] = {oid: [] for oid in orgs}
     spaces: dict[str, list[str]] = {oid: [] for oid in orgs}
     service_org: dict[str, str] = {}
+    service_tag: dict[str, str] = {}
     tally = _Tally()
     cut = 0
     for where, row in tables["services"][0]:
@@ -215,6 +219,7 @@ def _map(tables: Tables, parsed: Parsed, wards: dict[str, str]) -> None:
             continue
         tag, was_cut = as_tag(name)
         cut += was_cut
+        service_tag[sid] = tag
         held = spaces[org_id] if row.get(OUR_SPACE) else offers[org_id]
         if not tag or tag in held:
             tally.merged["same name as another service of its organization"] += 1
@@ -224,21 +229,26 @@ def _map(tables: Tables, parsed: Parsed, wards: dict[str, str]) -> None:
     if cut:
         report.notes.append(f"{cut} service name(s) shortened to fit a tag (40 characters)")
     org_ward = _wards_by_org(tables, service_org, wards)
-    too_many = 0
+    details = where_and_when(tables, service_org, service_tag)
+    too_many = long = 0
     for oid, (where, row) in orgs.items():
         if len(offers[oid]) > MAX_TAGS:
             too_many += 1
             offers[oid] = offers[oid][:MAX_TAGS]
         kind = row.get(OUR_KIND) or guess_kind(row.get("name", ""))
+        where_when = [_fit(lines) for lines in details.get(oid, ([], []))]
+        long += sum(cut for _text, cut in where_when)
         try:
             org = Organisation.model_validate({
                 "id": row.get(OUR_ID) or organisation_id(oid),
                 "name": row.get("name", ""),
                 "kind": kind,
                 "sector": row.get(OUR_SECTOR) or sector_for(kind),
-                "ward": org_ward.get(oid),
+                "ward": row.get(OUR_WARD) or org_ward.get(oid),
                 "offers": offers[oid],
                 "spaces": spaces[oid][:MAX_TAGS],
+                "locations": where_when[0][0],
+                "schedule": where_when[1][0],
             })
         except ValidationError as exc:
             report.reject(where, reason(exc))
@@ -250,8 +260,10 @@ def _map(tables: Tables, parsed: Parsed, wards: dict[str, str]) -> None:
     report.notes.append(tally.line("services", "offers or spaces"))
     for name in TABLES[2:]:
         if tables.get(name, ([], []))[0]:
-            how = "not stored" if name == "schedules" else "read to place organisations in wards"
-            report.notes.append(f"{name}: read {len(tables[name][0]):,} ({how})")
+            how = "schedules" if name == "schedules" else "locations and wards"
+            report.notes.append(f"{name}: read {len(tables[name][0]):,} (kept in the organisations' {how})")
+    if long:
+        report.notes.append(f"{long} line(s) of locations or schedules left out: each organisation keeps {MAX_DETAILS:,} characters of each")
     if too_many:
         report.notes.append(f"{too_many} organisation(s) offer more than {MAX_TAGS} services; the first {MAX_TAGS} were kept")
     if wards:
@@ -295,6 +307,18 @@ def _wards_by_org(tables: Tables, service_org: dict[str, str], wards: dict[str, 
         if org_id and ward:
             out.setdefault(org_id, ward)
     return out
+
+
+def _fit(lines: list[str]) -> tuple[str, int]:
+    """Lines joined into one text of at most MAX_DETAILS characters, and how many lines did not fit."""
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > MAX_DETAILS:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept), len(lines) - len(kept)
 
 
 def _match_ward(texts: list[str], wards: dict[str, str]) -> str | None:
