@@ -206,6 +206,12 @@ def test_export_passes_the_oruk3_schema(store, tmp_path):
     assert sum(len(item["services"]) for item in document["contents"]) == offers
 
 
+def test_the_schema_check_passes_the_official_example():
+    organization, page = _validators()
+    assert not list(organization.iter_errors(_json(REAL / "oruk3" / "organization_full.json")))
+    assert not list(page.iter_errors(_json(REAL / "oruk3" / "organization_list.json")))
+
+
 def test_the_schema_check_can_fail():
     organization, _page = _validators()
     assert list(organization.iter_errors({"id": "not-a-uuid", "name": "X"}))  # no description, bad uuid
