@@ -33,6 +33,7 @@ EXPORT_HELP = {
     "kumu": "A Kumu-layout workbook (.xlsx) to open in Kumu or a spreadsheet.",
     "graphml": "The analysis graph with every measure as attributes (opens in Gephi).",
     "gexf": "The analysis graph for Gephi, in GEXF.",
+    "openreferral-json": "Organisations and what they offer, as an Open Referral UK 3.0 directory (JSON).",
 }
 _SINGLE_FILE = {"graphml", "json"}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -105,7 +106,7 @@ def export_download(store: Store, fmt: str, *, pseudonymise: bool = False) -> Do
     if fmt not in transfer.EXPORT_FORMATS:
         raise InvalidInput(f"cannot export the format {fmt!r}; choose one of {', '.join(transfer.EXPORT_FORMATS)}")
     stem = "connector_graph" + ("_pseudonymised" if pseudonymise else "")
-    extension = {"json": "json", "kumu": "xlsx", "graphml": "graphml", "gexf": "gexf"}
+    extension = {"json": "json", "kumu": "xlsx", "graphml": "graphml", "gexf": "gexf", "openreferral-json": "oruk.json"}
     with tempfile.TemporaryDirectory(prefix="cg-export-") as tmp:
         if fmt == "csv":
             folder = Path(tmp) / stem
@@ -113,7 +114,7 @@ def export_download(store: Store, fmt: str, *, pseudonymise: bool = False) -> Do
             return Download(f"{stem}_csv.zip", _zip(result.paths), "application/zip")
         path = Path(tmp) / f"{stem}.{extension[fmt]}"
         transfer.export_file(store, path, fmt, pseudonymise=pseudonymise)
-        mime = {"json": "application/json", "kumu": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        mime = {"json": "application/json", "openreferral-json": "application/json", "kumu": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         return Download(path.name, path.read_bytes(), mime.get(fmt, "application/xml"))
 
 
