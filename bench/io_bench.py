@@ -35,7 +35,10 @@ from connector_graph.store import open_store  # noqa: E402
 
 #: Formats timed, with the file name used; gexf is export only.
 FORMATS = {"json": "network.json", "csv": "csv", "kumu": "network.xlsx", "graphml": "network.graphml", "gexf": "network.gexf"}
-IMPORTABLE = ("json", "csv", "kumu", "graphml")
+FORMATS["openreferral-json"] = "network.oruk.json"  # organisations and offers only
+IMPORTABLE = ("json", "csv", "kumu", "graphml", "openreferral-json")
+#: The import format that reads an export format, where the two names differ.
+READ_AS = {"openreferral-json": "openreferral"}
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, Any]:
@@ -109,7 +112,7 @@ def run_backend(backend: str, url_for: Callable[[str], str], size: str, batch: A
             target = open_store(url_for(f"target-{fmt}"))
             try:
                 path = work / f"{backend}-{FORMATS[fmt]}"
-                imported, report = timed(lambda: transfer.import_file(target, path, fmt))
+                imported, report = timed(lambda: transfer.import_file(target, path, READ_AS.get(fmt, fmt)))
                 if not report.written:
                     raise SystemExit(f"{fmt} import on {backend} was not written: {report.lines()[:5]}")
                 if fmt in ("json", "csv") and target.counts() != counts:

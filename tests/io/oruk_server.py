@@ -29,6 +29,7 @@ class Route:
     body: bytes | None = None  # a raw body instead (e.g. not JSON)
     fail_page: int | None = None  # answer 500 for this page
     stall: bool = False  # wait (up to the server's release) before answering
+    redirect: str | None = None  # answer 302 to this address
 
 
 @dataclass
@@ -47,6 +48,8 @@ class RecordedApi:
         page = int(query.get("page", ["1"])[0])
         if route.stall:
             self.release.wait(60)
+        if route.redirect is not None:
+            return 302, route.redirect.encode()
         if route.fail_page == page:
             return 500, b"Internal Server Error"
         if route.body is not None:
@@ -72,10 +75,15 @@ def serve(api: RecordedApi, prefix: str = "/api"):
             path = parts.path[len(prefix):] if parts.path.startswith(prefix) else "?"
             status, body = api.answer(path, urllib.parse.parse_qs(parts.query))
             self.send_response(status)
+            if status == 302:
+                self.send_header("Location", body.decode())
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up waiting (the timeout test)
 
         def log_message(self, *args: Any) -> None:
             pass

@@ -89,11 +89,20 @@ def test_a_failing_page_stops_the_import_and_names_the_page(api, store):
     (Route(file=PAGE), feed.FeedLimits(max_pages=3), "has 10 pages, more than the limit of 3"),
     (Route(file=API / "service_list.json"), feed.FeedLimits(max_page_bytes=100), "sent more than 100 bytes"),
     (Route(stall=True, file=API / "service_list.json"), feed.FeedLimits(timeout=0.5), "no answer in time"),
+    (Route(redirect="file:///etc/passwd"), feed.FeedLimits(), "Redirection to url 'file:///etc/passwd' is not allowed"),
+    (Route(redirect="ftp://127.0.0.1/x"), feed.FeedLimits(), "redirects to 'ftp://127.0.0.1/x', which is not an http"),
 ])
 def test_bad_answers_are_one_sentence(api, route, limits, message):
     api.routes["/services"] = route
     with pytest.raises(InvalidInput, match=message):
         feed.read_openreferral_api(api.url, limits=limits)
+
+
+def test_a_redirect_to_another_http_address_is_followed(api):
+    api.routes["/moved/services"] = Route(redirect=api.url + "/services")
+    api.routes["/services"] = Route(records=[_json(API / "service_full.json")])
+    [org] = feed.read_openreferral_api(api.url + "/moved").batch.organisations
+    assert org.name == _json(API / "service_full.json")["organization"]["name"]
 
 
 def test_an_unreachable_api_is_one_sentence():

@@ -117,13 +117,25 @@ def _whole(value: Any, default: int) -> int:
         return default
 
 
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to other http(s) addresses."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        if not is_url(newurl):
+            raise InvalidInput(f"{req.full_url} redirects to {newurl!r}, which is not an http(s) address")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
+
+
 def _get(url: str, limits: FeedLimits, *, missing_ok: bool) -> Any:
     request = urllib.request.Request(url, headers={
         "Accept": "application/json",
         "User-Agent": f"connector-graph/{__version__}",
     })
     try:
-        with urllib.request.urlopen(request, timeout=limits.timeout) as response:
+        with _OPENER.open(request, timeout=limits.timeout) as response:
             body = response.read(limits.max_page_bytes + 1)
     except urllib.error.HTTPError as exc:
         if missing_ok and exc.code in (400, 404, 405, 501):
