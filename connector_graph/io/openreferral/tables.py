@@ -174,30 +174,43 @@ def map_tables(tables: Tables, parsed: Parsed, known_wards: Iterable[str]) -> No
     _map(tables, parsed, {w.casefold(): w for w in known_wards})
 
 
-def _map(tables: Tables, parsed: Parsed, wards: dict[str, str]) -> None:
-    report = parsed.report
+@dataclass
+class _Services:
+    """What the services table gave each organization."""
+
+    offers: dict[str, list[str]]
+    spaces: dict[str, list[str]]
+    org_of: dict[str, str] = field(default_factory=dict)  # service id -> organization id
+    tag_of: dict[str, str] = field(default_factory=dict)  # service id -> its offer
+    tally: _Tally = field(default_factory=_Tally)
+    cut: int = 0
+
+
+def _organizations(tables: Tables, report: ImportReport) -> tuple[dict[str, tuple[str, Row]], _Tally]:
+    """The organizations by id (rejecting rows without an id and repeats of a table's own rows)."""
     orgs: dict[str, tuple[str, Row]] = {}
-    org_tally = _Tally()
+    tally = _Tally()
     for where, row in tables["organizations"][0]:
-        org_tally.read += 1
+        tally.read += 1
         oid = row.get("id", "")
         if not oid:
             report.reject(where, "id is empty")
         elif oid in orgs:
             if row.get(NESTED) or orgs[oid][1].get(NESTED):
-                org_tally.merged["the same organization nested in several records"] += 1
+                tally.merged["the same organization nested in several records"] += 1
                 if orgs[oid][1].get(NESTED) and not row.get(NESTED):
                     orgs[oid] = (where, row)  # its own record says more than a copy nested in a service
             else:
                 report.reject(where, f"repeats the organization id {oid!r} from {orgs[oid][0]}")
         else:
             orgs[oid] = (where, row)
-    offers: dict[str, list[str]] = {oid: [] for oid in orgs}
-    spaces: dict[str, list[str]] = {oid: [] for oid in orgs}
-    service_org: dict[str, str] = {}
-    service_tag: dict[str, str] = {}
-    tally = _Tally()
-    cut = 0
+    return orgs, tally
+
+
+def _services(tables: Tables, orgs: dict[str, tuple[str, Row]], report: ImportReport) -> _Services:
+    """Each active service as an offer (or a space) of its organization."""
+    out = _Services({oid: [] for oid in orgs}, {oid: [] for oid in orgs})
+    tally = out.tally
     for where, row in tables["services"][0]:
         tally.read += 1
         org_id, name, sid = row.get("organization_id", ""), row.get("name", ""), row.get("id", "")
@@ -210,26 +223,34 @@ def _map(tables: Tables, parsed: Parsed, wards: dict[str, str]) -> None:
         if not name:
             report.reject(where, "name is empty")
             continue
-        if sid and service_org.get(sid) == org_id:
+        if sid and out.org_of.get(sid) == org_id:
             tally.merged["the same service id listed again"] += 1
             continue
-        service_org[sid] = org_id
+        out.org_of[sid] = org_id
         if row.get("status", "").casefold() in _INACTIVE:
             tally.skipped["inactive"] += 1
             continue
         tag, was_cut = as_tag(name)
-        cut += was_cut
-        service_tag[sid] = tag
-        held = spaces[org_id] if row.get(OUR_SPACE) else offers[org_id]
+        out.cut += was_cut
+        out.tag_of[sid] = tag
+        held = out.spaces[org_id] if row.get(OUR_SPACE) else out.offers[org_id]
         if not tag or tag in held:
             tally.merged["same name as another service of its organization"] += 1
             continue
         held.append(tag)
         tally.used += 1
+    return out
+
+
+def _map(tables: Tables, parsed: Parsed, wards: dict[str, str]) -> None:
+    report = parsed.report
+    orgs, org_tally = _organizations(tables, report)
+    services = _services(tables, orgs, report)
+    offers, spaces, service_org, tally, cut = services.offers, services.spaces, services.org_of, services.tally, services.cut
     if cut:
         report.notes.append(f"{cut} service name(s) shortened to fit a tag (40 characters)")
     org_ward = _wards_by_org(tables, service_org, wards)
-    details = where_and_when(tables, service_org, service_tag)
+    details = where_and_when(tables, service_org, services.tag_of)
     too_many = long = 0
     for oid, (where, row) in orgs.items():
         if len(offers[oid]) > MAX_TAGS:
@@ -237,7 +258,7 @@ def _map(tables: Tables, parsed: Parsed, wards: dict[str, str]) -> None:
             offers[oid] = offers[oid][:MAX_TAGS]
         kind = row.get(OUR_KIND) or guess_kind(row.get("name", ""))
         where_when = [_fit(lines) for lines in details.get(oid, ([], []))]
-        long += sum(cut for _text, cut in where_when)
+        long += sum(left_out for _text, left_out in where_when)
         try:
             org = Organisation.model_validate({
                 "id": row.get(OUR_ID) or organisation_id(oid),
