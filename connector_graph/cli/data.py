@@ -11,6 +11,7 @@ import click
 
 from ..config import Settings
 from ..io import csv_tables, json_backup, transfer
+from ..io import openreferral
 from ..io.openreferral import feed
 from ..io.loading import load
 from ..io.report import ImportReport
@@ -69,7 +70,7 @@ def _import_feed(ctx: click.Context, url: str, fmt: str | None, *, dry_run: bool
         click.echo(f"Reading the Open Referral API at {url}...", err=True)
         wards = [w.name for w in store.list_wards()]
         parsed = feed.read_openreferral_api(url, wards, say=lambda line: click.echo(line, err=True))
-        return load(store, parsed, dry_run=dry_run)
+        return load(store, openreferral.compare_with_store(store, parsed), dry_run=dry_run)
 
     _show(run(ctx, action))
 

@@ -65,7 +65,8 @@ def read_import(store: Store, path: Path | str, fmt: str, progress: Progress | N
     if fmt == "kumu":
         return kumu.read_kumu(path, progress)
     if fmt == "openreferral":
-        return openreferral.read_openreferral(path, [w.name for w in store.list_wards()], progress)
+        parsed = openreferral.read_openreferral(path, [w.name for w in store.list_wards()], progress)
+        return openreferral.compare_with_store(store, parsed)
     if fmt == "graphml":
         return graphml.read_graphml(path, progress)
     raise InvalidInput(f"cannot import the format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")

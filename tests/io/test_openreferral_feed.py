@@ -132,6 +132,7 @@ def test_the_cli_reads_a_feed_and_a_second_read_changes_nothing(api, tmp_path, m
     assert f"The store now holds 0 people, {expected} organisations" in first.stdout
     second = runner.invoke(main, ["import", api.url], catch_exceptions=False)
     assert f"The store now holds 0 people, {expected} organisations" in second.stdout
+    assert f"organisations against the store: 0 added, 0 changed, {expected} unchanged" in second.stdout
     wrong = runner.invoke(main, ["import", api.url, "--format", "kumu"])
     assert wrong.exit_code == 1 and "read as an Open Referral UK API" in wrong.stderr
 

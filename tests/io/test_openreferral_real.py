@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -100,11 +101,27 @@ def test_hsds1_report_lists_the_tables_it_does_not_store():
 
 
 def test_importing_the_real_package_twice_changes_nothing(store):
+    n = len(_csv("organizations.csv"))
     first = transfer.import_file(store, HSDS1, "openreferral")
+    assert f"organisations against the store: {n} added, 0 changed, 0 unchanged" in first.notes
     held = contents(store)
     second = transfer.import_file(store, HSDS1, "openreferral")
+    assert f"organisations against the store: 0 added, 0 changed, {n} unchanged" in second.notes
     assert first.after == second.after
     assert contents(store) == held
+
+
+def test_a_changed_directory_updates_what_changed(store, tmp_path):
+    transfer.import_file(store, HSDS1, "openreferral")
+    folder = tmp_path / "pkg"
+    shutil.copytree(HSDS1, folder)
+    services = (folder / "services.csv").read_text(encoding="utf-8")
+    old = _csv("services.csv")[0]
+    (folder / "services.csv").write_text(services.replace(old["name"], "Renamed helpline", 1), encoding="utf-8")
+    report = transfer.import_file(store, folder, "openreferral")
+    n = len(_csv("organizations.csv"))
+    assert f"organisations against the store: 0 added, 1 changed, {n - 1} unchanged" in report.notes
+    assert "renamed helpline" in store.get_actor("oruk-" + old["organization_id"]).offers
 
 
 # ---------------------------------------------------------------- ORUK 3.0 JSON

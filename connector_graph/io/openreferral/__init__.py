@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ...errors import InvalidInput
-from ...store.base import Batch, Progress
+from ...store.base import Batch, Progress, Store
 from ..report import ImportReport, Parsed
 from .export import write_openreferral
 from .nested import flatten
@@ -33,6 +33,7 @@ __all__ = [
     "WARD_COLUMNS",
     "read_openreferral",
     "read_document",
+    "compare_with_store",
     "write_openreferral",
     "organisation_id",
 ]
@@ -66,6 +67,29 @@ def read_document(
         listed = ", ".join(f"{field} ({n:,})" for field, n in sorted(dropped.items()))
         parsed.report.notes.append(f"nested fields not stored: {listed}")
     return _done(parsed, progress)
+
+
+#: Above this many organisations already held, they are read in one stream instead of one by one.
+_ONE_BY_ONE = 2000
+
+
+def compare_with_store(store: Store, parsed: Parsed) -> Parsed:
+    """Say in the report how many organisations are new, changed or unchanged against ``store``.
+
+    Examples of the line: ``organisations against the store: 3 added, 1 changed, 6 unchanged``.
+    """
+    orgs = parsed.batch.organisations
+    held_ids = store.existing_ids([o.id for o in orgs]) if orgs else set()
+    if len(held_ids) <= _ONE_BY_ONE:
+        held = {i: store.get_actor(i) for i in held_ids}
+    else:
+        held = {a.id: a for a in store.iter_actors() if a.id in held_ids}
+    unchanged = sum(1 for o in orgs if held.get(o.id) == o)
+    changed = len(held_ids) - unchanged
+    parsed.report.notes.append(
+        f"organisations against the store: {len(orgs) - len(held_ids):,} added, {changed:,} changed, {unchanged:,} unchanged"
+    )
+    return parsed
 
 
 def _done(parsed: Parsed, progress: Progress | None) -> Parsed:
