@@ -166,4 +166,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from connector_graph.auth import acting_as
+
+    with acting_as("io-bench", "admin"):  # exports and imports need a role, as in the CLI
+        main()
