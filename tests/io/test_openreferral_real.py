@@ -273,3 +273,12 @@ def test_unknown_input_is_refused_in_one_line(tmp_path):
     odd.write_text('{"hello": 1}', encoding="utf-8")
     with pytest.raises(InvalidInput, match="not an Open Referral document"):
         openreferral.read_openreferral(odd)
+
+
+def test_a_service_at_location_object_gives_its_service_and_place():
+    document = _json(REAL / "oruk3" / "service_at_location_full.json")
+    [org] = openreferral.read_openreferral(REAL / "oruk3" / "service_at_location_full.json").batch.organisations
+    service, location = document["service"], document["location"]
+    assert (org.id, org.name) == ("oruk-" + service["organization"]["id"], service["organization"]["name"])
+    assert org.offers == [_tag(service["name"])]
+    assert org.locations.splitlines()[0].startswith(location["name"])
