@@ -33,8 +33,8 @@ def _tag(name: str) -> str:
     return " ".join(re.sub(r"[,;|_\-]", " ", name).casefold().split())
 
 
-def _csv(name: str) -> list[dict[str, str]]:
-    with (HSDS1 / name).open(encoding="utf-8", newline="") as f:
+def _csv(name: str, folder: Path = HSDS1) -> list[dict[str, str]]:
+    with (folder / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -282,3 +282,12 @@ def test_a_service_at_location_object_gives_its_service_and_place():
     assert (org.id, org.name) == ("oruk-" + service["organization"]["id"], service["organization"]["name"])
     assert org.offers == [_tag(service["name"])]
     assert org.locations.splitlines()[0].startswith(location["name"])
+
+
+def test_the_oruk3_csv_example_gives_what_its_json_twin_gives():
+    """ORUK 3.0 publishes the same example as tables and as a nested service: both read the same."""
+    [from_csv] = openreferral.read_openreferral(REAL / "hsds3csv").batch.organisations
+    [from_json] = openreferral.read_openreferral(REAL / "oruk3" / "service_full.json").batch.organisations
+    assert from_csv == from_json
+    services = _csv("services.csv", REAL / "hsds3csv")
+    assert from_csv.offers == [_tag(s["name"]) for s in services if s["status"] == ACTIVE]
