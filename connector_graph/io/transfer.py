@@ -153,14 +153,14 @@ def _export(
         return ExportResult(fmt, [written], nodes=G.number_of_nodes(), edges=G.number_of_edges())
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"cannot export the format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    if fmt == "openreferral-json":  # a services directory: organisations only, so only they are read
+        written, n = openreferral.export_organisations(store, path, transform, progress)
+        return ExportResult(fmt, [written], counts=Counts(organisations=n))
     batch = snapshot(store, progress)
     if fmt != "json":
         batch = without_withheld_people(batch)
     if transform is not None:
         batch = transform(batch)
-    if fmt == "openreferral-json":  # a services directory: organisations only
-        written = openreferral.write_openreferral(batch, path)
-        return ExportResult(fmt, [written], counts=Counts(organisations=len(batch.organisations)))
     counts = Counts(
         people=len(batch.people),
         organisations=len(batch.organisations),

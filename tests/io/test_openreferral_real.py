@@ -291,3 +291,15 @@ def test_the_oruk3_csv_example_gives_what_its_json_twin_gives():
     assert from_csv == from_json
     services = _csv("services.csv", REAL / "hsds3csv")
     assert from_csv.offers == [_tag(s["name"]) for s in services if s["status"] == ACTIVE]
+
+
+def test_a_pseudonymised_export_keeps_names_but_not_our_ids(store, tmp_path):
+    store.bulk_load(network())
+    out = tmp_path / "directory.json"
+    transfer.export_file(store, out, "openreferral-json", pseudonymise=True)
+    text = out.read_text(encoding="utf-8")
+    names = {o["name"] for o in _json(out)["contents"]}
+    assert names == {o.name for o in store.list_organisations()}
+    ids = {i["identifier"] for o in _json(out)["contents"] for i in o["organization_identifiers"]}
+    assert ids.isdisjoint({o.id for o in store.list_organisations()})
+    assert "Cath Connor" not in text

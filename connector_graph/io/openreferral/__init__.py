@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from ...errors import InvalidInput
 from ...store.base import Batch, Progress, Store
 from ..report import ImportReport, Parsed
-from .export import write_openreferral
+from .export import export_organisations, write_openreferral
 from .nested import flatten
 from .tables import TABLES, USED_COLUMNS, WARD_COLUMNS, map_tables, organisation_id, read_folder
 
@@ -35,6 +35,7 @@ __all__ = [
     "read_document",
     "compare_with_store",
     "write_openreferral",
+    "export_organisations",
     "organisation_id",
 ]
 

@@ -25,13 +25,13 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ...model import Organisation
-from ...store.base import Batch
+from ...store.base import Batch, Progress, Store
 from .nested import KIND_TAXONOMY, SCHEME, SECTOR_TAXONOMY, SPACE_TAXONOMY, WARD_TAXONOMY
 
-__all__ = ["write_openreferral", "oruk_document", "oruk_uuid"]
+__all__ = ["export_organisations", "write_openreferral", "oruk_document", "oruk_uuid"]
 _NAMESPACE = uuid.UUID("6f1c1f3e-9d7a-4f0e-8a51-0c4e3b2a1d55")  # this project's namespace for derived ids
 
 
@@ -51,6 +51,21 @@ def oruk_uuid(*key: str) -> str:
         except ValueError:
             pass
     return str(uuid.uuid5(_NAMESPACE, "\x1f".join(key)))
+
+
+def export_organisations(
+    store: Store, path: Path | str, transform: Callable[[Batch], Batch] | None = None, progress: Progress | None = None
+) -> tuple[Path, int]:
+    """Write the store's organisations (only they are read) to ``path``; returns the file and how many.
+
+    ``transform`` (e.g. a pseudonymiser) is applied to them first.
+    """
+    batch = Batch(organisations=store.list_organisations())
+    if progress:
+        progress(len(batch.organisations))
+    if transform is not None:
+        batch = transform(batch)
+    return write_openreferral(batch, path), len(batch.organisations)
 
 
 def write_openreferral(batch: Batch, path: Path | str) -> Path:
