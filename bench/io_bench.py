@@ -38,9 +38,11 @@ from connector_graph.store import open_store  # noqa: E402
 FORMATS = {
     "json": "network.json", "csv": "csv", "kumu": "network.xlsx", "kumu-json": "network.kumu.json",
     "graphml": "network.graphml", "gexf": "network.gexf", "gml": "network.gml",
-    "pajek": "network.net", "gephi": "gephi",
+    "pajek": "network.net", "gephi": "gephi", "openreferral-json": "network.oruk.json",
 }
-IMPORTABLE = ("json", "csv", "kumu", "kumu-json", "graphml", "gexf", "gml", "pajek", "gephi")
+IMPORTABLE = ("json", "csv", "kumu", "kumu-json", "graphml", "gexf", "gml", "pajek", "gephi", "openreferral-json")
+#: The import format that reads an export format, where the two names differ.
+READ_AS = {"kumu-json": "kumu", "openreferral-json": "openreferral"}
 IMPORT_ONLY = ("pajek", "gephi")
 
 
@@ -145,7 +147,7 @@ def run_backend(backend: str, url_for: Callable[[str], str], size: str, batch: A
             target = open_store(url_for(f"target-{fmt}"))
             try:
                 path = work / f"{backend}-{FORMATS[fmt]}"
-                imported, report = timed(lambda: transfer.import_file(target, path, fmt if fmt != "kumu-json" else "kumu"))
+                imported, report = timed(lambda: transfer.import_file(target, path, READ_AS.get(fmt, fmt)))
                 if not report.written:
                     raise SystemExit(f"{fmt} import on {backend} was not written: {report.lines()[:5]}")
                 if fmt in ("json", "csv") and target.counts() != counts:

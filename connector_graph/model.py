@@ -62,6 +62,7 @@ __all__ = [
     "MAX_TAG",
     "MAX_TAGS",
     "MAX_OUTCOME",
+    "MAX_DETAILS",
 ]
 
 MAX_NAME = 120
@@ -69,6 +70,8 @@ MAX_WARD = 80
 MAX_ID = 64
 MAX_TAG = 40
 MAX_TAGS = 30
+#: Longest text of an organisation's locations or schedule.
+MAX_DETAILS = 2000
 MAX_OUTCOME = 1000
 
 
@@ -351,6 +354,11 @@ Outcome = Annotated[
     Union[Annotated[str, StringConstraints(max_length=MAX_OUTCOME)], None],
     BeforeValidator(lambda v: _none_if_blank(clean_text(v, multiline=True))),
 ]
+#: Where or when an organisation's services run: one place or timetable per line (from a directory).
+Details = Annotated[
+    Union[Annotated[str, StringConstraints(max_length=MAX_DETAILS)], None],
+    BeforeValidator(lambda v: _none_if_blank(clean_text(v, multiline=True))),
+]
 
 
 def new_id(prefix: str) -> str:
@@ -456,6 +464,8 @@ class Organisation(_Model):
     ward: OptWard = None
     offers: Tags = Field(default_factory=list)
     spaces: Tags = Field(default_factory=list)
+    locations: Details = None  # where its services run, one place per line
+    schedule: Details = None  # when they run, one "offer: times" per line
 
     @field_validator("kind", "sector", mode="before")
     @classmethod

@@ -22,6 +22,7 @@ import pytest
 from connector_graph import caching, service
 from connector_graph.analysis.gaps import departure_impact
 from connector_graph.graph import build_graph
+from connector_graph.io import transfer
 from connector_graph.overview import month_change
 from connector_graph.views import activity, data, directory, insights
 from connector_graph.views.explorer import ExplorerOptions, explore, reduce, render_html, select, layout
@@ -227,6 +228,18 @@ def test_export_then_preview_then_import_round_trips(small, tmp_path):
         assert target.counts() == small.counts()
     finally:
         target.close()
+
+
+def test_the_open_referral_download_lists_every_organisation_and_offer(small):
+    import json
+
+    download = data.export_download(small, "openreferral-json")
+    assert download.filename.endswith(".oruk.json") and download.mime == "application/json"
+    document = json.loads(download.data)
+    held = {o.name: o.offers for o in small.list_organisations()}
+    assert {o["name"]: [s["name"] for s in o["services"]] for o in document["contents"]} == held
+    assert b"Ann Ahmed" not in download.data  # people are not part of a services directory
+    assert set(data.EXPORT_HELP) == set(transfer.EXPORT_FORMATS)
 
 
 def test_the_templates_download_has_one_file_per_entity():

@@ -12,6 +12,8 @@ import click
 from ..config import Settings
 from ..io import csv_tables, json_backup, transfer
 from ..io.graph_files import GEXF_VERSIONS
+from ..io import openreferral
+from ..io.openreferral import feed
 from ..io.loading import load
 from ..io.mapping import Mapping
 from ..io.report import ImportReport
@@ -63,8 +65,22 @@ def _import(
     _show(run(ctx, action))
 
 
+def _import_feed(ctx: click.Context, url: str, fmt: str | None, *, dry_run: bool) -> None:
+    """Import a live Open Referral UK API, page by page, all or nothing."""
+    if fmt not in (None, "openreferral"):
+        fail("a web address is read as an Open Referral UK API: leave out --format, or use --format openreferral")
+
+    def action(store: Store) -> ImportReport:
+        click.echo(f"Reading the Open Referral API at {url}...", err=True)
+        wards = [w.name for w in store.list_wards()]
+        parsed = feed.read_openreferral_api(url, wards, say=lambda line: click.echo(line, err=True))
+        return load(store, openreferral.compare_with_store(store, parsed), dry_run=dry_run)
+
+    _show(run(ctx, action))
+
+
 @click.command("import")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(transfer.IMPORT_FORMATS, case_sensitive=False),
               help="Force a format instead of recognising it from the content: kumu (.xlsx, JSON blueprint or "
               "folder of two CSVs), csv (folder of our templates), openreferral (folder of CSVs or JSON), graphml, "
@@ -76,15 +92,19 @@ def _import(
 @click.option("--dry-run", is_flag=True, help="Check everything and report, but write nothing.")
 @click.pass_context
 def import_(
-    ctx: click.Context, path: Path, fmt: str | None, type_map: str | None, default_type: str | None, dry_run: bool
+    ctx: click.Context, path: str, fmt: str | None, type_map: str | None, default_type: str | None, dry_run: bool
 ) -> None:
     """Import a file or folder: all of it, or nothing if any row is rejected.
 
     The format is recognised from the content unless --format is given.
+    PATH may also be the base address of an Open Referral UK API
+    (https://...), whose services are read page by page.
     Importing the same file again changes nothing.
     """
+    if feed.is_url(path):
+        return _import_feed(ctx, path, fmt and fmt.lower(), dry_run=dry_run)
     mapping = guarded(ctx.obj, lambda: Mapping.from_options(type_map, default_type))
-    _import(ctx, path, fmt.lower() if fmt else None, dry_run=dry_run, require_empty=False, mapping=mapping)
+    _import(ctx, Path(path), fmt.lower() if fmt else None, dry_run=dry_run, require_empty=False, mapping=mapping)
 
 
 def _export(
@@ -111,7 +131,8 @@ def _export(
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", required=True, type=click.Choice(transfer.EXPORT_FORMATS, case_sensitive=False),
               help="json (full backup), csv (folder, one file per entity), kumu (.xlsx), kumu-json (a Kumu "
-              "blueprint), graphml, gexf or gml (actors and ties, for Gephi, yEd and other graph tools).")
+              "blueprint), graphml, gexf or gml (actors and ties, for Gephi, yEd and other graph tools), "
+              "openreferral-json (organisations and offers as ORUK 3.0).")
 @click.option("--pseudonymise", is_flag=True,
               help="Replace people's names and all ids with pseudonyms new to this export, and drop free text.")
 @click.option("--gexf-version", type=click.Choice(GEXF_VERSIONS), default="1.2draft", show_default=True,

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 IMPORT_FORMATS = ("kumu", "csv", "openreferral", "graphml", "gexf", "gml", "pajek", "gephi", "json")
-EXPORT_FORMATS = ("json", "csv", "kumu", "kumu-json", "graphml", "gexf", "gml")
+EXPORT_FORMATS = ("json", "csv", "kumu", "kumu-json", "graphml", "gexf", "gml", "openreferral-json")
 #: Formats written from the network graph (actors as nodes, one edge per tie).
 GRAPH_EXPORTS = ("graphml", "gexf", "gml")
 
@@ -93,7 +93,8 @@ def _read(store: Store, path: Path | str, fmt: str, progress: Progress | None, m
     if fmt == "kumu":
         return kumu.read_kumu(path, progress, mapping)
     if fmt == "openreferral":
-        return openreferral.read_openreferral(path, [w.name for w in store.list_wards()], progress)
+        parsed = openreferral.read_openreferral(path, [w.name for w in store.list_wards()], progress)
+        return openreferral.compare_with_store(store, parsed)
     if fmt in ("graphml", "gexf", "gml", "pajek"):
         return read_graph_file(path, fmt, mapping, progress)
     if fmt == "gephi":
@@ -185,6 +186,9 @@ def _export(
         return ExportResult(fmt, [written], nodes=G.number_of_nodes(), edges=G.number_of_edges())
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"cannot export the format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    if fmt == "openreferral-json":  # a services directory: organisations only, so only they are read
+        written, n = openreferral.export_organisations(store, path, transform, progress)
+        return ExportResult(fmt, [written], counts=Counts(organisations=n))
     batch = snapshot(store, progress)
     if fmt != "json":
         batch = without_withheld_people(batch)

@@ -45,6 +45,7 @@ EXPORT_HELP = {
     "graphml": "People, organisations and ties as a graph (opens in Gephi, yEd and other tools).",
     "gexf": "People, organisations and ties as a graph for Gephi, in GEXF 1.2.",
     "gml": "People, organisations and ties as a graph, in GML.",
+    "openreferral-json": "Organisations and what they offer, as an Open Referral UK 3.0 directory (JSON).",
 }
 _SINGLE_FILE = {"graphml", "json", "gexf", "gml", "pajek"}
 #: File types the upload box accepts.
@@ -119,7 +120,7 @@ def export_download(store: Store, fmt: str, *, pseudonymise: bool = False) -> Do
     if fmt not in transfer.EXPORT_FORMATS:
         raise InvalidInput(f"cannot export the format {fmt!r}; choose one of {', '.join(transfer.EXPORT_FORMATS)}")
     stem = "connector_graph" + ("_pseudonymised" if pseudonymise else "")
-    extension = {"json": "json", "kumu": "xlsx", "kumu-json": "json", "graphml": "graphml", "gexf": "gexf", "gml": "gml"}
+    extension = {"json": "json", "kumu": "xlsx", "kumu-json": "json", "graphml": "graphml", "gexf": "gexf", "gml": "gml", "openreferral-json": "oruk.json"}
     with tempfile.TemporaryDirectory(prefix="cg-export-") as tmp:
         if fmt == "csv":
             folder = Path(tmp) / stem
@@ -127,7 +128,7 @@ def export_download(store: Store, fmt: str, *, pseudonymise: bool = False) -> Do
             return Download(f"{stem}_csv.zip", _zip(result.paths), "application/zip")
         path = Path(tmp) / f"{stem}.{extension[fmt]}"
         transfer.export_file(store, path, fmt, pseudonymise=pseudonymise)
-        mime = {"json": "application/json", "kumu": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        mime = {"json": "application/json", "openreferral-json": "application/json", "kumu": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         return Download(path.name, path.read_bytes(), mime.get(fmt, "application/xml"))
 
 

@@ -73,6 +73,10 @@ else:
     cols[0].text(", ".join(actor.offers) or "none recorded")
     cols[1].markdown("**Spaces to share**")
     cols[1].text(", ".join(actor.spaces) or "none recorded")
+    for label, text in (("Where", actor.locations), ("When", actor.schedule)):
+        if text:
+            st.markdown(f"**{label}**")
+            st.text(text)
 
 if profile.place:
     st.subheader("Place in the network")

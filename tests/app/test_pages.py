@@ -266,3 +266,20 @@ def test_a_manager_may_export_but_not_administer(demo_url):
     assert at.title[0].value == "Gaps" and not at.exception
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("dashboard/pages/privacy.py")
+
+
+def test_an_organisation_profile_shows_where_and_when_from_open_referral(empty_url):
+    from connector_graph.auth import acting_as
+    from connector_graph.io import transfer
+
+    real = Path(__file__).resolve().parents[1] / "data" / "real" / "openreferral" / "oruk3" / "service_full.json"
+    store = open_store(empty_url)
+    with acting_as("test-admin", "admin"):
+        transfer.import_file(store, real, "openreferral")
+    [org] = store.list_organisations()
+    store.close()
+    at = _open("directory", query={"id": org.id})
+    texts = [t.value for t in at.text]
+    assert org.locations and org.locations in texts
+    assert org.schedule and org.schedule in texts
+    assert {"**Where**", "**When**"} <= {m.value for m in at.markdown}

@@ -51,7 +51,8 @@ def test_importing_the_package_twice_changes_nothing(store):
 
 def test_report_notes_inactive_and_shortened_services_and_ignored_columns():
     report = openreferral.read_openreferral(PACKAGE, WARDS).report
-    assert "1 inactive service(s) not added to what organisations offer" in report.notes
+    assert "services: read 11; 10 offers or spaces; 1 skipped (inactive)" in report.notes
+    assert "organizations: read 5; 5 organisations" in report.notes
     assert "1 service name(s) shortened to fit a tag (40 characters)" in report.notes
     assert "4 of 5 organisation(s) placed in a known ward" in report.notes
     assert "email" in report.ignored_columns["organizations"]
@@ -123,5 +124,5 @@ def test_missing_and_malformed_json(tmp_path):
         openreferral.read_openreferral(bad)
     odd = tmp_path / "odd.json"
     odd.write_text('"hello"', encoding="utf-8")
-    with pytest.raises(InvalidInput, match="not an Open Referral package"):
+    with pytest.raises(InvalidInput, match="not an Open Referral document"):
         openreferral.read_openreferral(odd)
