@@ -118,6 +118,33 @@ def _offers(actor: Actor) -> list[str]:
     return [*actor.gifts, *actor.skills, *actor.interests]
 
 
+def offered_words(actor: Actor) -> set[str]:
+    """The words of what an actor offers (organisations: offers and spaces; people: gifts, skills, interests).
+
+    Examples
+    --------
+    >>> from connector_graph.model import Organisation
+    >>> sorted(offered_words(Organisation(name="Hub", sector="faith", offers=["lunch club", "knit and natter"])))
+    ['knit', 'lunch', 'natter']
+    """
+    return set().union(*(_words(t) for t in _offers(actor))) if _offers(actor) else set()
+
+
+def wanted_words(actor: Actor) -> set[str]:
+    """The words of what a person is looking for (interests and needs); nothing for organisations.
+
+    Examples
+    --------
+    >>> from connector_graph.model import Person
+    >>> sorted(wanted_words(Person(name="Ann", interests=["gardening"], needs=["getting out more"])))
+    ['gardening', 'getting', 'more', 'out']
+    """
+    if not isinstance(actor, Person):
+        return set()
+    tags = [*actor.interests, *actor.needs]
+    return set().union(*(_words(t) for t in tags)) if tags else set()
+
+
 def _is_connector(G: nx.Graph, node: Hashable) -> bool:
     return PersonRole.CONNECTOR.value in G.nodes[node].get("roles", [])
 
