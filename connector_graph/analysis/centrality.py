@@ -136,6 +136,8 @@ class MetricTable:
     samples: int | None
     seed: int
     notes: list[str] = field(default_factory=list)
+    pivots: int | None = None
+    agreement: int | None = None
 
 
 def exact_limit(engine: str) -> int:
@@ -322,9 +324,18 @@ def compute_metrics(
     chosen, k = sampling_plan(G, engine=engine, samples=samples, exact=exact)
     n = G.number_of_nodes()
     notes = []
-    if k is not None:
-        notes.append(f"bridging and closeness estimated from {k} of {n:,} actors (seed {seed})")
-    between = engines.betweenness(G, k=k, seed=seed, engine=chosen)
+    pivots = agreement = None
+    if k is None:
+        between = engines.betweenness(G, k=None, seed=seed, engine=chosen)
+    else:
+        notes.append(f"closeness estimated from {k} of {n:,} actors (seed {seed})")
+        estimate = engines.adaptive_betweenness(G, seed=seed, engine=chosen, start=k)
+        between, pivots, agreement = estimate.values, estimate.pivots, estimate.agreement
+        if estimate.exact:
+            notes.append("bridging computed exactly: the estimate had not settled before every actor was a pivot")
+        else:
+            notes.append(f"bridging estimated from {pivots:,} of {n:,} actors (seed {seed}): the last two rounds "
+                         f"agreed on {agreement} of the top {estimate.top}")
     ranks = engines.pagerank(G, engine=chosen)
     standing, parts = engines.eigenvector(G)
     if parts > 1:
@@ -353,7 +364,8 @@ def compute_metrics(
         for node, pct in percentile_ranks(values[metric]).items():
             score[node] += weight * pct
     values["score"] = {node: round(value, 12) for node, value in score.items()}
-    return MetricTable(values=values, engine=chosen, exact=k is None, samples=k, seed=seed, notes=notes)
+    return MetricTable(values=values, engine=chosen, exact=k is None, samples=k, seed=seed, notes=notes,
+                       pivots=pivots, agreement=agreement)
 
 
 def key_connectors(
