@@ -6,25 +6,17 @@ import json
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
 
-from connector_graph.cli import main
 from connector_graph.model import Organisation, Person, Tie, build
 from connector_graph.store import Batch, open_store
 
+from .test_cli_analyse import cli  # noqa: F401  (the shared command-line fixture)
+
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("CONNECTOR_GRAPH_STORE", url)
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output + result.stderr
-        return result
-
+def karate(cli):
+    """Zachary's karate club (two connectors), plus two people of one name and one restricted person."""
+    url = cli.url
     store = open_store(url)
     karate = nx.karate_club_graph()
     people = [build(Person, id=f"k{n}", name=f"Member {n}", roles=["connector"] if n in (0, 33) else ["resident"])
@@ -35,11 +27,12 @@ def cli(tmp_path, monkeypatch):
     store.bulk_load(Batch(people=people, organisations=[build(Organisation, id="club", name="Club", sector="faith")],
                           ties=ties))
     store.close()
-    invoke.karate = karate
-    return invoke
+    cli.karate = karate
+    return cli
 
 
-def test_json_for_several_people_by_id_and_name(cli):
+def test_json_for_several_people_by_id_and_name(karate):
+    cli = karate
     data = json.loads(cli("suggest", "k5", "member 25", "--top", "3", "--json").stdout)
     assert list(data) == ["k5", "k25"]
     karate = cli.karate
@@ -59,7 +52,8 @@ def test_json_for_several_people_by_id_and_name(cli):
                 assert s["via"]["id"] in {"k0", "k33"}
 
 
-def test_readable_output(cli):
+def test_readable_output(karate):
+    cli = karate
     out = cli("suggest", "k5", "--top", "2").stdout.splitlines()
     assert out[0] == "k5:" and len(out) == 3 and out[1].startswith("   1. Member ")
 
@@ -73,7 +67,8 @@ def test_readable_output(cli):
         (["gone"], "'gone' is kept out of analysis"),
     ],
 )
-def test_bad_input_is_one_line(cli, args, message):
+def test_bad_input_is_one_line(karate, args, message):
+    cli = karate
     result = cli("suggest", *args, ok=False)
     assert result.exit_code == 1 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
