@@ -262,12 +262,15 @@ def adaptive_betweenness(
 ) -> BetweennessEstimate:
     """Normalised betweenness from doubling rounds of seeded pivots until the top ``top`` stabilises.
 
-    The pivots are a seeded shuffle of the actors: round one uses the first
-    ``start``, each next round twice as many (the earlier ones are kept, so
-    no work is repeated). It stops when two successive rounds agree on at
-    least ``agree`` of their top ``top`` (ranked by value, then id), or
-    when every actor has been a pivot, which is the exact answer at the
-    exact cost. Sampled values use networkx's rescaling for pivots.
+    The pivots are a seeded shuffle of the actors: the first ``start`` make
+    the first estimate; each next round takes as many fresh pivots as all
+    before it, so the new round and everything before are two independent
+    estimates of the same size. When they agree on at least ``agree`` of
+    their top ``top`` (ranked by value, then id), the two are combined and
+    returned. Otherwise they are combined and the next round is twice as
+    large, until the rest would cost less than a round: then every actor is
+    a pivot, which is the exact answer at the exact cost. No source is ever
+    computed twice. Sampled values use networkx's rescaling for pivots.
 
     Examples
     --------
@@ -293,27 +296,35 @@ def adaptive_betweenness(
             return np.array([found[node] for node in nodes], dtype=float)
 
     keys = [str(node) for node in nodes]
-    totals = np.zeros(n)
-    used, k = 0, min(max(start, 2), n)
-    previous: set[int] | None = None
-    agreement = None
-    while True:
-        totals += sums(order[used:k])
-        used = k
-        if used >= n or n < 3:
-            scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-            return BetweennessEstimate(dict(zip(nodes, (totals * scale).tolist())), n, agreement, True, top)
+
+    def scaled(raw: "np.ndarray", chosen_sources: list[int]) -> "np.ndarray":
         picked = np.zeros(n, dtype=bool)
-        picked[order[:used]] = True
-        values = totals * np.where(picked, 2.0 / ((used - 1) * (n - 2)), 2.0 / (used * (n - 2)))
-        ranked = sorted(range(n), key=lambda i: (-values[i], keys[i]))[:top]
-        current = set(ranked)
-        if previous is not None:
-            agreement = len(current & previous)
-            if agreement >= agree:
-                return BetweennessEstimate(dict(zip(nodes, values.tolist())), used, agreement, False, top)
-        previous = current
-        k = min(2 * k, n)
+        picked[chosen_sources] = True
+        k = len(chosen_sources)
+        return raw * np.where(picked, 2.0 / ((k - 1) * (n - 2)), 2.0 / (k * (n - 2)))
+
+    def leaders(values: "np.ndarray") -> set[int]:
+        return set(sorted(range(n), key=lambda i: (-values[i], keys[i]))[:top])
+
+    used = min(max(start, 2), n)
+    totals = sums(order[:used])
+    agreement = None
+    while used < n and n >= 3:
+        # A new round as large as everything so far, from fresh pivots: two independent estimates.
+        batch = order[used : 2 * used]
+        if len(batch) < used:
+            break  # the rest costs less than a full round: finish exactly
+        fresh = sums(batch)
+        agreement = len(leaders(scaled(totals, order[:used])) & leaders(scaled(fresh, batch)))
+        totals = totals + fresh
+        used += len(batch)
+        if agreement >= agree and used < n:
+            return BetweennessEstimate(dict(zip(nodes, scaled(totals, order[:used]).tolist())), used, agreement,
+                                       False, top)
+    if used < n:
+        totals = totals + sums(order[used:])
+    scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+    return BetweennessEstimate(dict(zip(nodes, (totals * scale).tolist())), n, agreement, True, top)
 
 
 def _igraph_betweenness(g: Any, sources: list[int] | None) -> list[float]:
