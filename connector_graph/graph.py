@@ -19,9 +19,13 @@ Edge attributes
     edge comes from introductions only); ``introductions``: how many
     introductions contributed to the edge.
 
-An introduction links the introducer with the person introduced and with the
-target every time; the person introduced and the target are linked only once
-the introduction happened (status ``made`` or ``followed_up``).
+An introduction dated on or before the ``as_of`` date (default: today)
+links the introducer with the person introduced and with the target; the
+person introduced and the target are linked, and the introduction counts in
+``introductions_made``, only if it had happened by then (status ``made`` or
+``followed_up`` as it stood on that date). Planned introductions dated later
+add nothing. Which facts count as of a date is decided in
+:mod:`connector_graph.analysis.asof`.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Any, Collection, Hashable
 
 import networkx as nx
 
+from .analysis import asof
 from .caching import LruCache
 from .model import TieKind
 from .store.base import Store
@@ -53,8 +58,9 @@ def build_graph(
     store
         Any :class:`~connector_graph.store.base.Store`.
     as_of
-        Leave out ties that began after this date and introductions dated
-        after it (a tie with no ``since`` date is always kept).
+        The network as it stood on this date: ties that began later and
+        introductions dated later are left out, and introductions count
+        with the status they had then (see :mod:`connector_graph.analysis.asof`).
     wards
         Keep only actors in these wards (actors with no ward are left out).
     include_organisations
@@ -118,20 +124,19 @@ def build_graph(
     for tie in store.iter_ties():
         if kind_set is not None and tie.kind not in kind_set:
             continue
-        if as_of is not None and tie.since is not None and tie.since > as_of:
+        if not asof.tie_counts(tie, as_of):
             continue
         if tie.source_id in G and tie.target_id in G:
             _add(G, tie.source_id, tie.target_id, kind=tie.kind.value, amount=tie.weight)
-    for intro in store.iter_introductions():
-        if as_of is not None and intro.date > as_of:
-            continue
+    history = store.introduction_history() if as_of is not None else {}
+    for intro in asof.introductions_as_of(store.iter_introductions(), as_of or dt.date.today(), history):
         by = intro.introducer_id
         if by in G:
-            G.nodes[by]["introductions_made"] += 1
+            G.nodes[by]["introductions_made"] += asof.happened(intro)
             for other in (intro.subject_id, intro.target_id):
                 if other in G:
                     _add(G, by, other, introduction=True)
-        if intro.status.happened and intro.subject_id in G and intro.target_id in G:
+        if asof.happened(intro) and intro.subject_id in G and intro.target_id in G:
             _add(G, intro.subject_id, intro.target_id, introduction=True)
     for _u, _v, data in G.edges(data=True):
         data["kinds"] = sorted(data["kinds"])

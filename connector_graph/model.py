@@ -11,6 +11,7 @@ pydantic's validation errors into one readable :class:`InvalidInput`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import hashlib
@@ -34,6 +35,7 @@ from pydantic import (
 from .errors import InvalidInput
 
 __all__ = [
+    "StatusChange",
     "PersonRole",
     "LawfulBasis",
     "Article9Condition",
@@ -587,6 +589,16 @@ class Introduction(_Model):
         if self.follow_up and self.follow_up < self.date:
             raise ValueError("the follow-up date cannot be before the introduction")
         return self
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusChange:
+    """An introduction's status and outcome from ``day`` on (its history, kept by the store)."""
+
+    introduction_id: str
+    day: dt.date
+    status: IntroStatus
+    outcome: str | None = None
 
 
 class Ward(_Model):

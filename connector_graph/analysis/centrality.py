@@ -71,14 +71,17 @@ METRICS: dict[str, Metric] = {
     for m in (
         Metric("degree", "Reach", "Reach: how many people and organisations this actor is directly linked to, "
                "as a share of everyone else."),
-        Metric("betweenness", "Bridging", "Bridging: how often this person is the link between two others who "
-               "would otherwise not be connected."),
-        Metric("closeness", "Closeness", "Closeness: how few steps it takes this actor to reach everyone else "
-               "(1 means everyone is one step away)."),
+        Metric("betweenness", "Bridging", "Bridging: how much of the shortest routes between other actors run "
+               "through this actor; it does not mean anyone would be cut off without them (see single points of "
+               "failure for that)."),
+        Metric("closeness", "Closeness", "Closeness: how few steps it takes this actor to reach everyone else, "
+               "on average (1 means everyone is one step away; actors they cannot reach count as 0)."),
         Metric("pagerank", "Influence", "Influence: how well linked this actor is to others who are themselves "
-               "well linked (PageRank)."),
-        Metric("effective_size", "Brokerage", "Brokerage: how many separate groups this actor links to, i.e. "
-               "contacts who do not already know each other (Burt's effective size)."),
+               "well linked, stronger links counting more (PageRank)."),
+        Metric("eigenvector", "Standing", "Standing: how well linked this actor is to well-linked actors in their "
+               "own part of the network (eigenvector centrality); compare it within one part."),
+        Metric("effective_size", "Brokerage", "Brokerage: roughly how many separate groups this actor reaches: "
+               "their contacts, less the links those contacts have among themselves (Burt's effective size)."),
         Metric("constraint", "Constraint", "Constraint: how much this actor's contacts all know each other; low "
                "means they broker between groups (Burt's constraint).", higher_is_better=False),
         Metric("introductions", "Introductions made", "Introductions made: how many introductions this actor "
@@ -116,6 +119,7 @@ class ConnectorScore:
     introductions: int
     score: float
     rank: int = 0
+    eigenvector: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         """A plain dictionary (for JSON)."""
@@ -132,6 +136,8 @@ class MetricTable:
     samples: int | None
     seed: int
     notes: list[str] = field(default_factory=list)
+    pivots: int | None = None
+    agreement: int | None = None
 
 
 def exact_limit(engine: str) -> int:
@@ -318,10 +324,23 @@ def compute_metrics(
     chosen, k = sampling_plan(G, engine=engine, samples=samples, exact=exact)
     n = G.number_of_nodes()
     notes = []
-    if k is not None:
-        notes.append(f"bridging and closeness estimated from {k} of {n:,} actors (seed {seed})")
-    between = engines.betweenness(G, k=k, seed=seed, engine=chosen)
+    pivots = agreement = None
+    if k is None:
+        between = engines.betweenness(G, k=None, seed=seed, engine=chosen)
+    else:
+        notes.append(f"closeness estimated from {k} of {n:,} actors (seed {seed})")
+        estimate = engines.adaptive_betweenness(G, seed=seed, engine=chosen, start=k)
+        between, pivots, agreement = estimate.values, estimate.pivots, estimate.agreement
+        if estimate.exact:
+            notes.append("bridging computed exactly: the estimate had not settled before every actor was a pivot")
+        else:
+            notes.append(f"bridging estimated from {pivots:,} of {n:,} actors (seed {seed}): the last two rounds "
+                         f"agreed on {agreement} of the top {estimate.top}")
     ranks = engines.pagerank(G, engine=chosen)
+    standing, parts = engines.eigenvector(G)
+    if parts > 1:
+        notes.append(f"the network is in {parts} separate parts: standing (eigenvector) is computed within each "
+                     "part, so compare it within one part")
     degree = nx.degree_centrality(G) if n > 1 else dict.fromkeys(G, 0.0)
     if elsewhere is None:
         close = engines.harmonic_closeness(G, k=k, seed=seed, engine=chosen)
@@ -335,6 +354,7 @@ def compute_metrics(
         "betweenness": between,
         "closeness": close,
         "pagerank": ranks,
+        "eigenvector": standing,
         "effective_size": size,
         "constraint": constraint,
         "introductions": made,
@@ -344,7 +364,8 @@ def compute_metrics(
         for node, pct in percentile_ranks(values[metric]).items():
             score[node] += weight * pct
     values["score"] = {node: round(value, 12) for node, value in score.items()}
-    return MetricTable(values=values, engine=chosen, exact=k is None, samples=k, seed=seed, notes=notes)
+    return MetricTable(values=values, engine=chosen, exact=k is None, samples=k, seed=seed, notes=notes,
+                       pivots=pivots, agreement=agreement)
 
 
 def key_connectors(
@@ -415,6 +436,7 @@ def key_connectors(
                 betweenness=float(values["betweenness"][node]),
                 closeness=float(values["closeness"][node]),
                 pagerank=float(values["pagerank"][node]),
+                eigenvector=float(values["eigenvector"][node]),
                 effective_size=values["effective_size"][node],
                 constraint=values["constraint"][node],
                 introductions=int(values["introductions"][node]),

@@ -1,10 +1,15 @@
 """Communities: groups of actors more linked to each other than to the rest.
 
-Louvain modularity optimisation, seeded so the same network always gives the
-same groups. networkx's ``louvain_communities`` below
-:data:`~connector_graph.analysis.engine.ACCELERATE_FROM` nodes, python-igraph's
-multilevel algorithm (the same method, 10-30x faster) above it. Communities
-are numbered from 1, largest first (ties broken by their smallest member id).
+One algorithm at every size: Leiden (Traag, Waltman & van Eck 2019) with the
+modularity objective on the weighted graph, through python-igraph, with a
+fixed seed, run until an iteration no longer improves it. The input is made
+canonical first (actors with links, in id order; links in id order), so the
+same network always gives the same groups whichever engine computes the
+other measures, and adding an actor with no links changes no one's group
+(actors without links are each their own community). A previous partition
+can be given to start from, so groups carry over as a network grows.
+Communities are numbered from 1, largest first (ties broken by their
+smallest member id).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Hashable
+from typing import Hashable, Mapping
 
 import networkx as nx
 import numpy as np
@@ -56,27 +61,34 @@ class BridgingActor:
 
 
 def detect_communities(
-    G: nx.Graph, *, seed: int = 0, resolution: float = 1.0, engine: str = "auto"
+    G: nx.Graph,
+    *,
+    seed: int = 0,
+    resolution: float = 1.0,
+    engine: str = "auto",
+    previous: Mapping[str, int] | None = None,
 ) -> Partition:
-    """Louvain communities of ``G`` (weighted by ``weight``), seeded.
+    """Leiden communities of ``G`` (weighted by ``weight``), seeded and repeatable.
+
+    ``engine`` is accepted for symmetry with the other measures but does
+    not change the result: communities are always Leiden through igraph.
+    ``previous`` (actor id to community number, e.g. an earlier
+    ``Partition.membership``) is the starting point for the actors it names.
 
     Examples
     --------
     >>> G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z"), ("c", "x")])
     >>> part = detect_communities(G)
-    >>> [c.members for c in part.communities], round(part.modularity, 3)
-    ([['a', 'b', 'c'], ['x', 'y', 'z']], 0.357)
+    >>> [c.members for c in part.communities], round(part.modularity, 3), part.engine
+    ([['a', 'b', 'c'], ['x', 'y', 'z']], 0.357, 'leiden')
     """
     if G.number_of_nodes() == 0:
-        return Partition([], 0.0, "networkx", seed)
+        return Partition([], 0.0, "leiden", seed)
     by_str = {str(node): node for node in G}
-    chosen = engines.choose_engine(G, engine)
-    if G.number_of_edges() == 0:
-        groups = [{node} for node in G]
-    elif chosen == "networkx":
-        groups = nx.community.louvain_communities(G, weight="weight", resolution=resolution, seed=seed)
-    else:
-        groups = _igraph_multilevel(G, seed=seed, resolution=resolution)
+    linked = sorted(str(node) for node in G if G.degree(node) > 0)
+    groups = [{node} for node in G if G.degree(node) == 0]
+    if linked:
+        groups += _leiden(G, linked, by_str, seed=seed, resolution=resolution, previous=previous)
     ordered = sorted((sorted(map(str, group)) for group in groups), key=lambda members: (-len(members), members[0]))
     membership = {member: number for number, members in enumerate(ordered, start=1) for member in members}
     nodes, u, v, w = engines.edge_arrays(G)
@@ -97,21 +109,42 @@ def detect_communities(
         communities.append(Community(number, members, len(members), main_ward, int(internal[number])))
     # Newman's modularity with weights (networkx's formula at resolution 1).
     modularity = float(np.sum(inside_weight[1:] / total - (strength[1:] / (2 * total)) ** 2)) if total else 0.0
-    return Partition(communities, float(modularity), chosen, seed, membership)
+    return Partition(communities, float(modularity), "leiden", seed, membership)
 
 
-def _igraph_multilevel(G: nx.Graph, *, seed: int, resolution: float) -> list[set[Hashable]]:
+def _leiden(
+    G: nx.Graph,
+    linked: list[str],
+    by_str: Mapping[str, Hashable],
+    *,
+    seed: int,
+    resolution: float,
+    previous: Mapping[str, int] | None,
+) -> list[set[Hashable]]:
+    """Leiden on the actors with links, in a canonical order (ids sorted, links sorted)."""
     import igraph as ig
 
-    g, nodes = engines.to_igraph(G, weight="weight")
+    index = {key: i for i, key in enumerate(linked)}
+    edges = sorted(
+        (min(index[str(a)], index[str(b)]), max(index[str(a)], index[str(b)]), float(weight))
+        for a, b, weight in G.edges(data="weight", default=1)
+        if a != b
+    )
+    g = ig.Graph(n=len(linked), edges=[(a, b) for a, b, _w in edges], directed=False)
+    start = None
+    if previous:
+        labels = [previous.get(key, ("new", i)) for i, key in enumerate(linked)]
+        compact: dict[object, int] = {}
+        start = [compact.setdefault(label, len(compact)) for label in labels]
     ig.set_random_number_generator(random.Random(seed))
     try:
-        clusters = g.community_multilevel(weights="weight", resolution=resolution)
+        clusters = g.community_leiden(objective_function="modularity", weights=[w for _a, _b, w in edges],
+                                      resolution=resolution, n_iterations=-1, initial_membership=start)
     finally:
         ig.set_random_number_generator(random)
     groups: dict[int, set[Hashable]] = defaultdict(set)
-    for i, label in enumerate(clusters.membership):
-        groups[label].add(nodes[i])
+    for i, number in enumerate(clusters.membership):
+        groups[number].add(by_str[linked[i]])
     return list(groups.values())
 
 

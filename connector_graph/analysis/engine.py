@@ -32,6 +32,7 @@ import os
 import random
 import weakref
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Iterator, Sequence, TypeVar
 
 import networkx as nx
@@ -39,6 +40,9 @@ import networkx as nx
 T = TypeVar("T")
 
 __all__ = [
+    "BetweennessEstimate",
+    "adaptive_betweenness",
+    "eigenvector",
     "ACCELERATE_FROM",
     "PARALLEL_WORK",
     "igraph_available",
@@ -231,6 +235,98 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0, engine: str
     return {node: raw[i] * (on_source if i in picked else off_source) for i, node in enumerate(nodes)}
 
 
+@dataclass(frozen=True)
+class BetweennessEstimate:
+    """Betweenness from pivots chosen until the top stabilised.
+
+    ``pivots`` is how many sources were used (all of them: ``exact``);
+    ``agreement`` how many of the top ``top`` the last two rounds shared
+    (``None`` when the estimate became exact before two rounds agreed).
+    """
+
+    values: dict[Hashable, float]
+    pivots: int
+    agreement: int | None
+    exact: bool
+    top: int
+
+
+def adaptive_betweenness(
+    G: nx.Graph,
+    *,
+    seed: int = 0,
+    engine: str = "auto",
+    start: int = 256,
+    top: int = 20,
+    agree: int = 19,
+) -> BetweennessEstimate:
+    """Normalised betweenness from doubling rounds of seeded pivots until the top ``top`` stabilises.
+
+    The pivots are a seeded shuffle of the actors: the first ``start`` make
+    the first estimate; each next round takes as many fresh pivots as all
+    before it, so the new round and everything before are two independent
+    estimates of the same size. When they agree on at least ``agree`` of
+    their top ``top`` (ranked by value, then id), the two are combined and
+    returned. Otherwise they are combined and the next round is twice as
+    large, until the rest would cost less than a round: then every actor is
+    a pivot, which is the exact answer at the exact cost. No source is ever
+    computed twice. Sampled values use networkx's rescaling for pivots.
+
+    Examples
+    --------
+    >>> est = adaptive_betweenness(nx.path_graph(5), start=2, top=2, agree=2)
+    >>> est.exact, est.pivots, round(est.values[2], 3)
+    (True, 5, 0.667)
+    """
+    import numpy as np
+
+    nodes = list(G.nodes())
+    n = len(nodes)
+    order = random.Random(seed).sample(range(n), n)
+    chosen = choose_engine(G, engine)
+    if chosen == "igraph" and n >= 3:
+        g, _same = to_igraph(G)
+
+        def sums(batch: list[int]) -> "np.ndarray":
+            return np.asarray(_igraph_betweenness(g, batch), dtype=float)
+    else:
+
+        def sums(batch: list[int]) -> "np.ndarray":
+            found = nx.betweenness_centrality_subset(G, [nodes[i] for i in batch], nodes, normalized=False)
+            return np.array([found[node] for node in nodes], dtype=float)
+
+    keys = [str(node) for node in nodes]
+
+    def scaled(raw: "np.ndarray", chosen_sources: list[int]) -> "np.ndarray":
+        picked = np.zeros(n, dtype=bool)
+        picked[chosen_sources] = True
+        k = len(chosen_sources)
+        return raw * np.where(picked, 2.0 / ((k - 1) * (n - 2)), 2.0 / (k * (n - 2)))
+
+    def leaders(values: "np.ndarray") -> set[int]:
+        return set(sorted(range(n), key=lambda i: (-values[i], keys[i]))[:top])
+
+    used = min(max(start, 2), n)
+    totals = sums(order[:used])
+    agreement = None
+    while used < n and n >= 3:
+        # A new round as large as everything so far, from fresh pivots: two independent estimates.
+        batch = order[used : 2 * used]
+        if len(batch) < used:
+            break  # the rest costs less than a full round: finish exactly
+        fresh = sums(batch)
+        agreement = len(leaders(scaled(totals, order[:used])) & leaders(scaled(fresh, batch)))
+        totals = totals + fresh
+        used += len(batch)
+        if agreement >= agree and used < n:
+            return BetweennessEstimate(dict(zip(nodes, scaled(totals, order[:used]).tolist())), used, agreement,
+                                       False, top)
+    if used < n:
+        totals = totals + sums(order[used:])
+    scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+    return BetweennessEstimate(dict(zip(nodes, (totals * scale).tolist())), n, agreement, True, top)
+
+
 def _igraph_betweenness(g: Any, sources: list[int] | None) -> list[float]:
     count = g.vcount() if sources is None else len(sources)
     work = count * max(g.ecount(), 1)
@@ -403,6 +499,50 @@ def _pagerank_numpy(G: nx.Graph, *, alpha: float, weight: str | None, tol: float
 
 # The graph being worked on, inherited by forked workers instead of pickled.
 _shared: Any = None
+
+
+def eigenvector(
+    G: nx.Graph, *, weight: str | None = "weight", tol: float = 1e-12, max_iter: int = 5000
+) -> tuple[dict[Hashable, float], int]:
+    """Eigenvector centrality within each connected part, and how many parts have links.
+
+    Power iteration on ``A + I`` (as networkx's ``eigenvector_centrality``
+    does, so bipartite networks converge too), with ``weight`` as the link
+    strength when present, run on every part at once in numpy. Each part's
+    vector has unit length, then is scaled by ``sqrt(part size / n)``: on a
+    connected network the values equal networkx's; on a disconnected one each
+    part is ranked on its own (a whole-graph eigenvector gives zero to every
+    part but the dominant one). Actors with no links get 0.
+
+    Examples
+    --------
+    >>> values, parts = eigenvector(nx.star_graph(2))
+    >>> round(values[0], 6), round(values[1], 6), parts
+    (0.707107, 0.5, 1)
+    """
+    import numpy as np
+
+    nodes, u, v, w = edge_arrays(G, weight or "__unweighted__")
+    n = len(nodes)
+    if n == 0:
+        return {}, 0
+    label = np.empty(n, dtype=np.int64)
+    index = {node: i for i, node in enumerate(nodes)}
+    for number, part in enumerate(nx.connected_components(G)):
+        label[[index[node] for node in part]] = number
+    sizes = np.bincount(label)
+    linked = sizes[label] > 1
+    x = np.where(linked, 1.0, 0.0)
+    for _ in range(max_iter):
+        y = x + np.bincount(u, weights=w * x[v], minlength=n) + np.bincount(v, weights=w * x[u], minlength=n)
+        norm = np.sqrt(np.bincount(label, weights=y * y))
+        y = np.divide(y, norm[label], out=np.zeros(n), where=norm[label] > 0)
+        done = float(np.abs(y - x).sum()) < n * tol
+        x = y
+        if done:
+            break
+    x = x * np.sqrt(sizes[label] / n)
+    return dict(zip(nodes, x.tolist())), int(np.count_nonzero(sizes > 1))
 
 
 def _cores() -> int:

@@ -12,13 +12,15 @@
 - :func:`stale_ties` and :func:`overdue_follow_ups`: the store's own records
   (pass in lists of ties or introductions) that need a look.
 
-Single points of failure take one depth-first search (linear in the size of
-the graph), so they are exact at any size.
+Single points of failure come from the block-cut tree (biconnected
+components, linear in the size of the graph), so the pieces a departure
+leaves, and who is cut off, are exact at any size.
 """
 
 from __future__ import annotations
 
 import calendar
+import itertools
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -45,6 +47,7 @@ __all__ = [
     "isolated_actors",
     "single_points",
     "departure_impact",
+    "cut_off_by",
     "ward_stats",
     "tie_matrix",
     "unlinked_organisations",
@@ -248,6 +251,95 @@ def _dfs(G: nx.Graph) -> tuple[list[Hashable], dict, dict, dict, dict, dict, dic
     return order, disc, low, parent, size, comp, first
 
 
+@dataclass(frozen=True)
+class _Departures:
+    """Every cut point's pieces, from a block-cut tree.
+
+    ``order`` lists the actors so that every piece left when a cut point
+    leaves is one or two contiguous spans of it; ``pieces[v]`` holds, per
+    piece, its size and spans, the piece kept (the largest; among equals the
+    one holding the smallest id) first.
+    """
+
+    order: list[Hashable]
+    pieces: dict[Hashable, list[tuple[int, list[tuple[int, int]]]]]
+
+
+def _departures(G: nx.Graph) -> _Departures:
+    """The pieces each cut point leaves, exactly, from the block-cut tree (biconnected components).
+
+    The tree has a node per block (biconnected component, a bridge being a
+    block of two) and per cut point, linked when the cut point is in the
+    block. Rooting each tree at a block, a cut point's pieces are the
+    subtrees of its child blocks and everything outside its own subtree.
+    Linear in the size of the graph.
+    """
+    blocks = [sorted(block, key=str) for block in nx.biconnected_components(G)]
+    member_of: dict[Hashable, list[int]] = defaultdict(list)
+    for i, block in enumerate(blocks):
+        for node in block:
+            member_of[node].append(i)
+    cuts = {node for node, found in member_of.items() if len(found) > 1}
+    rank = {node: i for i, node in enumerate(sorted(G, key=str))}
+    order: list[Hashable] = []
+    tin: dict[tuple[str, Hashable], int] = {}
+    tout: dict[tuple[str, Hashable], int] = {}
+    low_rank: dict[tuple[str, Hashable], int] = {}  # smallest id rank in the subtree
+    parent: dict[tuple[str, Hashable], tuple[str, Hashable] | None] = {}
+    span_of: dict[tuple[str, Hashable], tuple[int, int]] = {}  # the tree component's span of ``order``
+
+    def children(t: tuple[str, Hashable]) -> list[tuple[str, Hashable]]:
+        found = [("c", n) for n in blocks[t[1]] if n in cuts] if t[0] == "b" else [("b", i) for i in member_of[t[1]]]
+        return [c for c in found if c != parent[t]]
+
+    def own(t: tuple[str, Hashable]) -> list[Hashable]:
+        return [n for n in blocks[t[1]] if n not in cuts] if t[0] == "b" else [t[1]]
+
+    prefix_low: list[int] = []  # smallest id rank from the start of the tree component up to here
+    suffix_low: list[int] = []  # ... from here to its end
+    for i in range(len(blocks)):
+        root = ("b", i)
+        if root in tin:
+            continue
+        start = len(order)
+        parent[root] = None
+        tin[root] = len(order)
+        order.extend(own(root))
+        visited = [root]
+        stack = [(root, iter(children(root)))]
+        while stack:
+            t, pending = stack[-1]
+            nxt = next(pending, None)
+            if nxt is None:
+                stack.pop()
+                tout[t] = len(order)
+                mine = [rank[n] for n in order[tin[t]:tin[t] + len(own(t))]]
+                low_rank[t] = min(mine + [low_rank[c] for c in children(t)], default=len(rank))
+                continue
+            parent[nxt] = t
+            tin[nxt] = len(order)
+            order.extend(own(nxt))
+            visited.append(nxt)
+            stack.append((nxt, iter(children(nxt))))
+        ranks = [rank[n] for n in order[start:]]
+        prefix_low += list(itertools.accumulate(ranks, min))
+        suffix_low += list(itertools.accumulate(reversed(ranks), min))[::-1]
+        for t in visited:
+            span_of[t] = (start, len(order))
+    pieces: dict[Hashable, list[tuple[int, list[tuple[int, int]]]]] = {}
+    for v in cuts:
+        t = ("c", v)
+        found = [(tout[c] - tin[c], low_rank[c], [(tin[c], tout[c])]) for c in children(t)]
+        start, end = span_of[t]
+        outside = [(a, b) for a, b in ((start, tin[t]), (tout[t], end)) if b > a]
+        if outside:
+            lows = ([prefix_low[tin[t] - 1]] if tin[t] > start else []) + ([suffix_low[tout[t]]] if tout[t] < end else [])
+            found.append((sum(b - a for a, b in outside), min(lows), outside))
+        found.sort(key=lambda piece: (-piece[0], piece[1]))
+        pieces[v] = [(size, spans) for size, _low, spans in found]
+    return _Departures(order, pieces)
+
+
 def _count_words(people: int, orgs: int) -> str:
     parts = []
     if people:
@@ -279,14 +371,11 @@ def single_points(G: nx.Graph, *, max_pocket: int = 25) -> SinglePoints:
     >>> sp.cut_points[0].sentence
     'If c left, 2 people would lose their only link to the rest of the network.'
     """
-    order, disc, low, parent, size, comp, first = _dfs(G)
-    separated: dict[Hashable, list[Hashable]] = defaultdict(list)  # cut point -> children heading cut-off subtrees
+    _order, disc, low, parent, size, comp, _first = _dfs(G)
     bridges: list[Bridge] = []
     for child, p in parent.items():
         if p is None:
             continue
-        if low[child] >= disc[p]:
-            separated[p].append(child)
         if low[child] > disc[p]:
             cut = min(size[child], comp[child] - size[child])
             a, b = (p, child) if str(p) <= str(child) else (child, p)
@@ -301,10 +390,10 @@ def single_points(G: nx.Graph, *, max_pocket: int = 25) -> SinglePoints:
                     "would be cut off from the rest.",
                 )
             )
-    # People counted along the preorder, so any part of a subtree is counted in O(1).
-    people_before = [0]
-    for node in order:
-        people_before.append(people_before[-1] + (G.nodes[node].get("actor_type", "person") == "person"))
+    departures = _departures(G)
+    order = departures.order
+    # People counted along the order, so any span of it is counted in O(1).
+    people_before = [0, *itertools.accumulate(G.nodes[n].get("actor_type", "person") == "person" for n in order)]
 
     def tally(spans: list[tuple[int, int]]) -> tuple[int, int]:
         people = sum(people_before[b] - people_before[a] for a, b in spans)
@@ -312,28 +401,18 @@ def single_points(G: nx.Graph, *, max_pocket: int = 25) -> SinglePoints:
 
     cut_points: list[CutPoint] = []
     pockets: list[tuple[int, Hashable, list[Hashable]]] = []
-    for v, children in separated.items():
-        is_root = parent[v] is None
-        if is_root and len(children) < 2:
-            continue
-        child_sizes = [size[c] for c in children]
-        rest = comp[v] - 1 - sum(child_sizes)
-        pieces = sorted(child_sizes + ([rest] if rest > 0 else []), reverse=True)
-        # Everyone outside the largest remaining part would be cut off.
-        kept_child = max(children, key=lambda c: (size[c], -disc[c])) if rest < pieces[0] else None
-        spans = [(disc[c], disc[c] + size[c]) for c in children if c != kept_child]
-        rest_spans = [(first[v], disc[v]), (disc[v] + size[v], first[v] + comp[v])] if kept_child is not None else []
-        for c in children:
-            if c != kept_child and size[c] <= max_pocket:
-                pockets.append((size[c], v, order[disc[c] : disc[c] + size[c]]))
-        if 0 < rest <= max_pocket and kept_child is not None:
-            pockets.append((rest, v, [n for a, b in rest_spans for n in order[a:b]]))
-        people, orgs = tally(spans + rest_spans)
+    for v, pieces in departures.pieces.items():
+        # Everyone outside the largest remaining part (the first piece) would be cut off.
+        spans = [span for _size, piece in pieces[1:] for span in piece]
+        for piece_size, piece in pieces[1:]:
+            if piece_size <= max_pocket:
+                pockets.append((piece_size, v, [n for a, b in piece for n in order[a:b]]))
+        people, orgs = tally(spans)
         name = G.nodes[v].get("name", v)
         cut_points.append(
             CutPoint(
                 _ref(G, v),
-                pieces,
+                [piece_size for piece_size, _spans in pieces],
                 people + orgs,
                 f"If {name} left, {_count_words(people, orgs)} would lose their only link to the rest of the network.",
             )
@@ -357,6 +436,27 @@ def single_points(G: nx.Graph, *, max_pocket: int = 25) -> SinglePoints:
 # ----------------------------------------------------------------- coverage
 
 
+def cut_off_by(G: nx.Graph, node: Hashable) -> list[Hashable]:
+    """Who would lose their only link to the rest if ``node`` left, in id order.
+
+    Exactly the actors of ``node``'s connected group outside the largest part
+    left behind (among equally large parts, the one holding the smallest id
+    is kept), found from the block-cut tree of that group. Every other
+    function that reports a departure (:func:`single_points`,
+    :func:`departure_impact`) counts the same people.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("a", "c"), ("c", "d"), ("d", "a"), ("c", "g"), ("g", "f"), ("f", "e"), ("e", "b"), ("b", "g")])
+    >>> cut_off_by(G, "c"), cut_off_by(G, "g"), cut_off_by(G, "a")
+    (['a', 'd'], ['b', 'e', 'f'], [])
+    """
+    group = G.subgraph(nx.node_connected_component(G, node))
+    departures = _departures(group)
+    pieces = departures.pieces.get(node, [])
+    return sorted((n for _size, spans in pieces[1:] for a, b in spans for n in departures.order[a:b]), key=str)
+
+
 def departure_impact(G: nx.Graph, node: Hashable) -> tuple[int, str]:
     """What would happen if ``node`` left: how many would be cut off, in a sentence.
 
@@ -374,9 +474,7 @@ def departure_impact(G: nx.Graph, node: Hashable) -> tuple[int, str]:
     0
     """
     name = G.nodes[node].get("name", node)
-    group = nx.node_connected_component(G, node) - {node}
-    pieces = sorted(nx.connected_components(G.subgraph(group)), key=len, reverse=True)
-    cut = [n for piece in pieces[1:] for n in piece]
+    cut = cut_off_by(G, node)
     people = sum(1 for n in cut if G.nodes[n].get("actor_type") != "organisation")
     cut_set = set(cut)
     kept = [n for n in G[node] if n not in cut_set]

@@ -48,6 +48,7 @@ import networkx as nx
 from ..caching import LruCache
 from ..model import Introduction, Tie, Ward
 from . import engine as engines
+from . import asof
 from .centrality import DEFAULT_SAMPLES, EXACT_LIMIT_IGRAPH, beside_measures, sampling_plan, METRICS, compute_metrics, key_connectors
 from .communities import bridging_actors, detect_communities
 from .gaps import (
@@ -250,14 +251,13 @@ def analyse_store(
     def make() -> dict[str, Any]:
         G = graph_for_analysis(store, **options)
         kept = set(G)
-        ties = [t for t in store.iter_ties() if t.source_id in kept and t.target_id in kept]
+        ties = asof.ties_as_of((t for t in store.iter_ties() if t.source_id in kept and t.target_id in kept), as_of)
+        history = store.introduction_history() if as_of is not None else {}
         intros = [
             i
-            for i in store.iter_introductions()
-            if (as_of is None or i.date <= as_of) and {i.subject_id, i.target_id, i.introducer_id} & kept
+            for i in asof.introductions_as_of(store.iter_introductions(), as_of, history)
+            if {i.subject_id, i.target_id, i.introducer_id} & kept
         ]
-        if as_of is not None:
-            ties = [t for t in ties if t.since is None or t.since <= as_of]
         ward_records = [w for w in store.list_wards() if wards is None or w.name in set(wards)]
         return network_report(
             G,

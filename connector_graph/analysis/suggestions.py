@@ -22,7 +22,7 @@ from typing import Hashable, Iterable, Mapping
 
 import networkx as nx
 
-from ..model import Actor, Organisation, Person, PersonRole
+from ..model import Actor, Introduction, Organisation, Person, PersonRole
 from .communities import Partition
 
 __all__ = [
@@ -118,6 +118,33 @@ def _offers(actor: Actor) -> list[str]:
     return [*actor.gifts, *actor.skills, *actor.interests]
 
 
+def offered_words(actor: Actor) -> set[str]:
+    """The words of what an actor offers (organisations: offers and spaces; people: gifts, skills, interests).
+
+    Examples
+    --------
+    >>> from connector_graph.model import Organisation
+    >>> sorted(offered_words(Organisation(name="Hub", sector="faith", offers=["lunch club", "knit and natter"])))
+    ['knit', 'lunch', 'natter']
+    """
+    return set().union(*(_words(t) for t in _offers(actor))) if _offers(actor) else set()
+
+
+def wanted_words(actor: Actor) -> set[str]:
+    """The words of what a person is looking for (interests and needs); nothing for organisations.
+
+    Examples
+    --------
+    >>> from connector_graph.model import Person
+    >>> sorted(wanted_words(Person(name="Ann", interests=["gardening"], needs=["getting out more"])))
+    ['gardening', 'getting', 'more', 'out']
+    """
+    if not isinstance(actor, Person):
+        return set()
+    tags = [*actor.interests, *actor.needs]
+    return set().union(*(_words(t) for t in tags)) if tags else set()
+
+
 def _is_connector(G: nx.Graph, node: Hashable) -> bool:
     return PersonRole.CONNECTOR.value in G.nodes[node].get("roles", [])
 
@@ -129,20 +156,27 @@ def suggest_for_person(
     *,
     top: int = 10,
     include_people: bool = True,
+    introductions: Iterable[Introduction] | None = None,
 ) -> list[Suggestion]:
-    """Who ``person_id`` could be introduced to, best first.
+    """Who ``person_id`` could be introduced to, best first, each with its reasons.
 
-    A candidate must match at least one of the person's interests or needs
-    (organisations by what they offer, people by their gifts, skills and
-    interests), be in the person's ward or a neighbouring one (or have no
-    ward), and not be linked to them yet. The suggested introducer is a
-    connector who already knows both; else one who knows the person; else
-    one who knows the candidate; else any connector in the person's ward.
+    Combines shared contacts (introduction-only links weighed by how the
+    introductions went), standing in the person's ward, shared interests and
+    gifts for needs; see :mod:`connector_graph.analysis.person_suggestions`.
+    Current links, people out of analysis and declined introductions are
+    never suggested. The introducer is the connector best placed: one who
+    knows both (the strongest and most recent links first), else one who
+    knows either, else a connector in the person's ward.
 
     Parameters
     ----------
     actors
         Every actor by id (for tags), e.g. ``{a.id: a for a in store.iter_actors()}``.
+    include_people
+        When false, organisations only.
+    introductions
+        The store's introductions (optional), to weigh introduction links by
+        outcome and leave out declined pairs.
 
     Examples
     --------
@@ -155,93 +189,27 @@ def suggest_for_person(
     >>> for a in (ann, cat, club):
     ...     G.add_node(a.id, name=a.name, ward=a.ward, actor_type=a.actor_type,
     ...                roles=[r.value for r in getattr(a, "roles", [])])
-    >>> G.add_edge("ann", "cat"); G.add_edge("cat", "club")
+    >>> G.add_edge("ann", "cat", kinds=["knows"]); G.add_edge("cat", "club", kinds=["attends"])
     >>> s = suggest_for_person(G, {a.id: a for a in (ann, cat, club)}, "ann")[0]
-    >>> s.target_id, s.introducer_id, s.reasons[0]
-    ('club', 'cat', 'offers what Ann is interested in: gardening')
+    >>> s.target_id, s.introducer_id, s.reasons[-1]
+    ('club', 'cat', 'Cath knows both')
     """
-    person = actors.get(person_id)
-    if not isinstance(person, Person):
+    from .person_suggestions import Suggester
+
+    if not isinstance(actors.get(person_id), Person):
         raise ValueError(f"{person_id!r} is not a person in the network")
-    wanted = {"interested in": list(person.interests), "looking for": list(person.needs)}
-    if not any(wanted.values()):
-        return []
-    near = neighbouring_wards(G).get(person.ward, set()) if person.ward else set()
-    linked = set(G[person_id]) if person_id in G else set()
-    connectors_by_ward: dict[str | None, list[str]] = defaultdict(list)
-    for node in G:
-        if _is_connector(G, node):
-            connectors_by_ward[G.nodes[node].get("ward")].append(str(node))
-    found = []
-    for candidate_id, candidate in sorted(actors.items()):
-        if candidate_id == person_id or candidate_id in linked:
-            continue
-        if isinstance(candidate, Person) and not include_people:
-            continue
-        if candidate.ward and person.ward and candidate.ward != person.ward and candidate.ward not in near:
-            continue
-        offered = _offers(candidate)
-        reasons, matched = [], []
-        for phrase, tags in wanted.items():
-            hits = matching_tags(tags, offered)
-            if hits:
-                matched.extend(hits)
-                verb = "offers" if isinstance(candidate, Organisation) else "shares or can help with"
-                reasons.append(f"{verb} what {person.name} is {phrase}: {', '.join(hits)}")
-        if not matched:
-            continue
-        score = float(len(matched))
-        if candidate.ward and candidate.ward == person.ward:
-            score += 1.0
-            reasons.append(f"in the same ward ({candidate.ward})")
-        elif candidate.ward and candidate.ward in near:
-            score += 0.5
-            reasons.append(f"in a neighbouring ward ({candidate.ward})")
-        introducer = _introducer(G, person_id, candidate_id, connectors_by_ward.get(person.ward, []))
-        if introducer is not None:
-            who, how = introducer
-            reasons.append(how)
-            score += 0.5 if "both" in how else 0.0
-        found.append(
-            Suggestion(
-                target_id=candidate_id,
-                target_name=candidate.name,
-                target_type=candidate.actor_type,
-                ward=candidate.ward,
-                matched=matched,
-                introducer_id=introducer[0] if introducer else None,
-                introducer_name=G.nodes[introducer[0]].get("name") if introducer else None,
-                score=score,
-                reasons=reasons,
-            )
-        )
-    found.sort(key=lambda s: (-s.score, s.target_id))
-    return found[:top]
-
-
-def _introducer(G: nx.Graph, person: str, candidate: str, local: list[str]) -> tuple[str, str] | None:
-    def name(node: str) -> str:
-        return str(G.nodes[node].get("name", node))
-
-    mine = sorted(str(n) for n in (G[person] if person in G else ()) if _is_connector(G, n))
-    theirs = sorted(str(n) for n in (G[candidate] if candidate in G else ()) if _is_connector(G, n))
-    both = [n for n in mine if n in set(theirs)]
-    if both:
-        return both[0], f"{name(both[0])} knows both and could introduce them"
-    if mine:
-        return mine[0], f"{name(mine[0])} knows {name(person)} and could make the introduction"
-    if theirs:
-        return theirs[0], f"{name(theirs[0])} knows {name(candidate)} and could make the introduction"
-    others = [n for n in sorted(local) if n not in (person, candidate)]
-    if others:
-        return others[0], f"{name(others[0])} is a connector in the same ward"
-    return None
+    found = Suggester(G, actors, introductions).for_person(person_id, top=top if include_people else len(G))
+    if not include_people:
+        found = [s for s in found if s.target_type != "person"][:top]
+    return found
 
 
 def suggest_links(G: nx.Graph, top: int = 20, *, max_hub: int = 200, people_only: bool = True) -> list[LinkSuggestion]:
     """Unlinked pairs with the most shared contacts, by Adamic-Adar score.
 
-    Each shared contact adds ``1 / log(their number of links)``. Contacts
+    Each shared contact adds ``1 / log(their number of links)``. The reason
+    names the contacts both have a recorded tie with ("both know"); a pair
+    linked only through logged introductions says so instead. Contacts
     with more than ``max_hub`` links are skipped: they add little to any
     one pair and would make the search quadratic in their size.
 
@@ -253,6 +221,7 @@ def suggest_links(G: nx.Graph, top: int = 20, *, max_hub: int = 200, people_only
     """
     scores: dict[tuple[str, str], float] = defaultdict(float)
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+    tied: dict[tuple[str, str], list[str]] = defaultdict(list)  # shared contacts by recorded ties on both sides
 
     def eligible(node: Hashable) -> bool:
         return not people_only or G.nodes[node].get("actor_type", "person") == "person"
@@ -269,12 +238,17 @@ def suggest_links(G: nx.Graph, top: int = 20, *, max_hub: int = 200, people_only
                     continue
                 scores[(a_key, b_key)] += weight
                 shared[(a_key, b_key)].append(str(w))
+                if G[w][a].get("kinds", True) and G[w][b].get("kinds", True):
+                    tied[(a_key, b_key)].append(str(w))
     by_key = {str(n): n for n in G}
     best = sorted(scores, key=lambda pair: (-scores[pair], pair))[:top]
     out = []
     for a, b in best:
-        names = [str(G.nodes[by_key[x]].get("name", x)) for x in shared[(a, b)]]
+        known = tied.get((a, b)) or shared[(a, b)]
+        names = [str(G.nodes[by_key[x]].get("name", x)) for x in known]
         listed = ", ".join(sorted(names)[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        reason = (f"not linked yet, but both know {listed}" if tied.get((a, b))
+                  else f"not linked yet, but introductions linked both with {listed}")
         out.append(
             LinkSuggestion(
                 a,
@@ -283,7 +257,7 @@ def suggest_links(G: nx.Graph, top: int = 20, *, max_hub: int = 200, people_only
                 str(G.nodes[by_key[b]].get("name", b)),
                 sorted(shared[(a, b)]),
                 round(scores[(a, b)], 6),
-                f"not linked yet, but both know {listed}",
+                reason,
             )
         )
     return out

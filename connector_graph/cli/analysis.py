@@ -20,6 +20,7 @@ _SHORT = {
     "betweenness": "bridging",
     "closeness": "close",
     "pagerank": "influence",
+    "eigenvector": "standing",
     "effective_size": "brokerage",
     "constraint": "constraint",
     "introductions": "intros",
@@ -64,9 +65,10 @@ def analyse(
     \b
     Measures (--by):
       degree          Reach: share of everyone directly linked.
-      betweenness     Bridging: how often the only link between two others.
+      betweenness     Bridging: share of shortest routes run through them.
       closeness       Closeness: how few steps to reach everyone (harmonic).
       pagerank        Influence: linked to the well linked.
+      eigenvector     Standing: linked to the well linked, within their part.
       effective_size  Brokerage: separate groups reached (Burt).
       constraint      Constraint: contacts all know each other (lower is better).
       introductions   Introductions made.
@@ -79,7 +81,7 @@ def analyse(
       metrics      each measure's one-line explanation
       by           the measure used for sorting
       connectors   [{rank, id, name, actor_type, ward, roles, degree,
-                   betweenness, closeness, pagerank, effective_size,
+                   betweenness, closeness, pagerank, eigenvector, effective_size,
                    constraint, introductions, score}], sorted by --by
       gaps         isolated, fragile, cut_points, bridges, wards,
                    sector_links, unlinked_organisations, stale_ties,

@@ -29,6 +29,7 @@ from ..auth import User
 from ..config import Settings
 from ..errors import InvalidInput, NotFound
 from ..model import (
+    StatusChange,
     Actor,
     Counts,
     ErasureReport,
@@ -205,6 +206,14 @@ class Store(Protocol):
 
     def iter_introductions(self) -> Iterator[Introduction]:
         """Stream every introduction."""
+
+    def introduction_history(self) -> dict[str, list[StatusChange]]:
+        """Each introduction whose status or outcome was ever changed: its states, oldest first.
+
+        The first state is the one logged (dated the introduction's date);
+        each later one is dated the day ``update_introduction`` recorded it.
+        Introductions never changed are absent (their status held throughout).
+        """
 
     def counts(self) -> Counts:
         """How many of each record the store holds."""

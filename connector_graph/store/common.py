@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from ..errors import Duplicate, InvalidInput
-from ..model import MAX_NAME, Actor, Introduction, clean_text
+import datetime as dt
 
-__all__ = ["require", "check_same_actor", "check_same_people", "check_page", "search_needle"]
+from ..model import MAX_NAME, Actor, Introduction, StatusChange, clean_text
+
+__all__ = ["next_history", "require", "check_same_actor", "check_same_people", "check_page", "search_needle"]
 
 T = TypeVar("T")
 
@@ -53,3 +55,20 @@ def search_needle(text: str) -> str:
     """
     needle = clean_text((text or "")[: MAX_NAME * 4]).casefold()
     return needle if len(needle) <= MAX_NAME else ""
+
+
+def next_history(old: Introduction, new: Introduction, history: list[StatusChange]) -> list[StatusChange] | None:
+    """The introduction's states after ``new`` replaces ``old``, or None when status and outcome did not change.
+
+    With no history yet, the logged state (dated the introduction's date)
+    comes first; the new state is dated today. A second change on the same
+    day replaces that day's state.
+    """
+    if (old.status, old.outcome) == (new.status, new.outcome):
+        return None
+    states = list(history) or [StatusChange(old.id, old.date, old.status, old.outcome)]
+    today = dt.date.today()
+    if states[-1].day == today and len(states) > 1:
+        states.pop()
+    states.append(StatusChange(new.id, max(today, new.date), new.status, new.outcome))
+    return states

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import urllib.parse
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -33,6 +34,8 @@ from ..audit import AuditAction, AuditEntry, new_entry
 from ..auth import User
 from ..errors import ConnectorGraphError, Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
+    StatusChange,
+    IntroStatus,
     from_store,
     Actor,
     Counts,
@@ -104,7 +107,14 @@ def _tie(props: dict[str, Any], source_id: str, target_id: str) -> Tie:
 
 
 def _intro(props: dict[str, Any], by: str, subject: str, to: str) -> Introduction:
-    return from_store(Introduction, {**_plain(props), "introducer_id": by, "subject_id": subject, "target_id": to})
+    data = _plain(props, drop=("history",))
+    return from_store(Introduction, {**data, "introducer_id": by, "subject_id": subject, "target_id": to})
+
+
+def _history(intro_id: str, stored: Sequence[str] | None) -> list[StatusChange]:
+    """An introduction's states from its ``history`` property (one JSON triple per state)."""
+    states = [json.loads(item) for item in stored or ()]
+    return [StatusChange(intro_id, dt.date.fromisoformat(d), IntroStatus(st), out) for d, st, out in states]
 
 
 def _intro_props(intro: Introduction) -> dict[str, Any]:
@@ -429,8 +439,16 @@ class Neo4jStore:
             found = tx.run("MATCH (i:Introduction {id: $id}) " + _INTRO_RETURN, id=intro.id).single()
             if found is None:
                 raise NotFound(f"no introduction with id {intro.id!r}")
-            common.check_same_people(_intro(found["i"], found["by"], found["s"], found["t"]), intro)
-            tx.run("MATCH (i:Introduction {id: $id}) SET i = $props", id=intro.id, props=_intro_props(intro)).consume()
+            before = _intro(found["i"], found["by"], found["s"], found["t"])
+            common.check_same_people(before, intro)
+            props = _intro_props(intro)
+            stored = found["i"].get("history")
+            states = common.next_history(before, intro, _history(intro.id, stored))
+            if states is not None:
+                stored = [json.dumps([c.day.isoformat(), c.status.value, c.outcome]) for c in states]
+            if stored:
+                props["history"] = list(stored)
+            tx.run("MATCH (i:Introduction {id: $id}) SET i = $props", id=intro.id, props=props).consume()
 
         self._write(work, AuditAction.UPDATE_INTRODUCTION, intro.id)
 
@@ -622,6 +640,11 @@ class Neo4jStore:
         """Every introduction, in id order."""
         for r in self._stream("MATCH (i:Introduction) " + _INTRO_RETURN + " ORDER BY i.id"):
             yield _intro(r["i"], r["by"], r["s"], r["t"])
+
+    def introduction_history(self) -> dict[str, list[StatusChange]]:
+        """Each changed introduction's states, oldest first (see :class:`~connector_graph.store.base.Store`)."""
+        rows = self._read("MATCH (i:Introduction) WHERE i.history IS NOT NULL RETURN i.id AS id, i.history AS h ORDER BY i.id")
+        return {r["id"]: _history(r["id"], r["h"]) for r in rows}
 
     def counts(self) -> Counts:
         """How many records of each kind."""

@@ -12,6 +12,7 @@ Each record is kept as its validated JSON with the columns that queries need
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -26,6 +27,8 @@ from ..audit import AuditAction, AuditEntry, new_entry
 from ..auth import User
 from ..errors import Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
+    StatusChange,
+    IntroStatus,
     from_store,
     Actor,
     Counts,
@@ -75,6 +78,14 @@ CREATE TABLE IF NOT EXISTS introductions (
     target_id TEXT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
     status TEXT NOT NULL,
     body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS introduction_history (
+    introduction_id TEXT NOT NULL REFERENCES introductions (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    status TEXT NOT NULL,
+    outcome TEXT,
+    PRIMARY KEY (introduction_id, seq)
 );
 CREATE INDEX IF NOT EXISTS intros_by_date ON introductions (date);
 CREATE INDEX IF NOT EXISTS intros_by_introducer ON introductions (introducer_id);
@@ -140,6 +151,10 @@ def _add_missing_columns(cur: sqlite3.Cursor) -> None:
         present = {row[1] for row in cur.execute(f"PRAGMA table_info({table})")}
         if column not in present:
             cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
+
+def _state(intro_id: str, day: str, status: str, outcome: str | None) -> StatusChange:
+    return StatusChange(intro_id, dt.date.fromisoformat(day), IntroStatus(status), outcome)
 
 
 class SqliteStore:
@@ -408,11 +423,33 @@ class SqliteStore:
             row = cur.execute("SELECT body FROM introductions WHERE id = ?", (intro.id,)).fetchone()
             if row is None:
                 raise NotFound(f"no introduction with id {intro.id!r}")
-            common.check_same_people(from_store(Introduction, row[0], json=True), intro)
+            before = from_store(Introduction, row[0], json=True)
+            common.check_same_people(before, intro)
             cur.execute(
                 "UPDATE introductions SET date = ?, status = ?, body = ? WHERE id = ?",
                 (intro.date.isoformat(), intro.status.value, _dump(intro), intro.id),
             )
+            rows = cur.execute(
+                "SELECT day, status, outcome FROM introduction_history WHERE introduction_id = ? ORDER BY seq",
+                (intro.id,),
+            ).fetchall()
+            states = common.next_history(before, intro, [_state(intro.id, *r) for r in rows])
+            if states is not None:
+                cur.execute("DELETE FROM introduction_history WHERE introduction_id = ?", (intro.id,))
+                cur.executemany(
+                    "INSERT INTO introduction_history (introduction_id, seq, day, status, outcome) VALUES (?, ?, ?, ?, ?)",
+                    [(intro.id, i, c.day.isoformat(), c.status.value, c.outcome) for i, c in enumerate(states)],
+                )
+
+    def introduction_history(self) -> dict[str, list[StatusChange]]:
+        """Each changed introduction's states, oldest first (see :class:`~connector_graph.store.base.Store`)."""
+        rows = self._read(
+            "SELECT introduction_id, day, status, outcome FROM introduction_history ORDER BY introduction_id, seq"
+        )
+        out: dict[str, list[StatusChange]] = {}
+        for intro_id, *state in rows:
+            out.setdefault(intro_id, []).append(_state(intro_id, *state))
+        return out
 
     def get_introduction(self, introduction_id: str) -> Introduction:
         """The introduction with this id."""

@@ -125,7 +125,7 @@ def person_suggestions(store: Store, person_id: str, *, top: int = 10) -> pd.Dat
     actors = {a.id: a for a in store.iter_actors() if a.id in measures.graph}
     if person_id not in actors:
         return pd.DataFrame(columns=SUGGESTION_COLUMNS)
-    found = suggest_for_person(measures.graph, actors, person_id, top=top)
+    found = suggest_for_person(measures.graph, actors, person_id, top=top, introductions=store.iter_introductions())
     rows = [
         {"introduce to": s.target_name, "type": s.target_type, "ward": s.ward or "",
          "who could introduce them": s.introducer_name or "no connector nearby yet",

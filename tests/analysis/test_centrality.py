@@ -8,6 +8,7 @@ import networkx as nx
 import pytest
 
 from connector_graph.analysis import engine as engines
+from connector_graph.analysis.gaps import cut_off_by
 from connector_graph.analysis.centrality import (
     COMPOSITE_WEIGHTS,
     METRICS,
@@ -141,11 +142,17 @@ def test_graph_is_not_mutated():
 
 def test_metric_explanations_are_plain_one_liners():
     assert list(METRICS) == [
-        "degree", "betweenness", "closeness", "pagerank", "effective_size", "constraint", "introductions", "score"
+        "degree", "betweenness", "closeness", "pagerank", "eigenvector", "effective_size", "constraint",
+        "introductions", "score",
     ]
     for metric in METRICS.values():
         assert metric.explanation.startswith(metric.label + ":") and "\n" not in metric.explanation
-    assert "otherwise not be connected" in METRICS["betweenness"].explanation
+    # Bridging is betweenness (shortest routes), not a cut point: on a ring everyone bridges, no one cuts anyone off.
+    bridging = METRICS["betweenness"].explanation
+    assert "shortest routes" in bridging and "otherwise not be connected" not in bridging
+    ring = nx.cycle_graph(6)
+    assert all(value > 0 for value in compute_metrics(ring).values["betweenness"].values())
+    assert all(cut_off_by(ring, node) == [] for node in ring)
 
 
 # ----------------------------------------------------------- engine agreement

@@ -1,4 +1,4 @@
-"""Communities: seeded Louvain on both engines, and the actors bridging them."""
+"""Communities: seeded Leiden (whatever the engine), and the actors bridging them."""
 
 from __future__ import annotations
 

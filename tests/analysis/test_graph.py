@@ -61,7 +61,7 @@ def test_nodes_carry_their_attributes(network):
         "sector": None,
         "kind": None,
         "roles": ["connector", "worker"],
-        "introductions_made": 3,
+        "introductions_made": 1,  # i1 happened; i2 is only planned and i4 was declined
     }
     assert G.nodes["lib"]["sector"] == "statutory" and G.nodes["lib"]["kind"] == "library"
     assert G.nodes["lib"]["roles"] == [] and G.nodes["lib"]["actor_type"] == "organisation"
@@ -86,7 +86,7 @@ def test_as_of_leaves_out_later_ties_and_introductions(network):
     assert ("bob", "con") in edges(G) and edges(G)[("bob", "con")] == (1, [], 1)  # tie began later; i2 counts
     assert ("ann", "cyd") not in edges(G)
     assert ("bob", "gar") in edges(G)  # undated tie always kept
-    assert G.nodes["con"]["introductions_made"] == 3 and G.nodes["ann"]["introductions_made"] == 0
+    assert G.nodes["con"]["introductions_made"] == 1 and G.nodes["ann"]["introductions_made"] == 0
     assert build_graph(network, as_of=D1 - dt.timedelta(days=1)).number_of_edges() == 1
 
 
