@@ -211,12 +211,15 @@ def analyse_store(
     engine: str = "auto",
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
+    use_cache: bool = True,
 ) -> dict[str, Any]:
     """Project ``store`` and run :func:`network_report`, cached by graph version.
 
     The cache key is the projection (store URL, graph version, options), the
     report's options and today's date (stale ties and overdue follow-ups
-    depend on it). Each call returns its own copy.
+    depend on it). Each call returns its own copy. The projection comes from
+    its cache file when that is current; ``use_cache=False`` reads the store
+    again and recomputes everything (``analyse --no-cache``).
 
     Examples
     --------
@@ -227,30 +230,23 @@ def analyse_store(
     0
     >>> store.close()
     """
-    from ..graph import graph_for_analysis, projection_key
+    from ..graph import projection_key
+    from .projection import introduction_records, load_projection, select, tie_records, to_networkx
 
     options = dict(as_of=as_of, wards=wards, include_organisations=include_organisations)
     key = (projection_key(store, **options), top, by, engine, samples, seed, dt.date.today())
 
     def make() -> dict[str, Any]:
-        G = graph_for_analysis(store, **options)
-        kept = set(G)
-        ties = [t for t in store.iter_ties() if t.source_id in kept and t.target_id in kept]
-        intros = [
-            i
-            for i in store.iter_introductions()
-            if (as_of is None or i.date <= as_of) and {i.subject_id, i.target_id, i.introducer_id} & kept
-        ]
-        if as_of is not None:
-            ties = [t for t in ties if t.since is None or t.since <= as_of]
+        selection = select(load_projection(store, use_cache=use_cache), **options)
+        G = to_networkx(selection)
         ward_records = [w for w in store.list_wards() if wards is None or w.name in set(wards)]
         return network_report(
             G,
             top=top,
             by=by,
             wards=ward_records,
-            ties=ties,
-            introductions=intros,
+            ties=tie_records(selection),
+            introductions=introduction_records(selection),
             as_of=as_of,
             ward_filter=wards,
             engine=engine,
@@ -258,5 +254,7 @@ def analyse_store(
             seed=seed,
         )
 
+    if not use_cache:
+        return make()
     report = _CACHE.get_or_make(key, make)
     return copy.deepcopy(report)

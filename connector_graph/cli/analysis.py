@@ -47,6 +47,12 @@ _SHORT = {
     help="Who computes the heavy measures: auto picks python-igraph for large networks.",
 )
 @click.option("--seed", "random_seed", default=0, show_default=True, type=int, help="Seed for sampling and communities.")
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Read the whole network from the store again instead of the cached projection (for benchmarks and doubt).",
+)
 @click.pass_context
 def analyse(
     ctx: click.Context,
@@ -57,6 +63,7 @@ def analyse(
     wards: tuple[str, ...],
     engine: str,
     random_seed: int,
+    no_cache: bool,
 ) -> None:
     """Find the key connectors, the gaps and the communities in the network.
 
@@ -99,6 +106,7 @@ def analyse(
                 engine=engine,
                 samples=DEFAULT_SAMPLES,
                 seed=random_seed,
+                use_cache=not no_cache,
             )
         except ValueError as exc:  # e.g. the igraph engine asked for but not installed
             raise InvalidInput(str(exc)) from None

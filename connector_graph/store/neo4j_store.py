@@ -46,6 +46,7 @@ from ..model import (
 )
 from . import common
 from .base import Batch, IntroductionFilter, Progress, check_batch_references, chunks
+from .columns import GraphColumns, projection_cache_file
 
 __all__ = ["Neo4jStore"]
 
@@ -123,6 +124,40 @@ def _tie_props(tie: Tie) -> dict[str, Any]:
 
 _INTRO_MATCH = "MATCH (i)-[:MADE_BY]->(by:Actor), (i)-[:INTRODUCED]->(s:Actor), (i)-[:TO]->(t:Actor) "
 _INTRO_RETURN = _INTRO_MATCH + "RETURN properties(i) AS i, by.id AS by, s.id AS s, t.id AS t"
+
+
+_VERSION = "OPTIONAL MATCH (m:Meta {id: 'graph'}) RETURN m.version"
+_NULLABLE = frozenset({"ward", "sector", "kind", "tie_since", "tie_last_confirmed", "intro_follow_up"})
+# One query per table, each returning one record of columns. The dates come back as ISO text.
+_COLUMN_QUERIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "MATCH (a:Actor) WITH a ORDER BY a.id "
+        "RETURN collect(a.id) AS actor_id, "
+        "collect(CASE WHEN a:Person THEN 'person' ELSE 'organisation' END) AS actor_type, "
+        "collect(a.name) AS name, collect([a.ward]) AS ward, collect([a.sector]) AS sector, "
+        "collect([a.kind]) AS kind, collect(coalesce(a.roles, [])) AS roles, "
+        "collect(NOT coalesce(a.restricted, false) AND a.consent_withdrawn_on IS NULL) AS in_analysis",
+        ("actor_id", "actor_type", "name", "ward", "sector", "kind", "roles", "in_analysis"),
+    ),
+    (
+        f"MATCH (a:Actor)-[r:{_ANY_TIE}]->(b:Actor) WITH a, r, b ORDER BY r.id "
+        "RETURN collect(r.id) AS tie_id, collect(a.id) AS tie_source, collect(b.id) AS tie_target, "
+        "collect(r.kind) AS tie_kind, collect([toString(r.since)]) AS tie_since, "
+        "collect([toString(r.last_confirmed)]) AS tie_last_confirmed, "
+        "collect(toFloat(coalesce(r.weight, 1.0))) AS tie_weight",
+        ("tie_id", "tie_source", "tie_target", "tie_kind", "tie_since", "tie_last_confirmed", "tie_weight"),
+    ),
+    (
+        "MATCH (i:Introduction)-[:MADE_BY]->(by:Actor), (i)-[:INTRODUCED]->(s:Actor), (i)-[:TO]->(t:Actor) "
+        "WITH i, by, s, t ORDER BY i.id "
+        "RETURN collect(i.id) AS intro_id, collect(toString(i.date)) AS intro_date, "
+        "collect(by.id) AS intro_introducer, collect(s.id) AS intro_subject, collect(t.id) AS intro_target, "
+        "collect(i.status) AS intro_status, collect([toString(i.follow_up)]) AS intro_follow_up, "
+        "collect(coalesce(i.outcome, '') <> '') AS intro_has_outcome",
+        ("intro_id", "intro_date", "intro_introducer", "intro_subject", "intro_target", "intro_status",
+         "intro_follow_up", "intro_has_outcome"),
+    ),
+)
 
 
 class _NoChange(Exception):
@@ -351,6 +386,7 @@ class Neo4jStore:
 
         report = self._write(work, AuditAction.ERASE, actor_id)
         assert report is not None
+        projection_cache_file(self.url, self._database).unlink(missing_ok=True)  # the cached projection named them
         return report
 
     # ------------------------------------------- ties and introductions
@@ -622,6 +658,27 @@ class Neo4jStore:
         """Every introduction, in id order."""
         for r in self._stream("MATCH (i:Introduction) " + _INTRO_RETURN + " ORDER BY i.id"):
             yield _intro(r["i"], r["by"], r["s"], r["t"])
+
+    def read_columns(self) -> GraphColumns:
+        """Actors, ties and introductions as columns: one query per table, one read transaction, no models.
+
+        Each query returns one record of lists (built by ``collect`` in the
+        server), so the driver decodes a few large values instead of a
+        record per row.
+        """
+
+        def work(tx: neo4j.ManagedTransaction) -> GraphColumns:
+            out = GraphColumns(version=int(tx.run(_VERSION).single(strict=True)[0] or 0))
+            for query, names in _COLUMN_QUERIES:
+                record = tx.run(query).single(strict=True)
+                for name in names:
+                    column = record[name]
+                    # a nullable value travels wrapped in a one-item list (collect() drops bare nulls)
+                    setattr(out, name, [v[0] for v in column] if name in _NULLABLE else column)
+            return out
+
+        with self._errors(), self._driver.session(database=self._database, default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
 
     def counts(self) -> Counts:
         """How many records of each kind."""

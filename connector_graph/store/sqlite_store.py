@@ -38,6 +38,7 @@ from ..model import (
 )
 from . import common
 from .base import Batch, IntroductionFilter, Progress, check_batch_references, chunks
+from .columns import GraphColumns, projection_cache_file
 
 __all__ = ["SqliteStore", "sqlite_path"]
 
@@ -323,6 +324,7 @@ class SqliteStore:
             ties = cur.execute("DELETE FROM ties WHERE ? IN (source_id, target_id)", (actor_id,)).rowcount
             cur.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
         self._checkpoint()
+        projection_cache_file(self.url).unlink(missing_ok=True)  # the cached projection named them
         return ErasureReport(actor_id=actor_id, ties=ties, introductions=intros)
 
     def _checkpoint(self) -> None:
@@ -605,6 +607,18 @@ class SqliteStore:
         ):
             yield from_store(Introduction, body, json=True)
 
+    def read_columns(self) -> GraphColumns:
+        """Actors, ties and introductions as columns: one query per table, one snapshot, no models."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN")
+                try:
+                    return _columns(self._conn)
+                finally:
+                    self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot read the database: {exc}") from exc
+
     def counts(self) -> Counts:
         """How many records of each kind."""
         row = self._read(
@@ -620,6 +634,37 @@ class SqliteStore:
 
     def __repr__(self) -> str:
         return f"SqliteStore({os.fspath(self.path)!r})"
+
+
+def _columns(conn: sqlite3.Connection) -> GraphColumns:
+    """Read the graph's columns with ``conn`` (inside a read transaction)."""
+    out = GraphColumns(version=int(conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]))
+    actors = conn.execute(
+        "SELECT id, type, name, ward, json_extract(body, '$.sector'), json_extract(body, '$.kind'), "
+        "json_extract(body, '$.roles'), "
+        "coalesce(json_extract(body, '$.restricted'), 0) = 0 AND json_extract(body, '$.consent_withdrawn_on') IS NULL "
+        "FROM actors ORDER BY id"
+    ).fetchall()
+    if actors:
+        (out.actor_id, out.actor_type, out.name, out.ward, out.sector, out.kind, roles, kept) = map(list, zip(*actors))
+        out.roles = [json.loads(r) if r and r != "[]" else [] for r in roles]
+        out.in_analysis = [bool(k) for k in kept]
+    ties = conn.execute(
+        "SELECT id, source_id, target_id, kind, json_extract(body, '$.since'), json_extract(body, '$.last_confirmed'), "
+        "coalesce(json_extract(body, '$.weight'), 1.0) FROM ties ORDER BY id"
+    ).fetchall()
+    if ties:
+        (out.tie_id, out.tie_source, out.tie_target, out.tie_kind, out.tie_since, out.tie_last_confirmed,
+         out.tie_weight) = map(list, zip(*ties))
+    intros = conn.execute(
+        "SELECT id, date, introducer_id, subject_id, target_id, status, json_extract(body, '$.follow_up'), "
+        "coalesce(json_extract(body, '$.outcome'), '') != '' FROM introductions ORDER BY id"
+    ).fetchall()
+    if intros:
+        (out.intro_id, out.intro_date, out.intro_introducer, out.intro_subject, out.intro_target, out.intro_status,
+         out.intro_follow_up, has) = map(list, zip(*intros))
+        out.intro_has_outcome = [bool(h) for h in has]
+    return out
 
 
 class _NoChange(Exception):
