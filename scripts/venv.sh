@@ -46,14 +46,15 @@ cg_venv() {
 cg_bootstrap_pip() {
   echo "== $1 has no pip: fetching pip's wheel from PyPI"
   "$1" - <<'PY'
-import json, os, subprocess, sys, tempfile, urllib.request
+import json, os, subprocess, sys, tempfile, urllib.parse, urllib.request
 index = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple").rstrip("/")
 base = index[: -len("/simple")] if index.endswith("/simple") else "https://pypi.org"
-with urllib.request.urlopen(base + "/pypi/pip/json", timeout=60) as response:
+api = base + "/pypi/pip/json"
+with urllib.request.urlopen(api, timeout=60) as response:
     release = json.load(response)
 wheel = next(u for u in release["urls"] if u["packagetype"] == "bdist_wheel")
 path = os.path.join(tempfile.mkdtemp(), wheel["filename"])
-urllib.request.urlretrieve(wheel["url"], path)
+urllib.request.urlretrieve(urllib.parse.urljoin(api, wheel["url"]), path)  # a mirror may give relative links
 # a wheel is a zip of importable code: run pip from it to install itself
 sys.exit(subprocess.call([sys.executable, os.path.join(path, "pip"), "install", "--quiet", "--no-index", path]))
 PY

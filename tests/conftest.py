@@ -37,6 +37,12 @@ def signed_in_admin() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def own_cache_folder(tmp_path_factory, monkeypatch) -> None:
+    """Each test keeps server-store projection caches in a folder of its own, never the user's."""
+    monkeypatch.setenv("CONNECTOR_GRAPH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def neo4j_url() -> Iterator[str]:
     """The bolt URL of a real Neo4j server for this test session."""

@@ -74,6 +74,21 @@ def user_env(python: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop a process started in its own session, and everything it started."""
+    for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, None)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    process.wait()
+
+
 def serve_until_healthy(project: Path, env: dict[str, str], log: Path) -> str:
     """Run ``bash scripts/run-app.sh`` on a free port until the dashboard answers; return the store it seeded."""
     port = free_port()
@@ -95,12 +110,7 @@ def serve_until_healthy(project: Path, env: dict[str, str], log: Path) -> str:
                 assert time.monotonic() < deadline, f"the dashboard never answered: {log.read_text()[-3000:]}"
                 time.sleep(1)
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            stop_group(process)
     return log.read_text()
 
 

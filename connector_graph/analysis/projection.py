@@ -38,7 +38,9 @@ selection; the networkx graph is only made for the measures that need it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import tempfile
@@ -209,7 +211,8 @@ def _load(path: Path, url: str, version: int) -> Projection | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
-        path.unlink(missing_ok=True)  # stale (perhaps from before an erasure) or damaged: never kept
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)  # stale (perhaps from before an erasure) or damaged: never kept
         return None
 
 
@@ -305,6 +308,11 @@ class Selection:
     introductions: np.ndarray
     as_of: dt.date | None = None
 
+    @functools.cached_property
+    def edge_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
+        """:meth:`edges`, worked out once per selection."""
+        return self.edges()
+
     def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
         """``(u, v, weight, introductions, kinds)``: one entry per linked pair of selected actors.
 
@@ -335,16 +343,32 @@ class Selection:
         pairs, inverse = np.unique(keys, return_inverse=True)
         weights = np.bincount(inverse, weights=np.concatenate([tie_w, np.ones(len(intro_u))]), minlength=len(pairs))
         intro_counts = np.bincount(inverse[len(tie_u):], minlength=len(pairs)).astype(np.int64)
-        kinds: list[set[str]] = [set() for _ in range(len(pairs))]
-        for slot, kind in zip(inverse[: len(tie_u)].tolist(), tie_k.tolist()):
-            kinds[slot].add(kind)
-        return pairs // size, pairs % size, weights, intro_counts, [sorted(k) for k in kinds]
+        kinds = _kinds_per_pair(inverse[: len(tie_u)], tie_k, len(pairs))
+        return pairs // size, pairs % size, weights, intro_counts, kinds
 
     def introductions_made(self) -> np.ndarray:
         """How many selected introductions each selected actor made."""
         p = self.projection
         counts = np.bincount(p.intro_by[self.introductions], minlength=p.n)
         return counts[self.actors]
+
+
+def _kinds_per_pair(slots: np.ndarray, kinds: np.ndarray, pairs: int) -> list[list[str]]:
+    """The sorted distinct tie kinds of each pair, given each tie's pair ``slots`` (bit sets, not Python sets)."""
+    names, codes = np.unique(kinds, return_inverse=True)
+    if len(names) > 62:  # pragma: no cover - the model has six kinds
+        raise ValueError("too many tie kinds for a bit set")
+    bits = np.zeros(pairs, dtype=np.int64)
+    np.bitwise_or.at(bits, slots, np.left_shift(np.int64(1), codes.astype(np.int64)))
+    names = names.tolist()  # sorted, so each bit set lists its kinds in order
+    spelled: dict[int, list[str]] = {}
+    out = []
+    for mask in bits.tolist():
+        kinds_of = spelled.get(mask)
+        if kinds_of is None:
+            kinds_of = spelled[mask] = [name for i, name in enumerate(names) if mask >> i & 1]
+        out.append(kinds_of)
+    return out
 
 
 def select(
@@ -407,8 +431,9 @@ def tie_records(selection: Selection) -> list[TieRecord]:
     p = selection.projection
     rows = selection.ties & selection.actors[p.tie_u] & selection.actors[p.tie_v]
     ids = p.ids.tolist()
+    kind_of = {k.value: k for k in TieKind}
     return [
-        TieRecord(tie_id, ids[u], ids[v], TieKind(kind), since, confirmed)
+        TieRecord(tie_id, ids[u], ids[v], kind_of[kind], since, confirmed)
         for tie_id, u, v, kind, since, confirmed in zip(
             p.tie_ids[rows].tolist(), p.tie_u[rows].tolist(), p.tie_v[rows].tolist(), p.tie_kinds[rows].tolist(),
             p.tie_since[rows].tolist(), p.tie_last_confirmed[rows].tolist())
@@ -423,8 +448,9 @@ def introduction_records(selection: Selection) -> list[IntroductionRecord]:
     keep = selection.actors
     rows = selection.introductions & (keep[p.intro_by] | keep[p.intro_subject] | keep[p.intro_target])
     ids = p.ids.tolist()
+    status_of = {s.value: s for s in IntroStatus}
     return [
-        IntroductionRecord(intro_id, ids[by], ids[subject], ids[target], day, IntroStatus(status), follow_up, outcome)
+        IntroductionRecord(intro_id, ids[by], ids[subject], ids[target], day, status_of[status], follow_up, outcome)
         for intro_id, by, subject, target, day, status, follow_up, outcome in zip(
             p.intro_ids[rows].tolist(), p.intro_by[rows].tolist(), p.intro_subject[rows].tolist(),
             p.intro_target[rows].tolist(), p.intro_date[rows].tolist(), p.intro_status[rows].tolist(),
@@ -468,7 +494,7 @@ def to_networkx(selection: Selection) -> Any:
         )
         for i in range(len(ids))
     )
-    u, v, weight, intro_counts, tie_kinds = selection.edges()
+    u, v, weight, intro_counts, tie_kinds = selection.edge_table
     plain_weights = [int(w) if float(w).is_integer() else float(w) for w in weight.tolist()]
     G.add_edges_from(
         (ids[a], ids[b], {"weight": w, "kinds": k, "introductions": c})
@@ -481,7 +507,7 @@ def to_networkx(selection: Selection) -> Any:
 
 def to_igraph(selection: Selection) -> tuple[Any, list[str]]:
     """The selection as an undirected igraph graph with ``weight`` on its edges, and the vertex ids."""
-    u, v, weight, _c, _k = selection.edges()
+    u, v, weight, _c, _k = selection.edge_table
     ids = selection.projection.ids[selection.actors].tolist()
     return _igraph_from(len(ids), u, v, weight), ids
 

@@ -12,12 +12,13 @@ weight, or 1.0 where the store keeps none.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-__all__ = ["GraphColumns", "projection_cache_file"]
+__all__ = ["GraphColumns", "projection_cache_file", "discard_projection_cache"]
 
 
 @dataclass
@@ -90,3 +91,13 @@ def projection_cache_file(url: str, database: str | None = None) -> Path:
     folder = Path(os.environ.get("CONNECTOR_GRAPH_CACHE_DIR") or Path.home() / ".cache" / "connector_graph")
     digest = hashlib.sha256(f"{url}\n{database or ''}".encode()).hexdigest()[:20]
     return folder / f"projection-{digest}.npz"
+
+
+def discard_projection_cache(url: str, database: str | None = None) -> None:
+    """Delete the cached projection of the store at ``url`` (after an erasure); never fails.
+
+    The cache is also keyed by graph version, so a file that cannot be
+    deleted is still never served; it is replaced at the next analysis.
+    """
+    with contextlib.suppress(OSError):
+        projection_cache_file(url, database).unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import urllib.parse
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -46,11 +47,24 @@ from ..model import (
 )
 from . import common
 from .base import Batch, IntroductionFilter, Progress, check_batch_references, chunks
-from .columns import GraphColumns, projection_cache_file
+from .columns import GraphColumns, discard_projection_cache
 
 __all__ = ["Neo4jStore"]
 
 T = TypeVar("T")
+
+# Server notifications: warnings only, and none about labels or types not created yet (an empty
+# store has none; a query naming them is still right). The driver logs what is left to the
+# "neo4j.notifications" logger; a null handler there keeps it out of the user's terminal (Python
+# would otherwise print it as a last resort), while an app that configures logging still sees it.
+_NOTIFICATIONS: dict[str, Any] = {
+    "notifications_min_severity": neo4j.NotificationMinimumSeverity.WARNING,
+    "notifications_disabled_categories": [
+        neo4j.NotificationDisabledCategory.UNRECOGNIZED,
+        neo4j.NotificationDisabledCategory.HINT,
+    ],
+}
+logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
 
 _TIE_TYPES: dict[TieKind, str] = {kind: kind.value.upper() for kind in TieKind}
 _ANY_TIE = "|".join(_TIE_TYPES.values())
@@ -196,7 +210,11 @@ class Neo4jStore:
         self._database = database or None
         try:
             self._driver = neo4j.GraphDatabase.driver(
-                address, auth=auth, max_transaction_retry_time=retry_seconds, connection_acquisition_timeout=retry_seconds
+                address,
+                auth=auth,
+                max_transaction_retry_time=retry_seconds,
+                connection_acquisition_timeout=retry_seconds,
+                **_NOTIFICATIONS,
             )
         except (ValueError, nx_err.ConfigurationError) as exc:
             raise InvalidInput(f"cannot use the Neo4j URL {address!r}: {exc}") from exc
@@ -386,7 +404,7 @@ class Neo4jStore:
 
         report = self._write(work, AuditAction.ERASE, actor_id)
         assert report is not None
-        projection_cache_file(self.url, self._database).unlink(missing_ok=True)  # the cached projection named them
+        discard_projection_cache(self.url, self._database)  # the cached projection named them
         return report
 
     # ------------------------------------------- ties and introductions

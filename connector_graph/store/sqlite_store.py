@@ -38,7 +38,7 @@ from ..model import (
 )
 from . import common
 from .base import Batch, IntroductionFilter, Progress, check_batch_references, chunks
-from .columns import GraphColumns, projection_cache_file
+from .columns import GraphColumns, discard_projection_cache
 
 __all__ = ["SqliteStore", "sqlite_path"]
 
@@ -324,7 +324,7 @@ class SqliteStore:
             ties = cur.execute("DELETE FROM ties WHERE ? IN (source_id, target_id)", (actor_id,)).rowcount
             cur.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
         self._checkpoint()
-        projection_cache_file(self.url).unlink(missing_ok=True)  # the cached projection named them
+        discard_projection_cache(self.url)  # the cached projection named them
         return ErasureReport(actor_id=actor_id, ties=ties, introductions=intros)
 
     def _checkpoint(self) -> None:
