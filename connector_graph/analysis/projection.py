@@ -12,7 +12,8 @@ The file carries the graph version it was made at. Every write moves the
 version on, an erasure too, so a projection is never served after the data
 changed; a store also deletes the file when it erases someone, and a stale
 file is deleted when it is found. ``use_cache=False`` (``analyse
---no-cache``) reads the store again and rewrites the file.
+--no-cache``) reads the store again and rewrites the file. The finished report is kept
+the same way (:mod:`connector_graph.analysis.report_cache`).
 
 Layout of a :class:`Projection` (``n`` actors in id order, ``m`` ties, ``k``
 introductions; ends are positions in ``ids``)::
@@ -185,7 +186,7 @@ _ARRAYS = tuple(f.name for f in fields(Projection) if f.name not in ("url", "ver
 def _save(path: Path, projection: Projection) -> None:
     """Write the cache file atomically (a reader sees the old file or the new one, never half of one)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(handle, "wb") as out:

@@ -217,9 +217,12 @@ def analyse_store(
 
     The cache key is the projection (store URL, graph version, options), the
     report's options and today's date (stale ties and overdue follow-ups
-    depend on it). Each call returns its own copy. The projection comes from
-    its cache file when that is current; ``use_cache=False`` reads the store
-    again and recomputes everything (``analyse --no-cache``).
+    depend on it). Each call returns its own copy. The report is also kept on
+    disk by the same key (:mod:`~connector_graph.analysis.report_cache`), so a
+    new process with an unchanged store does not analyse again, and the
+    projection comes from its cache file when that is current.
+    ``use_cache=False`` reads the store again and recomputes everything
+    (``analyse --no-cache``), then keeps the fresh results.
 
     Examples
     --------
@@ -231,6 +234,7 @@ def analyse_store(
     >>> store.close()
     """
     from ..graph import projection_key
+    from . import report_cache
     from .projection import introduction_records, load_projection, select, tie_records, to_networkx
 
     options = dict(as_of=as_of, wards=wards, include_organisations=include_organisations)
@@ -254,7 +258,13 @@ def analyse_store(
             seed=seed,
         )
 
+    database = getattr(store, "_database", None)
+    version = key[0][1]
+    settings = dict(zip(("as_of", "wards", "include_organisations", "top", "by", "engine", "samples", "seed", "today"),
+                        (*key[0][2:5], *key[1:])))
     if not use_cache:
-        return make()
-    report = _CACHE.get_or_make(key, make)
+        report = report_cache.kept(store.url, database, version, settings, make, use_cache=False)
+        _CACHE.get_or_make(key, lambda: report)
+        return copy.deepcopy(report)
+    report = _CACHE.get_or_make(key, lambda: report_cache.kept(store.url, database, version, settings, make))
     return copy.deepcopy(report)

@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-__all__ = ["GraphColumns", "projection_cache_file", "discard_projection_cache"]
+__all__ = ["GraphColumns", "cache_folder", "projection_cache_file", "discard_projection_cache"]
 
 
 @dataclass
@@ -71,33 +71,48 @@ class GraphColumns:
         return tuple(next(iter(sizes[t])) for t in ("actor", "tie", "intro"))  # type: ignore[return-value]
 
 
-def projection_cache_file(url: str, database: str | None = None) -> Path:
-    """Where the analysis keeps its cached projection of the store at ``url``.
+def cache_folder(url: str, database: str | None = None) -> Path:
+    """The folder where the analysis keeps what it derived from the store at ``url``.
 
-    Beside the file for SQLite (``network.db`` -> ``network.db.projection.npz``);
-    for a server store, in the app's cache folder (``CONNECTOR_GRAPH_CACHE_DIR``,
+    Beside the file for SQLite (``network.db`` -> ``network.db.cache/``); for
+    a server store, in the app's cache folder (``CONNECTOR_GRAPH_CACHE_DIR``,
     default ``~/.cache/connector_graph``) under a name derived from the URL
-    and database. A store deletes this file when it erases someone.
+    and database. Everything in it is keyed by graph version, and a store
+    empties it when it erases someone.
+
+    Examples
+    --------
+    >>> cache_folder("sqlite:///data/g.db").as_posix()
+    'data/g.db.cache'
+    >>> cache_folder("bolt://h:7687").name.startswith("neo4j-")
+    True
+    """
+    if url.lower().startswith("sqlite:///"):
+        return Path(url[len("sqlite:///") :] + ".cache")
+    folder = Path(os.environ.get("CONNECTOR_GRAPH_CACHE_DIR") or Path.home() / ".cache" / "connector_graph")
+    digest = hashlib.sha256(f"{url}\n{database or ''}".encode()).hexdigest()[:20]
+    return folder / f"neo4j-{digest}"
+
+
+def projection_cache_file(url: str, database: str | None = None) -> Path:
+    """The cached projection's file in :func:`cache_folder`.
 
     Examples
     --------
     >>> projection_cache_file("sqlite:///data/g.db").as_posix()
-    'data/g.db.projection.npz'
-    >>> projection_cache_file("bolt://h:7687").name.startswith("projection-")
-    True
+    'data/g.db.cache/projection.npz'
     """
-    if url.lower().startswith("sqlite:///"):
-        return Path(url[len("sqlite:///") :] + ".projection.npz")
-    folder = Path(os.environ.get("CONNECTOR_GRAPH_CACHE_DIR") or Path.home() / ".cache" / "connector_graph")
-    digest = hashlib.sha256(f"{url}\n{database or ''}".encode()).hexdigest()[:20]
-    return folder / f"projection-{digest}.npz"
+    return cache_folder(url, database) / "projection.npz"
 
 
 def discard_projection_cache(url: str, database: str | None = None) -> None:
-    """Delete the cached projection of the store at ``url`` (after an erasure); never fails.
+    """Delete everything cached from the store at ``url`` (after an erasure); never fails.
 
-    The cache is also keyed by graph version, so a file that cannot be
+    The caches are also keyed by graph version, so a file that cannot be
     deleted is still never served; it is replaced at the next analysis.
     """
+    folder = cache_folder(url, database)
     with contextlib.suppress(OSError):
-        projection_cache_file(url, database).unlink(missing_ok=True)
+        for path in folder.iterdir():
+            with contextlib.suppress(OSError):
+                path.unlink()

@@ -208,7 +208,37 @@ def test_the_sqlite_cache_file_is_beside_the_store(tmp_path):
     try:
         store.add_person(Person(id="ana", name="Ana"))
         load_projection(store)
-        assert (tmp_path / "net.db.projection.npz").exists()
-        assert oct((tmp_path / "net.db.projection.npz").stat().st_mode & 0o777) == "0o600"
+        assert (tmp_path / "net.db.cache" / "projection.npz").exists()
+        assert oct((tmp_path / "net.db.cache" / "projection.npz").stat().st_mode & 0o777) == "0o600"
+        assert oct((tmp_path / "net.db.cache").stat().st_mode & 0o777) == "0o700"
     finally:
         store.close()
+
+
+def test_the_report_is_kept_by_version_and_forgotten_on_erasure(city, monkeypatch):
+    from connector_graph.analysis.report import analyse_store
+    from connector_graph.caching import forget_everything
+    from connector_graph.store.columns import cache_folder
+
+    folder = cache_folder(city.url, getattr(city, "_database", None))
+    first = analyse_store(city, top=3)
+    kept = sorted(p.name for p in folder.glob("report-*.json"))
+    assert len(kept) == 1 and kept[0].startswith(f"report-{city.graph_version()}-")
+    forget_everything()  # as a new process would start: nothing in memory
+    stamp = (folder / kept[0]).stat().st_mtime_ns
+    assert analyse_store(city, top=3) == first
+    assert (folder / kept[0]).stat().st_mtime_ns == stamp  # read back, not made again
+    assert analyse_store(city, top=4)["connectors"][:3] == first["connectors"]  # other options: another file
+    assert len(list(folder.glob("report-*.json"))) == 2
+
+    # a write: the next report is made afresh, and the reports of the old version are dropped
+    city.add_person(Person(id="zz-new", name="Newcomer"))
+    forget_everything()
+    after = analyse_store(city, top=3)
+    assert after["network"]["actors"] == first["network"]["actors"] + 1
+    assert [p.name for p in folder.glob("report-*.json")] == [f"report-{city.graph_version()}-" + kept[0].split("-", 2)[2]]
+
+    top_id = after["connectors"][0]["id"]
+    service.erase_actor(city, top_id)
+    assert not list(folder.glob("report-*.json")) and not (folder / "projection.npz").exists()
+    assert all(c["id"] != top_id for c in analyse_store(city, top=3)["connectors"])
