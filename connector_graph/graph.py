@@ -26,13 +26,14 @@ the introduction happened (status ``made`` or ``followed_up``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Collection
-
-import networkx as nx
+from typing import TYPE_CHECKING, Collection
 
 from .caching import LruCache
 from .model import TieKind
 from .store.base import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["build_graph", "graph_for_analysis", "clear_graph_cache", "projection_key"]
 

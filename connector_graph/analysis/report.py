@@ -4,7 +4,8 @@
 dictionary out. :func:`analyse_store` reads what it needs through the
 :class:`~connector_graph.store.base.Store` protocol (never a query of its own),
 calls it, and caches the result by the store's graph version so an unchanged
-network is never analysed twice.
+network is never analysed twice (it lives in :mod:`.analyse`, which imports
+this module only when a report has to be made).
 
 The dictionary (``analyse --json`` prints exactly this) has these keys:
 
@@ -38,14 +39,12 @@ The dictionary (``analyse --json`` prints exactly this) has these keys:
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import asdict
 from typing import Any, Collection, Hashable, Sequence
 
 import networkx as nx
 
-from ..caching import LruCache
 from ..model import Introduction, Tie, Ward
 from . import engine as engines
 from .centrality import DEFAULT_SAMPLES, beside_measures, sampling_plan, METRICS, compute_metrics, key_connectors
@@ -197,74 +196,4 @@ def network_report(
     return _plain(report)
 
 
-_CACHE = LruCache(8)
-
-
-def analyse_store(
-    store: Any,
-    *,
-    top: int = 10,
-    by: str = "score",
-    as_of: dt.date | None = None,
-    wards: Collection[str] | None = None,
-    include_organisations: bool = True,
-    engine: str = "auto",
-    samples: int = DEFAULT_SAMPLES,
-    seed: int = 0,
-    use_cache: bool = True,
-) -> dict[str, Any]:
-    """Project ``store`` and run :func:`network_report`, cached by graph version.
-
-    The cache key is the projection (store URL, graph version, options), the
-    report's options and today's date (stale ties and overdue follow-ups
-    depend on it). Each call returns its own copy. The report is also kept on
-    disk by the same key (:mod:`~connector_graph.analysis.report_cache`), so a
-    new process with an unchanged store does not analyse again, and the
-    projection comes from its cache file when that is current.
-    ``use_cache=False`` reads the store again and recomputes everything
-    (``analyse --no-cache``), then keeps the fresh results.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> from connector_graph.store import open_store
-    >>> store = open_store("sqlite:///" + os.path.join(tempfile.mkdtemp(), "g.db"))
-    >>> analyse_store(store)["network"]["actors"]
-    0
-    >>> store.close()
-    """
-    from ..graph import projection_key
-    from . import report_cache
-    from .projection import introduction_records, load_projection, select, tie_records, to_networkx
-
-    options = dict(as_of=as_of, wards=wards, include_organisations=include_organisations)
-    key = (projection_key(store, **options), top, by, engine, samples, seed, dt.date.today())
-
-    def make() -> dict[str, Any]:
-        selection = select(load_projection(store, use_cache=use_cache), **options)
-        G = to_networkx(selection)
-        ward_records = [w for w in store.list_wards() if wards is None or w.name in set(wards)]
-        return network_report(
-            G,
-            top=top,
-            by=by,
-            wards=ward_records,
-            ties=tie_records(selection),
-            introductions=introduction_records(selection),
-            as_of=as_of,
-            ward_filter=wards,
-            engine=engine,
-            samples=samples,
-            seed=seed,
-        )
-
-    database = getattr(store, "_database", None)
-    version = key[0][1]
-    settings = dict(zip(("as_of", "wards", "include_organisations", "top", "by", "engine", "samples", "seed", "today"),
-                        (*key[0][2:5], *key[1:])))
-    if not use_cache:
-        report = report_cache.kept(store.url, database, version, settings, make, use_cache=False)
-        _CACHE.get_or_make(key, lambda: report)
-        return copy.deepcopy(report)
-    report = _CACHE.get_or_make(key, lambda: report_cache.kept(store.url, database, version, settings, make))
-    return copy.deepcopy(report)
+from .analyse import analyse_store  # noqa: E402  (where it used to live)
