@@ -61,7 +61,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from server import chromium_path, running_app, serving  # noqa: E402
+from results_file import publish  # noqa: E402
+from server import PAGES, chromium_path, running_app, serving  # noqa: E402
 
 from connector_graph import service  # noqa: E402
 from connector_graph.auth import acting_as  # noqa: E402
@@ -125,19 +126,6 @@ class PhysicsRun:
     event: str
 
 
-#: Every page of the dashboard (path, heading).
-PAGES = {
-    "": "Overview",
-    "log": "Log an introduction",
-    "directory": "People and organisations",
-    "explorer": "Network explorer",
-    "suggestions": "Suggested introductions",
-    "connectors": "Key connectors",
-    "gaps": "Gaps",
-    "activity": "Activity",
-    "data": "Import and export",
-    "privacy": "Privacy and admin",
-}
 #: First-paint targets in seconds (the overview, every other page).
 FIRST_PAINT_TARGET = {"": 2.0}
 OTHER_PAGE_TARGET = 3.0
@@ -513,13 +501,8 @@ def main(argv: list[str] | None = None) -> int:
               f"(server logs under {scratch})", file=sys.stderr)
         return 1
 
-    text = "\n".join(report(results, bare_cold, bare_warm, args.repeat, versions()))
-    print(text)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    name = f"dashboard-{dt.datetime.now():%Y%m%d-%H%M}.md"
-    (out / name).write_text(text + "\n", encoding="utf-8")
-    log(f"written to {out / name}")
+    publish("\n".join(report(results, bare_cold, bare_warm, args.repeat, versions())), args.out,
+            f"dashboard-{dt.datetime.now():%Y%m%d-%H%M}.md", log)
     shutil.rmtree(scratch, ignore_errors=True)
     return 0
 

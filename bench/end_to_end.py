@@ -17,10 +17,10 @@ runs side by side as separate processes:
 
 Each process's wall time and the peak memory of its whole process tree
 (sampled from ``/proc``) are recorded; the table gives medians over the
-rounds and the ratio to igraph's median in the same run. ``--code DIR``
-runs the ``connector_graph`` of another checkout instead (e.g. ``main``, to
-measure before a change); a checkout without ``--no-cache`` is called
-without it.
+rounds and the ratio to igraph's median in the same run. ``--code DIR,DIR``
+runs the ``connector_graph`` of each checkout in turn in every round (e.g.
+``main`` and this one, to measure before and after a change side by side);
+a checkout without ``--no-cache`` is called without it.
 """
 
 from __future__ import annotations
@@ -138,35 +138,37 @@ def _supports_no_cache(python: str, env: dict[str, str], cwd: Path) -> bool:
     return "--no-cache" in help_text
 
 
-def bench_store(kind: str, size: int, *, rounds: int, code: Path, neo4j_url: str | None,
+def bench_store(kind: str, size: int, *, rounds: int, codes: list[Path], neo4j_url: str | None,
                 log: Callable[[str], None]) -> tuple[list[str], dict[str, float]]:
-    """Markdown lines and the ratios of one store kind at one size."""
+    """Markdown lines and the ratios of one store kind at one size, for each checkout in ``codes``."""
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="cg-e2e-") as name:
         folder = Path(name)
         with seeded_store(kind, size, folder, neo4j_url, log) as (url, ids):
-            env = {**os.environ, "PYTHONPATH": str(code), "CONNECTOR_GRAPH_STORE": url,
-                   "CONNECTOR_GRAPH_CACHE_DIR": str(folder / "cache")}
-            cli = [python, "-m", "connector_graph"]
-            fresh = ["--no-cache"] if _supports_no_cache(python, env, folder) else []
             runs: dict[str, list[tuple[float, float]]] = {}
-            jobs: list[tuple[str, list[str]]] = [
+            jobs: list[tuple[str, list[str], dict[str, str]]] = [
                 ("igraph script (GraphML in)", [python, str(ROOT / "bench" / "igraph_baseline.py"),
-                                                str(folder / "network.graphml"), "--seed", str(SEED)]),
-                ("analyse, first call", cli + ["analyse", "--json", *fresh]),
-                ("analyse, second call", cli + ["analyse", "--json"]),
-                ("stats", cli + ["stats"]),
-                ("search", cli + ["search", "smith"]),
+                                                str(folder / "network.graphml"), "--seed", str(SEED)], dict(os.environ)),
             ]
+            for code in codes:
+                env = {**os.environ, "PYTHONPATH": str(code), "CONNECTOR_GRAPH_STORE": url,
+                       "CONNECTOR_GRAPH_CACHE_DIR": str(folder / "cache")}
+                cli = [python, "-m", "connector_graph"]
+                fresh = ["--no-cache"] if _supports_no_cache(python, env, folder) else []
+                tag = f" [{code.name}]" if len(codes) > 1 else ""
+                jobs += [
+                    (f"analyse, first call{tag}", cli + ["analyse", "--json", *fresh], env),
+                    (f"analyse, second call{tag}", cli + ["analyse", "--json"], env),
+                    (f"stats{tag}", cli + ["stats"], env),
+                    (f"search{tag}", cli + ["search", "smith"], env),
+                ]
+                if len(ids) == 3:  # a real write, as a connector logs one (the next round starts afresh)
+                    jobs.append((f"introduce{tag}", cli + ["introduce", "--by", ids[0], "--subject", ids[1],
+                                                           "--to", ids[2], "--date", "2025-12-01"], env))
             for r in range(rounds):
-                for label, command in jobs:
+                for label, command, env in jobs:
                     log(f"{kind} {size:,} round {r + 1}/{rounds}: {label}")
                     seconds, peak, _out = measure(command, env=env, cwd=folder)
-                    runs.setdefault(label, []).append((seconds, peak))
-                if len(ids) == 3:  # a real write, as a connector logs one
-                    label = "introduce"
-                    seconds, peak, _ = measure(cli + ["introduce", "--by", ids[0], "--subject", ids[1], "--to", ids[2],
-                                                      "--date", "2025-12-01"], env=env, cwd=folder)
                     runs.setdefault(label, []).append((seconds, peak))
     base = statistics.median(s for s, _ in runs["igraph script (GraphML in)"])
     lines = [f"| step | median (s) | ratio to igraph | peak memory (MiB) |", "|---|---:|---:|---:|"]
@@ -179,18 +181,18 @@ def bench_store(kind: str, size: int, *, rounds: int, code: Path, neo4j_url: str
     return lines, ratios
 
 
-def run(stores: list[str], sizes: list[int], *, rounds: int, code: Path, neo4j_url: str | None,
+def run(stores: list[str], sizes: list[int], *, rounds: int, codes: list[Path], neo4j_url: str | None,
         log: Callable[[str], None]) -> list[str]:
     """The whole end-to-end table set, as markdown lines."""
     lines = [
         "## connector_graph end to end: analyse against an igraph script",
         "",
-        f"{dt.datetime.now().isoformat(timespec='minutes')}; code from {code}; {rounds} round(s) per size, "
+        f"{dt.datetime.now().isoformat(timespec='minutes')}; code from {', '.join(map(str, codes))}; {rounds} round(s) per size, "
         "medians; ratios against the igraph script's median in the same run; peak memory of the process tree.",
         "",
     ]
     for kind in stores:
         for size in sizes:
-            table, _ratios = bench_store(kind, size, rounds=rounds, code=code, neo4j_url=neo4j_url, log=log)
+            table, _ratios = bench_store(kind, size, rounds=rounds, codes=codes, neo4j_url=neo4j_url, log=log)
             lines += [f"### {kind}, {size:,} actors", "", *table, ""]
     return lines

@@ -226,16 +226,14 @@ def load_projection(store: Any, *, use_cache: bool = True) -> Projection:
 
     Examples
     --------
-    >>> import os, tempfile
+    >>> import pathlib, tempfile
     >>> from connector_graph.store import open_store
-    >>> from connector_graph.model import Person, Tie
-    >>> store = open_store("sqlite:///" + os.path.join(tempfile.mkdtemp(), "g.db"))
-    >>> store.add_person(Person(id="ana", name="Ana")); store.add_person(Person(id="ben", name="Ben"))
-    >>> store.add_tie(Tie(source_id="ana", target_id="ben"))
-    >>> p = load_projection(store)
-    >>> p.ids.tolist(), len(p.tie_u), load_projection(store).version == p.version
-    (['ana', 'ben'], 1, True)
-    >>> store.close()
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with open_store(f"sqlite:///{folder}/net.db") as net:
+    ...     first = load_projection(net)
+    ...     again = load_projection(net)
+    >>> first.n, again.version == first.version, (folder / "net.db.cache" / "projection.npz").exists()
+    (0, True, True)
     """
     path = projection_cache_file(store.url, getattr(store, "_database", None))
     if use_cache:

@@ -636,34 +636,42 @@ class SqliteStore:
         return f"SqliteStore({os.fspath(self.path)!r})"
 
 
-def _columns(conn: sqlite3.Connection) -> GraphColumns:
-    """Read the graph's columns with ``conn`` (inside a read transaction)."""
-    out = GraphColumns(version=int(conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]))
-    actors = conn.execute(
+# One query per table; each selected column lands in the GraphColumns field named beside it.
+_COLUMN_QUERIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
         "SELECT id, type, name, ward, json_extract(body, '$.sector'), json_extract(body, '$.kind'), "
         "json_extract(body, '$.roles'), "
         "coalesce(json_extract(body, '$.restricted'), 0) = 0 AND json_extract(body, '$.consent_withdrawn_on') IS NULL "
-        "FROM actors ORDER BY id"
-    ).fetchall()
-    if actors:
-        (out.actor_id, out.actor_type, out.name, out.ward, out.sector, out.kind, roles, kept) = map(list, zip(*actors))
-        out.roles = [json.loads(r) if r and r != "[]" else [] for r in roles]
-        out.in_analysis = [bool(k) for k in kept]
-    ties = conn.execute(
+        "FROM actors ORDER BY id",
+        ("actor_id", "actor_type", "name", "ward", "sector", "kind", "roles", "in_analysis"),
+    ),
+    (
         "SELECT id, source_id, target_id, kind, json_extract(body, '$.since'), json_extract(body, '$.last_confirmed'), "
-        "coalesce(json_extract(body, '$.weight'), 1.0) FROM ties ORDER BY id"
-    ).fetchall()
-    if ties:
-        (out.tie_id, out.tie_source, out.tie_target, out.tie_kind, out.tie_since, out.tie_last_confirmed,
-         out.tie_weight) = map(list, zip(*ties))
-    intros = conn.execute(
+        "coalesce(json_extract(body, '$.weight'), 1.0) FROM ties ORDER BY id",
+        ("tie_id", "tie_source", "tie_target", "tie_kind", "tie_since", "tie_last_confirmed", "tie_weight"),
+    ),
+    (
         "SELECT id, date, introducer_id, subject_id, target_id, status, json_extract(body, '$.follow_up'), "
-        "coalesce(json_extract(body, '$.outcome'), '') != '' FROM introductions ORDER BY id"
-    ).fetchall()
-    if intros:
-        (out.intro_id, out.intro_date, out.intro_introducer, out.intro_subject, out.intro_target, out.intro_status,
-         out.intro_follow_up, has) = map(list, zip(*intros))
-        out.intro_has_outcome = [bool(h) for h in has]
+        "coalesce(json_extract(body, '$.outcome'), '') != '' FROM introductions ORDER BY id",
+        ("intro_id", "intro_date", "intro_introducer", "intro_subject", "intro_target", "intro_status",
+         "intro_follow_up", "intro_has_outcome"),
+    ),
+)
+# SQLite gives JSON lists as text and booleans as 0/1.
+_CONVERT = {
+    "roles": lambda values: [json.loads(r) if r and r != "[]" else [] for r in values],
+    "in_analysis": lambda values: [bool(v) for v in values],
+    "intro_has_outcome": lambda values: [bool(v) for v in values],
+}
+
+
+def _columns(conn: sqlite3.Connection) -> GraphColumns:
+    """Read the graph's columns with ``conn`` (inside a read transaction)."""
+    out = GraphColumns(version=int(conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]))
+    for sql, names in _COLUMN_QUERIES:
+        rows = conn.execute(sql).fetchall()
+        for name, values in zip(names, zip(*rows)):
+            setattr(out, name, _CONVERT.get(name, list)(values))
     return out
 
 

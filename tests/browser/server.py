@@ -14,6 +14,19 @@ from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+#: Every page of the dashboard: path -> its heading.
+PAGES = {
+    "": "Overview",
+    "log": "Log an introduction",
+    "directory": "People and organisations",
+    "explorer": "Network explorer",
+    "suggestions": "Suggested introductions",
+    "connectors": "Key connectors",
+    "gaps": "Gaps",
+    "activity": "Activity",
+    "data": "Import and export",
+    "privacy": "Privacy and admin",
+}
 #: How long to wait for something a page should show: generous, since a busy machine is slow, not broken.
 PATIENCE_MS = 180_000
 

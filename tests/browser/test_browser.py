@@ -5,26 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from server import PATIENCE_MS, choose, explorer_frame, no_script_ran, open_page, wait_until_idle
+from server import PAGES, PATIENCE_MS, choose, explorer_frame, no_script_ran, open_page, wait_until_idle
 
 from connector_graph.store import IntroductionFilter, open_store
 
 pytestmark = pytest.mark.browser
 
 #: URL path (Streamlit derives it from the page file) -> title shown.
-PAGES = {
-    "": "Overview",
-    "log": "Log an introduction",
-    "directory": "People and organisations",
-    "explorer": "Network explorer",
-    "suggestions": "Suggested introductions",
-    "connectors": "Key connectors",
-    "gaps": "Gaps",
-    "activity": "Activity",
-    "data": "Import and export",
-    "privacy": "Privacy and admin",
-}
-
 
 def _shot(page, artifacts, name: str) -> None:
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
