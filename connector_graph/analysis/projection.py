@@ -123,8 +123,15 @@ def _dates(values: list[str | None]) -> np.ndarray:
     return np.array(values, dtype="datetime64[D]") if values else np.zeros(0, dtype="datetime64[D]")
 
 
-def _positions(index: dict[str, int], ends: list[str]) -> np.ndarray:
-    return np.fromiter((index[e] for e in ends), dtype=np.int32, count=len(ends))
+def _positions(ids: np.ndarray, ends: list[str]) -> np.ndarray:
+    """Positions in the sorted ``ids`` of each end (every end names a stored actor: the stores check it)."""
+    if not ends:
+        return np.zeros(0, dtype=np.int32)
+    wanted = np.array(ends, dtype=str)
+    at = np.searchsorted(ids, wanted)
+    if not len(ids) or at.max() >= len(ids) or not np.array_equal(ids[at], wanted):
+        raise ValueError("a tie or introduction names an actor the store does not hold")
+    return at.astype(np.int32)
 
 
 def from_columns(url: str, columns: GraphColumns) -> Projection:
@@ -147,12 +154,11 @@ def from_columns(url: str, columns: GraphColumns) -> Projection:
     def by_id(values: list[Any]) -> list[Any]:
         return [values[i] for i in order]
 
-    ids = by_id(columns.actor_id)
-    index = {actor_id: i for i, actor_id in enumerate(ids)}
+    ids = _text(by_id(columns.actor_id))
     return Projection(
         url=url,
         version=int(columns.version),
-        ids=_text(ids),
+        ids=ids,
         names=_text(by_id(columns.name)),
         wards=_text(by_id(columns.ward)),
         sectors=_text(by_id(columns.sector)),
@@ -162,16 +168,16 @@ def from_columns(url: str, columns: GraphColumns) -> Projection:
         in_analysis=np.array(by_id(columns.in_analysis), dtype=bool),
         tie_ids=_text(columns.tie_id),
         tie_kinds=_text(columns.tie_kind),
-        tie_u=_positions(index, columns.tie_source),
-        tie_v=_positions(index, columns.tie_target),
+        tie_u=_positions(ids, columns.tie_source),
+        tie_v=_positions(ids, columns.tie_target),
         tie_since=_dates(columns.tie_since),
         tie_last_confirmed=_dates(columns.tie_last_confirmed),
         tie_weight=np.array(columns.tie_weight, dtype=float),
         intro_ids=_text(columns.intro_id),
         intro_status=_text(columns.intro_status),
-        intro_by=_positions(index, columns.intro_introducer),
-        intro_subject=_positions(index, columns.intro_subject),
-        intro_target=_positions(index, columns.intro_target),
+        intro_by=_positions(ids, columns.intro_introducer),
+        intro_subject=_positions(ids, columns.intro_subject),
+        intro_target=_positions(ids, columns.intro_target),
         intro_date=_dates(columns.intro_date),
         intro_follow_up=_dates(columns.intro_follow_up),
         intro_has_outcome=np.array(columns.intro_has_outcome, dtype=bool),
