@@ -17,7 +17,14 @@ viewport, times from ``page.goto`` to:
 - **explorer, cold and warm**: ``/explorer`` until the network drawing's
   iframe sets ``data-stable-ms`` (the network has drawn), with that in-frame
   value itself (ms from the iframe's navigation start) and the number of
-  nodes drawn.
+  nodes drawn;
+- **first paint of every page, cold server, warm cache file**: after every
+  page has been visited once (so the analysis' cache files exist beside the
+  store), the server is stopped and started again; each page is then opened
+  once, in order, and timed from ``page.goto`` to its heading and first
+  content being visible (**first paint**), and on to the end of its script
+  (**complete**: the heavy parts stream in between). Targets: 2 s for the
+  overview, 3 s for every other page.
 
 Two baselines are measured in the same run, so ratios compare like with like:
 
@@ -54,7 +61,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from server import chromium_path, running_app, serving  # noqa: E402
+from results_file import publish  # noqa: E402
+from server import PAGES, chromium_path, running_app, serving  # noqa: E402
 
 from connector_graph import service  # noqa: E402
 from connector_graph.auth import acting_as  # noqa: E402
@@ -118,6 +126,28 @@ class PhysicsRun:
     event: str
 
 
+#: First-paint targets in seconds (the overview, every other page).
+FIRST_PAINT_TARGET = {"": 2.0}
+OTHER_PAGE_TARGET = 3.0
+#: True once the page shows its heading and something under it (the first paint a user sees).
+PAINTED = """() => {
+    const main = document.querySelector('[data-testid="stMain"]') || document;
+    const heading = main.querySelector('h1');
+    if (!heading || !heading.offsetParent) return false;
+    const blocks = main.querySelectorAll('[data-testid="stElementContainer"]');
+    return blocks.length >= 2;
+}"""
+
+
+@dataclass
+class PageVisit:
+    """One page opened on a freshly started server: seconds to first paint and to the end of its script."""
+
+    path: str
+    first_paint: float
+    complete: float
+
+
 @dataclass
 class SizeResult:
     """Everything measured for one network size."""
@@ -132,6 +162,7 @@ class SizeResult:
     explorer_cold: ExplorerVisit
     explorer_warm: list[ExplorerVisit]
     physics: list[PhysicsRun]
+    pages: list[PageVisit]
 
 
 def log(message: str) -> None:
@@ -194,6 +225,16 @@ def time_heading(page: Any, url: str, heading: str | None) -> float:
         page.get_by_role("heading", name=heading).first.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
     page.wait_for_function(IDLE, timeout=PAGE_TIMEOUT_MS)
     return time.perf_counter() - start
+
+
+def time_first_paint(page: Any, base: str, path: str) -> PageVisit:
+    """Seconds from ``goto`` to the page's first paint (heading and content), then to the end of its script."""
+    start = time.perf_counter()
+    page.goto(f"{base}/{path}", timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(PAINTED, timeout=PAGE_TIMEOUT_MS, polling=20)
+    painted = time.perf_counter() - start
+    page.wait_for_function(IDLE, timeout=PAGE_TIMEOUT_MS)
+    return PageVisit(path, painted, time.perf_counter() - start)
 
 
 def time_explorer(page: Any, base: str) -> ExplorerVisit:
@@ -295,6 +336,13 @@ def bench_size(browser: Any, size: str, folder: Path, repeat: int) -> SizeResult
         explorer_cold = in_new_context(browser, lambda page: time_explorer(page, base))
         log(f"{label}: explorer, warm x{repeat}")
         explorer_warm = [in_new_context(browser, lambda page: time_explorer(page, base)) for _ in range(repeat)]
+    log(f"{label}: every page once, so the cache files exist")
+    with running_app(url, log=folder / "dashboard-warmup.log") as base:
+        for path in PAGES:
+            in_new_context(browser, lambda page: time_first_paint(page, base, path))
+    log(f"{label}: first paint of every page on a freshly started server")
+    with running_app(url, log=folder / "dashboard-cold.log") as base:
+        pages = [in_new_context(browser, lambda page: time_first_paint(page, base, path)) for path in PAGES]
     log(f"{label}: pyvis with browser physics x{repeat}")
     physics = [in_new_context(browser, lambda page: time_physics(page, physics_file)) for _ in range(repeat)]
     return SizeResult(
@@ -308,6 +356,7 @@ def bench_size(browser: Any, size: str, folder: Path, repeat: int) -> SizeResult
         explorer_cold=explorer_cold,
         explorer_warm=explorer_warm,
         physics=physics,
+        pages=pages,
     )
 
 
@@ -353,6 +402,18 @@ def report(results: list[SizeResult], bare_cold: float, bare_warm: list[float], 
         ]
         for measure, seconds, baseline, baseline_s, share in rows:
             lines.append(f"| {r.label} | {measure} | {seconds} | {baseline} | {baseline_s} | {share} |")
+    lines += [
+        "",
+        "### First paint of every page (cold server, warm cache file)",
+        "",
+        "| size | page | first paint (s) | target (s) | met | complete (s) |",
+        "|---|---|---:|---:|---|---:|",
+    ]
+    for r in results:
+        for visit in r.pages:
+            target = FIRST_PAINT_TARGET.get(visit.path, OTHER_PAGE_TARGET)
+            lines.append(f"| {r.label} | {PAGES[visit.path]} | {fmt(visit.first_paint)} | {target:.0f} | "
+                         f"{'yes' if visit.first_paint <= target else 'no'} | {fmt(visit.complete)} |")
     lines += [
         "",
         "### Baselines",
@@ -440,13 +501,8 @@ def main(argv: list[str] | None = None) -> int:
               f"(server logs under {scratch})", file=sys.stderr)
         return 1
 
-    text = "\n".join(report(results, bare_cold, bare_warm, args.repeat, versions()))
-    print(text)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    name = f"dashboard-{dt.datetime.now():%Y%m%d-%H%M}.md"
-    (out / name).write_text(text + "\n", encoding="utf-8")
-    log(f"written to {out / name}")
+    publish("\n".join(report(results, bare_cold, bare_warm, args.repeat, versions())), args.out,
+            f"dashboard-{dt.datetime.now():%Y%m%d-%H%M}.md", log)
     shutil.rmtree(scratch, ignore_errors=True)
     return 0
 

@@ -3,6 +3,12 @@
 One command::
 
     python bench/run.py [--sizes 1000,10000] [--networkx-limit 3000] [--networkx-max 20000] [--exact-limit 10000]
+    python bench/run.py --store sqlite,neo4j --sizes 20000,100000 [--rounds 3] [--code DIR,DIR]
+
+With ``--store`` it measures end to end instead, as a user waits: the whole
+``analyse --json`` command (first call and second call), ``stats``,
+``search`` and ``introduce``, against an igraph script that reads the same
+network from GraphML, side by side in one run (see ``bench/end_to_end.py``).
 
 For each size it generates the seeded synthetic city network
 (``connector_graph.seed.generate``), loads it into a throwaway SQLite store,
@@ -51,6 +57,7 @@ from connector_graph.analysis.report import network_report  # noqa: E402
 from connector_graph.graph import build_graph  # noqa: E402
 from connector_graph.seed import generate  # noqa: E402
 from connector_graph.store import open_store  # noqa: E402
+from results_file import publish  # noqa: E402
 
 SEED = 7
 TODAY = dt.date(2026, 1, 1)
@@ -275,11 +282,30 @@ def main(argv: list[str] | None = None) -> int:
         "--exact-limit", type=int, default=10000, help="skip every exact betweenness and closeness above this many actors"
     )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="folder for the markdown results")
+    parser.add_argument("--store", help="end to end on these stores (sqlite, neo4j; comma-separated) instead")
+    parser.add_argument("--rounds", type=int, default=3, help="end to end: rounds per size (medians are reported)")
+    parser.add_argument("--code", default=str(ROOT),
+                        help="end to end: the checkout(s) whose connector_graph runs (comma-separated: side by side)")
+    parser.add_argument("--neo4j-url", help="end to end: a running Neo4j to use (wiped!) instead of a local one")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
 
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    if args.store:
+        from end_to_end import run as end_to_end
+
+        stores = [s.strip() for s in args.store.split(",") if s.strip()]
+        unknown = set(stores) - {"sqlite", "neo4j"}
+        if unknown:
+            parser.error(f"--store takes sqlite and/or neo4j, not {', '.join(sorted(unknown))}")
+        text = "\n".join(end_to_end(stores, sizes, rounds=args.rounds,
+                                    codes=[Path(c).resolve() for c in args.code.split(",") if c.strip()],
+                                    neo4j_url=args.neo4j_url, log=log))
+        stamp = f"{'-'.join(str(s) for s in sizes)}-{dt.datetime.now():%Y%m%d-%H%M}"
+        publish(text, args.out, f"end-to-end-{'-'.join(stores)}-{stamp}.md", log)
+        return 0
 
     import igraph
 
@@ -299,13 +325,8 @@ def main(argv: list[str] | None = None) -> int:
                 exact_limit=args.exact_limit,
                 log=log,
             ))
-    text = "\n".join(lines)
-    print(text)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    name = f"analysis-{'-'.join(str(s) for s in sizes)}-{dt.datetime.now():%Y%m%d-%H%M}.md"
-    (out / name).write_text(text + "\n", encoding="utf-8")
-    log(f"written to {out / name}")
+    publish("\n".join(lines), args.out, f"analysis-{'-'.join(str(s) for s in sizes)}-{dt.datetime.now():%Y%m%d-%H%M}.md",
+            log)
     return 0
 
 

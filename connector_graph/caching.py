@@ -50,6 +50,11 @@ class LruCache:
                 self._items.popitem(last=False)
         return value
 
+    def forget(self, key: Hashable) -> None:
+        """Drop ``key`` if held (the next :meth:`get_or_make` makes it again)."""
+        with self._lock:
+            self._items.pop(key, None)
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)

@@ -1,9 +1,9 @@
 """The analysis graph: a networkx projection of any store.
 
 Actors (people and organisations) become nodes; ties and introductions
-become weighted, undirected edges. The projection streams the store once
-(``iter_actors``, ``iter_ties``, ``iter_introductions``), so it costs memory
-for the graph only, never for a copy of the store's records.
+become weighted, undirected edges. The graph is built from the columnar
+projection (:mod:`connector_graph.analysis.projection`: one query per table,
+no model objects, cached on disk by graph version).
 
 Node attributes
     ``name``, ``actor_type`` (``"person"`` or ``"organisation"``), ``ward``
@@ -31,14 +31,15 @@ add nothing. Which facts count as of a date is decided in
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Collection, Hashable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Collection
 
 from .analysis import asof
 from .caching import LruCache
 from .model import TieKind
 from .store.base import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["build_graph", "graph_for_analysis", "clear_graph_cache", "projection_key"]
 
@@ -50,6 +51,7 @@ def build_graph(
     wards: Collection[str] | None = None,
     include_organisations: bool = True,
     tie_kinds: Collection[TieKind | str] | None = None,
+    use_cache: bool = True,
 ) -> nx.Graph:
     """Project the store onto an undirected, weighted networkx graph.
 
@@ -70,6 +72,10 @@ def build_graph(
     never in the graph (nor, so, in any analysis or graph export).
     tie_kinds
         Keep only ties of these kinds; introductions are always kept.
+    use_cache
+        Take the store's arrays from the projection cache file when it is
+        current (see :mod:`connector_graph.analysis.projection`); false
+        reads the store again.
 
     Returns
     -------
@@ -91,70 +97,15 @@ def build_graph(
     (['ana', 'ben'], 1, ['connector'])
     >>> store.close()
     """
-    ward_set = None if wards is None else {str(w) for w in wards}
-    kind_set = None if tie_kinds is None else {TieKind(k) for k in tie_kinds}
-    nodes: list[tuple[str, dict[str, Any]]] = []
-    for actor in store.iter_actors():
-        if ward_set is not None and actor.ward not in ward_set:
-            continue
-        is_org = actor.actor_type == "organisation"
-        if is_org and not include_organisations:
-            continue
-        if not is_org and not actor.in_analysis:  # consent withdrawn or processing restricted
-            continue
-        nodes.append(
-            (
-                actor.id,
-                dict(
-                    name=actor.name,
-                    actor_type=actor.actor_type,
-                    ward=actor.ward,
-                    sector=actor.sector.value if is_org else None,
-                    kind=actor.kind.value if is_org else None,
-                    roles=[] if is_org else [role.value for role in actor.roles],
-                    introductions_made=0,
-                ),
-            )
-        )
-    # Nodes in id order, whatever order a backend streams them in, so every
-    # result derived from the graph is repeatable.
-    nodes.sort(key=lambda item: item[0])
-    G = nx.Graph()
-    G.add_nodes_from(nodes)
-    for tie in store.iter_ties():
-        if kind_set is not None and tie.kind not in kind_set:
-            continue
-        if not asof.tie_counts(tie, as_of):
-            continue
-        if tie.source_id in G and tie.target_id in G:
-            _add(G, tie.source_id, tie.target_id, kind=tie.kind.value, amount=tie.weight)
-    history = store.introduction_history() if as_of is not None else {}
-    for intro in asof.introductions_as_of(store.iter_introductions(), as_of or dt.date.today(), history):
-        by = intro.introducer_id
-        if by in G:
-            G.nodes[by]["introductions_made"] += asof.happened(intro)
-            for other in (intro.subject_id, intro.target_id):
-                if other in G:
-                    _add(G, by, other, introduction=True)
-        if asof.happened(intro) and intro.subject_id in G and intro.target_id in G:
-            _add(G, intro.subject_id, intro.target_id, introduction=True)
-    for _u, _v, data in G.edges(data=True):
-        data["kinds"] = sorted(data["kinds"])
-    return G
+    from .analysis.projection import load_projection, select, to_networkx
 
-
-def _add(
-    G: nx.Graph, u: Hashable, v: Hashable, *, kind: str | None = None, introduction: bool = False, amount: float = 1
-) -> None:
-    data = G.get_edge_data(u, v)
-    if data is None:
-        G.add_edge(u, v, weight=0, kinds=set(), introductions=0)
-        data = G[u][v]
-    data["weight"] += amount
-    if kind is not None:
-        data["kinds"].add(kind)
-    if introduction:
-        data["introductions"] += 1
+    projection = load_projection(store, use_cache=use_cache)
+    history = store.introduction_history() if as_of is not None else None
+    kinds = None if tie_kinds is None else [TieKind(k).value for k in tie_kinds]
+    return to_networkx(
+        select(projection, as_of=as_of, wards=wards, include_organisations=include_organisations, tie_kinds=kinds,
+               history=history)
+    )
 
 
 # ----------------------------------------------------------------- caching

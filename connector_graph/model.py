@@ -372,7 +372,7 @@ def new_id(prefix: str) -> str:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, validate_default=True, defer_build=True)
 
 
 class Person(_Model):

@@ -8,7 +8,7 @@ from collections import Counter
 from pydantic import BaseModel
 
 from .auth import Permission, require
-from .model import Counts
+from .model import Counts, IntroStatus
 from .store.base import IntroductionFilter, Store
 
 __all__ = ["Summary", "IntroductionRow", "WardRow", "MonthChange", "summarise", "month_change"]
@@ -51,15 +51,11 @@ def summarise(store: Store, *, recent: int = 20) -> Summary:
     """Counts, the ``recent`` latest introductions and per-ward totals."""
     require(Permission.VIEW)
     intros = store.list_introductions(IntroductionFilter(limit=recent))
-    names: dict[str, str] = {}
-    people: Counter[str] = Counter()
-    organisations: Counter[str] = Counter()
+    projection = _projection(store)
     wanted = {i for intro in intros for i in (intro.introducer_id, intro.subject_id, intro.target_id)}
-    for actor in store.iter_actors():
-        if actor.id in wanted:
-            names[actor.id] = actor.name
-        if actor.ward:
-            (people if actor.actor_type == "person" else organisations)[actor.ward] += 1
+    names = _names_of(projection, wanted)
+    people = _ward_counts(projection.wards[~projection.is_org])
+    organisations = _ward_counts(projection.wards[projection.is_org])
     rows = [
         IntroductionRow(
             date=i.date,
@@ -126,22 +122,47 @@ def month_change(store: Store, *, today: dt.date | None = None) -> MonthChange:
     today = today or dt.date.today()
     start = today.replace(day=1)
     before = (start - dt.timedelta(days=1)).replace(day=1)
-    now_intros = store.list_introductions(IntroductionFilter(since=start, until=today))
-    old_intros = store.list_introductions(IntroductionFilter(since=before, until=start - dt.timedelta(days=1)))
-    new_ties = new_ties_before = 0
-    for tie in store.iter_ties():
-        if tie.since is None:
-            continue
-        if start <= tie.since <= today:
-            new_ties += 1
-        elif before <= tie.since < start:
-            new_ties_before += 1
+    import numpy as np
+
+    p = _projection(store)
+    day = {name: np.datetime64(value, "D") for name, value in
+           (("today", today), ("start", start), ("before", before))}
+    now = (p.intro_date >= day["start"]) & (p.intro_date <= day["today"])
+    old = (p.intro_date >= day["before"]) & (p.intro_date < day["start"])
+    known = ~np.isnat(p.tie_since)
     return MonthChange(
         month=f"{start:%B %Y}",
-        introductions=len(now_intros),
-        introductions_before=len(old_intros),
-        made=sum(1 for i in now_intros if i.status.happened),
-        new_ties=new_ties,
-        new_ties_before=new_ties_before,
-        outcomes_recorded=sum(1 for i in now_intros if i.outcome),
+        introductions=int(now.sum()),
+        introductions_before=int(old.sum()),
+        made=int((now & np.isin(p.intro_status, [s.value for s in IntroStatus if s.happened])).sum()),
+        new_ties=int((known & (p.tie_since >= day["start"]) & (p.tie_since <= day["today"])).sum()),
+        new_ties_before=int((known & (p.tie_since >= day["before"]) & (p.tie_since < day["start"])).sum()),
+        outcomes_recorded=int((now & p.intro_has_outcome).sum()),
     )
+
+
+def _projection(store: Store):
+    """The store's columnar projection (cached on disk by graph version): no record is validated again."""
+    from .analysis.projection import load_projection
+
+    return load_projection(store)
+
+
+def _names_of(projection, ids: set[str]) -> dict[str, str]:
+    """The names of the actors with these ids (ids the projection does not hold are left out)."""
+    import numpy as np
+
+    wanted = np.array(sorted(ids), dtype=str)
+    if not len(wanted) or not projection.n:
+        return {}
+    at = np.searchsorted(projection.ids, wanted).clip(0, projection.n - 1)
+    found = projection.ids[at] == wanted
+    return dict(zip(wanted[found].tolist(), projection.names[at[found]].tolist()))
+
+
+def _ward_counts(wards) -> Counter[str]:
+    """How many of ``wards`` (a str array, "" for no ward) name each ward."""
+    import numpy as np
+
+    names, counts = np.unique(wards[wards != ""], return_counts=True)
+    return Counter(dict(zip(names.tolist(), counts.tolist())))

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Install connector_graph, load the demo city into the embedded store if it is
-# empty, and start the dashboard on http://localhost:8501.
-# Extra arguments go to `streamlit run` (e.g. --server.port 8600).
+# Create .venv (once) and install connector_graph into it, load the demo city
+# into the embedded store if it is empty, and start the dashboard on
+# http://localhost:8501.
+#   PYTHON=python3.12 bash scripts/run-app.sh              # which Python builds .venv
+#   bash scripts/run-app.sh --server.port 8600              # extra arguments go to `streamlit run`
+#   bash scripts/run-app.sh --server.address 0.0.0.0        # listen beyond this machine (sign-in needed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="${PYTHON:-python3}"
-"$PY" -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+source scripts/venv.sh
+cg_venv requirements.txt
 "$PY" -m connector_graph seed --size demo --if-empty
 exec "$PY" -m streamlit run app.py "$@"

@@ -37,6 +37,12 @@ def signed_in_admin() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def own_cache_folder(tmp_path_factory, monkeypatch) -> None:
+    """Each test keeps server-store projection caches in a folder of its own, never the user's."""
+    monkeypatch.setenv("CONNECTOR_GRAPH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def neo4j_url() -> Iterator[str]:
     """The bolt URL of a real Neo4j server for this test session."""
@@ -50,7 +56,7 @@ def neo4j_url() -> Iterator[str]:
         if IN_CI:
             pytest.fail(message + " (CI=true: a skipped Neo4j test is a failure)")
         pytest.skip(message)
-    server: LocalNeo4j = start_local_neo4j()
+    server: LocalNeo4j = start_local_neo4j(timeout=900)  # a loaded machine starts it slowly
     try:
         yield server.url
     finally:
@@ -58,10 +64,16 @@ def neo4j_url() -> Iterator[str]:
 
 
 def _wipe(url: str) -> None:
+    """Empty the test Neo4j and check it is empty: a test never starts on what another left behind."""
     import neo4j
 
     with neo4j.GraphDatabase.driver(url, auth=None) as driver, driver.session() as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        for _attempt in range(5):
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            left = session.run("MATCH (n) RETURN count(n) AS n").single()["n"]
+            if left == 0:
+                return
+        pytest.fail(f"the test Neo4j at {url} still holds {left} nodes after being emptied: a writer is still running")
 
 
 def gds_version(url: str) -> str | None:
@@ -123,6 +135,13 @@ def store(any_store_url: str):
         yield opened
     finally:
         opened.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n 2 --dist loadgroup``), the browser tests share one worker, one app and one Chromium."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 _neo4j_skips: list[str] = []

@@ -13,6 +13,19 @@ No function here reads or writes a store or mutates the graph it is given.
 
 from __future__ import annotations
 
-from .centrality import METRICS, ConnectorScore, compute_metrics, key_connectors
+from typing import Any
 
 __all__ = ["METRICS", "ConnectorScore", "compute_metrics", "key_connectors"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import :mod:`.centrality` (networkx, numpy) only when one of its names is asked for.
+
+    So a light module of this package (a kept report, the projection's
+    cache) does not pay for the heavy ones.
+    """
+    if name in __all__:
+        from . import centrality
+
+        return getattr(centrality, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,8 @@
 dictionary out. :func:`analyse_store` reads what it needs through the
 :class:`~connector_graph.store.base.Store` protocol (never a query of its own),
 calls it, and caches the result by the store's graph version so an unchanged
-network is never analysed twice.
+network is never analysed twice (it lives in :mod:`.analyse`, which imports
+this module only when a report has to be made).
 
 The dictionary (``analyse --json`` prints exactly this) has these keys:
 
@@ -38,14 +39,12 @@ The dictionary (``analyse --json`` prints exactly this) has these keys:
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import asdict
 from typing import Any, Collection, Hashable, Sequence
 
 import networkx as nx
 
-from ..caching import LruCache
 from ..model import Introduction, Tie, Ward
 from . import engine as engines
 from . import asof
@@ -198,80 +197,4 @@ def network_report(
     return _plain(report)
 
 
-_CACHE = LruCache(8)
-
-
-def analyse_store(
-    store: Any,
-    *,
-    top: int = 10,
-    by: str = "score",
-    as_of: dt.date | None = None,
-    wards: Collection[str] | None = None,
-    include_organisations: bool = True,
-    engine: str = "auto",
-    samples: int = DEFAULT_SAMPLES,
-    seed: int = 0,
-) -> dict[str, Any]:
-    """Project ``store`` and run :func:`network_report`, cached by graph version.
-
-    The cache key is the projection (store URL, graph version, options), the
-    report's options and today's date (stale ties and overdue follow-ups
-    depend on it). Each call returns its own copy.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> from connector_graph.store import open_store
-    >>> store = open_store("sqlite:///" + os.path.join(tempfile.mkdtemp(), "g.db"))
-    >>> analyse_store(store)["network"]["actors"]
-    0
-    >>> store.close()
-    """
-    from ..graph import graph_for_analysis, projection_key
-    from .engines.choose import report_engine
-
-    options = dict(as_of=as_of, wards=wards, include_organisations=include_organisations)
-    chosen = report_engine(store, engine)  # the one place a report's engine is chosen
-    key = (projection_key(store, **options), top, by, engine, chosen, samples, seed, dt.date.today())
-    if chosen == "gds":
-        from .engines.gds_report import gds_network_report
-
-        n = store.counts()
-        exact = n.people + n.organisations <= EXACT_LIMIT_IGRAPH
-        report = _CACHE.get_or_make(
-            key,
-            lambda: gds_network_report(
-                store, top=top, by=by, samples=None if exact else samples, seed=seed, **options
-            ),
-        )
-        return copy.deepcopy(report)
-    engine = engine if engine in engines.ENGINES else "auto"
-
-    def make() -> dict[str, Any]:
-        G = graph_for_analysis(store, **options)
-        kept = set(G)
-        ties = asof.ties_as_of((t for t in store.iter_ties() if t.source_id in kept and t.target_id in kept), as_of)
-        history = store.introduction_history() if as_of is not None else {}
-        intros = [
-            i
-            for i in asof.introductions_as_of(store.iter_introductions(), as_of, history)
-            if {i.subject_id, i.target_id, i.introducer_id} & kept
-        ]
-        ward_records = [w for w in store.list_wards() if wards is None or w.name in set(wards)]
-        return network_report(
-            G,
-            top=top,
-            by=by,
-            wards=ward_records,
-            ties=ties,
-            introductions=intros,
-            as_of=as_of,
-            ward_filter=wards,
-            engine=engine,
-            samples=samples,
-            seed=seed,
-        )
-
-    report = _CACHE.get_or_make(key, make)
-    return copy.deepcopy(report)
+from .analyse import analyse_store  # noqa: E402  (where it used to live)

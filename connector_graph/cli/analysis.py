@@ -8,9 +8,7 @@ from typing import Any
 
 import click
 
-from ..analysis.centrality import DEFAULT_SAMPLES, METRICS
-from ..analysis.engines.choose import REPORT_ENGINES
-from ..analysis.report import analyse_store
+from ..analysis.analyse import analyse_store
 from ..errors import InvalidInput
 from ..store.base import Store
 from .support import DATE, run
@@ -26,6 +24,11 @@ _SHORT = {
     "introductions": "intros",
     "score": "overall",
 }
+#: The measures (the keys of ``analysis.centrality.METRICS``) and the engines (``analysis.engines.choose.REPORT_ENGINES``),
+#: spelled out so that a command answered from a kept report never imports networkx;
+#: tests/cli checks they match.
+MEASURES = tuple(_SHORT)
+ENGINE_CHOICES = ("auto", "python", "networkx", "igraph", "gds")
 
 
 @click.command()
@@ -35,7 +38,7 @@ _SHORT = {
     "--by",
     default="score",
     show_default=True,
-    type=click.Choice(list(METRICS), case_sensitive=False),
+    type=click.Choice(list(MEASURES), case_sensitive=False),
     help="The measure to rank connectors by.",
 )
 @click.option("--as-of", "as_of", type=DATE, help="Analyse the network as it was on this date.")
@@ -44,11 +47,17 @@ _SHORT = {
     "--engine",
     default="auto",
     show_default=True,
-    type=click.Choice(list(REPORT_ENGINES)),
+    type=click.Choice(list(ENGINE_CHOICES)),
     help="Who computes the measures: auto picks Graph Data Science inside Neo4j for large networks "
     "(CONNECTOR_GRAPH_ENGINE, CONNECTOR_GRAPH_GDS_FROM), else python-igraph or networkx.",
 )
 @click.option("--seed", "random_seed", default=0, show_default=True, type=int, help="Seed for sampling and communities.")
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Read the whole network from the store again instead of the cached projection (for benchmarks and doubt).",
+)
 @click.pass_context
 def analyse(
     ctx: click.Context,
@@ -59,6 +68,7 @@ def analyse(
     wards: tuple[str, ...],
     engine: str,
     random_seed: int,
+    no_cache: bool,
 ) -> None:
     """Find the key connectors, the gaps and the communities in the network.
 
@@ -100,8 +110,8 @@ def analyse(
                 as_of=as_of,
                 wards=list(wards) or None,
                 engine=engine,
-                samples=DEFAULT_SAMPLES,
                 seed=random_seed,
+                use_cache=not no_cache,
             )
         except ValueError as exc:  # e.g. the igraph engine asked for but not installed
             raise InvalidInput(str(exc)) from None
@@ -122,6 +132,8 @@ def _fmt(value: Any) -> str:
 
 
 def _print_report(report: dict[str, Any], top: int) -> None:
+    from ..analysis.centrality import METRICS
+
     net = report["network"]
     scope = f" as of {net['as_of']}" if net["as_of"] else ""
     if net["wards"]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import urllib.parse
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -49,10 +50,24 @@ from ..model import (
 )
 from . import common
 from .base import Batch, IntroductionFilter, Progress, check_batch_references, chunks
+from .columns import GraphColumns, discard_projection_cache
 
 __all__ = ["Neo4jStore"]
 
 T = TypeVar("T")
+
+# Server notifications: warnings only, and none about labels or types not created yet (an empty
+# store has none; a query naming them is still right). The driver logs what is left to the
+# "neo4j.notifications" logger; a null handler there keeps it out of the user's terminal (Python
+# would otherwise print it as a last resort), while an app that configures logging still sees it.
+_NOTIFICATIONS: dict[str, Any] = {
+    "notifications_min_severity": neo4j.NotificationMinimumSeverity.WARNING,
+    "notifications_disabled_categories": [
+        neo4j.NotificationDisabledCategory.UNRECOGNIZED,
+        neo4j.NotificationDisabledCategory.HINT,
+    ],
+}
+logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
 
 _TIE_TYPES: dict[TieKind, str] = {kind: kind.value.upper() for kind in TieKind}
 _ANY_TIE = "|".join(_TIE_TYPES.values())
@@ -135,6 +150,40 @@ _INTRO_MATCH = "MATCH (i)-[:MADE_BY]->(by:Actor), (i)-[:INTRODUCED]->(s:Actor), 
 _INTRO_RETURN = _INTRO_MATCH + "RETURN properties(i) AS i, by.id AS by, s.id AS s, t.id AS t"
 
 
+_VERSION = "OPTIONAL MATCH (m:Meta {id: 'graph'}) RETURN m.version"
+_NULLABLE = frozenset({"ward", "sector", "kind", "tie_since", "tie_last_confirmed", "intro_follow_up"})
+# One query per table, each returning one record of columns. The dates come back as ISO text.
+_COLUMN_QUERIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "MATCH (a:Actor) WITH a ORDER BY a.id "
+        "RETURN collect(a.id) AS actor_id, "
+        "collect(CASE WHEN a:Person THEN 'person' ELSE 'organisation' END) AS actor_type, "
+        "collect(a.name) AS name, collect([a.ward]) AS ward, collect([a.sector]) AS sector, "
+        "collect([a.kind]) AS kind, collect(coalesce(a.roles, [])) AS roles, "
+        "collect(NOT coalesce(a.restricted, false) AND a.consent_withdrawn_on IS NULL) AS in_analysis",
+        ("actor_id", "actor_type", "name", "ward", "sector", "kind", "roles", "in_analysis"),
+    ),
+    (
+        f"MATCH (a:Actor)-[r:{_ANY_TIE}]->(b:Actor) WITH a, r, b ORDER BY r.id "
+        "RETURN collect(r.id) AS tie_id, collect(a.id) AS tie_source, collect(b.id) AS tie_target, "
+        "collect(r.kind) AS tie_kind, collect([toString(r.since)]) AS tie_since, "
+        "collect([toString(r.last_confirmed)]) AS tie_last_confirmed, "
+        "collect(toFloat(coalesce(r.weight, 1.0))) AS tie_weight",
+        ("tie_id", "tie_source", "tie_target", "tie_kind", "tie_since", "tie_last_confirmed", "tie_weight"),
+    ),
+    (
+        "MATCH (i:Introduction)-[:MADE_BY]->(by:Actor), (i)-[:INTRODUCED]->(s:Actor), (i)-[:TO]->(t:Actor) "
+        "WITH i, by, s, t ORDER BY i.id "
+        "RETURN collect(i.id) AS intro_id, collect(toString(i.date)) AS intro_date, "
+        "collect(by.id) AS intro_introducer, collect(s.id) AS intro_subject, collect(t.id) AS intro_target, "
+        "collect(i.status) AS intro_status, collect([toString(i.follow_up)]) AS intro_follow_up, "
+        "collect(coalesce(i.outcome, '') <> '') AS intro_has_outcome",
+        ("intro_id", "intro_date", "intro_introducer", "intro_subject", "intro_target", "intro_status",
+         "intro_follow_up", "intro_has_outcome"),
+    ),
+)
+
+
 class _NoChange(Exception):
     """Ends a write transaction that has nothing to change (rolled back)."""
 
@@ -171,7 +220,11 @@ class Neo4jStore:
         self._database = database or None
         try:
             self._driver = neo4j.GraphDatabase.driver(
-                address, auth=auth, max_transaction_retry_time=retry_seconds, connection_acquisition_timeout=retry_seconds
+                address,
+                auth=auth,
+                max_transaction_retry_time=retry_seconds,
+                connection_acquisition_timeout=retry_seconds,
+                **_NOTIFICATIONS,
             )
         except (ValueError, nx_err.ConfigurationError) as exc:
             raise InvalidInput(f"cannot use the Neo4j URL {address!r}: {exc}") from exc
@@ -361,6 +414,7 @@ class Neo4jStore:
 
         report = self._write(work, AuditAction.ERASE, actor_id)
         assert report is not None
+        discard_projection_cache(self.url, self._database)  # the cached projection named them
         return report
 
     # ------------------------------------------- ties and introductions
@@ -645,6 +699,27 @@ class Neo4jStore:
         """Each changed introduction's states, oldest first (see :class:`~connector_graph.store.base.Store`)."""
         rows = self._read("MATCH (i:Introduction) WHERE i.history IS NOT NULL RETURN i.id AS id, i.history AS h ORDER BY i.id")
         return {r["id"]: _history(r["id"], r["h"]) for r in rows}
+
+    def read_columns(self) -> GraphColumns:
+        """Actors, ties and introductions as columns: one query per table, one read transaction, no models.
+
+        Each query returns one record of lists (built by ``collect`` in the
+        server), so the driver decodes a few large values instead of a
+        record per row.
+        """
+
+        def work(tx: neo4j.ManagedTransaction) -> GraphColumns:
+            out = GraphColumns(version=int(tx.run(_VERSION).single(strict=True)[0] or 0))
+            for query, names in _COLUMN_QUERIES:
+                record = tx.run(query).single(strict=True)
+                for name in names:
+                    column = record[name]
+                    # a nullable value travels wrapped in a one-item list (collect() drops bare nulls)
+                    setattr(out, name, [v[0] for v in column] if name in _NULLABLE else column)
+            return out
+
+        with self._errors(), self._driver.session(database=self._database, default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
 
     def counts(self) -> Counts:
         """How many records of each kind."""

@@ -41,6 +41,7 @@ from ..model import (
 )
 from . import common
 from .base import Batch, IntroductionFilter, Progress, check_batch_references, chunks
+from .columns import GraphColumns, discard_projection_cache
 
 __all__ = ["SqliteStore", "sqlite_path"]
 
@@ -352,6 +353,7 @@ class SqliteStore:
             ties = cur.execute("DELETE FROM ties WHERE ? IN (source_id, target_id)", (actor_id,)).rowcount
             cur.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
         self._checkpoint()
+        discard_projection_cache(self.url)  # the cached projection named them
         return ErasureReport(actor_id=actor_id, ties=ties, introductions=intros)
 
     def _checkpoint(self) -> None:
@@ -656,6 +658,18 @@ class SqliteStore:
         ):
             yield from_store(Introduction, body, json=True)
 
+    def read_columns(self) -> GraphColumns:
+        """Actors, ties and introductions as columns: one query per table, one snapshot, no models."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN")
+                try:
+                    return _columns(self._conn)
+                finally:
+                    self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot read the database: {exc}") from exc
+
     def counts(self) -> Counts:
         """How many records of each kind."""
         row = self._read(
@@ -671,6 +685,45 @@ class SqliteStore:
 
     def __repr__(self) -> str:
         return f"SqliteStore({os.fspath(self.path)!r})"
+
+
+# One query per table; each selected column lands in the GraphColumns field named beside it.
+_COLUMN_QUERIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "SELECT id, type, name, ward, json_extract(body, '$.sector'), json_extract(body, '$.kind'), "
+        "json_extract(body, '$.roles'), "
+        "coalesce(json_extract(body, '$.restricted'), 0) = 0 AND json_extract(body, '$.consent_withdrawn_on') IS NULL "
+        "FROM actors ORDER BY id",
+        ("actor_id", "actor_type", "name", "ward", "sector", "kind", "roles", "in_analysis"),
+    ),
+    (
+        "SELECT id, source_id, target_id, kind, json_extract(body, '$.since'), json_extract(body, '$.last_confirmed'), "
+        "coalesce(json_extract(body, '$.weight'), 1.0) FROM ties ORDER BY id",
+        ("tie_id", "tie_source", "tie_target", "tie_kind", "tie_since", "tie_last_confirmed", "tie_weight"),
+    ),
+    (
+        "SELECT id, date, introducer_id, subject_id, target_id, status, json_extract(body, '$.follow_up'), "
+        "coalesce(json_extract(body, '$.outcome'), '') != '' FROM introductions ORDER BY id",
+        ("intro_id", "intro_date", "intro_introducer", "intro_subject", "intro_target", "intro_status",
+         "intro_follow_up", "intro_has_outcome"),
+    ),
+)
+# SQLite gives JSON lists as text and booleans as 0/1.
+_CONVERT = {
+    "roles": lambda values: [json.loads(r) if r and r != "[]" else [] for r in values],
+    "in_analysis": lambda values: [bool(v) for v in values],
+    "intro_has_outcome": lambda values: [bool(v) for v in values],
+}
+
+
+def _columns(conn: sqlite3.Connection) -> GraphColumns:
+    """Read the graph's columns with ``conn`` (inside a read transaction)."""
+    out = GraphColumns(version=int(conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]))
+    for sql, names in _COLUMN_QUERIES:
+        rows = conn.execute(sql).fetchall()
+        for name, values in zip(names, zip(*rows)):
+            setattr(out, name, _CONVERT.get(name, list)(values))
+    return out
 
 
 class _NoChange(Exception):

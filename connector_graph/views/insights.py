@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..analysis.centrality import METRICS
 from ..analysis.gaps import TieMatrix, departure_impact, tie_matrix
-from ..analysis.report import analyse_store
+from ..analysis.analyse import analyse_store
 from ..analysis.suggestions import bridge_candidates, suggest_for_person, suggest_links, unlinked_community_pairs
 from ..auth import Permission, require
 from ..graph import graph_for_analysis

@@ -91,7 +91,7 @@ def test_empty_store_and_bad_options(cli):
 
 
 def test_reports_are_cached_by_graph_version(florentine):
-    from connector_graph.analysis import report as reports
+    from connector_graph.analysis import analyse as reports
 
     store = open_store(florentine.url)
     try:
@@ -118,3 +118,43 @@ def test_missing_igraph_is_a_one_line_error(florentine, monkeypatch):
     assert result.exit_code == 1 and "pip install python-igraph" in result.stderr
     assert "Traceback" not in result.stderr
     assert florentine("analyse", "--json").exit_code == 0  # auto falls back to networkx
+
+
+def test_the_commands_choices_are_the_analysis_measures_and_engines():
+    """The CLI spells the choices out (so a kept report is answered without networkx): they must match."""
+    from connector_graph.analysis.centrality import METRICS
+    from connector_graph.analysis.engines.choose import REPORT_ENGINES
+    from connector_graph.cli.analysis import ENGINE_CHOICES, MEASURES
+
+    assert list(MEASURES) == list(METRICS)
+    assert tuple(ENGINE_CHOICES) == tuple(REPORT_ENGINES)
+
+
+def test_a_kept_report_is_answered_without_importing_networkx(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from connector_graph.model import Person, Tie
+    from connector_graph.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'kept.db'}"
+    store = open_store(url)
+    store.add_person(Person(id="ana", name="Ana"))
+    store.add_person(Person(id="ben", name="Ben"))
+    store.add_tie(Tie(source_id="ana", target_id="ben"))
+    store.close()
+    root = Path(__file__).resolve().parents[2]
+    probe = (
+        "import sys, runpy; sys.argv = ['connector-graph', '--store', sys.argv[1], 'analyse', '--json'];\n"
+        "try:\n    runpy.run_module('connector_graph', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('HEAVY', sorted(m for m in ('networkx', 'igraph', 'numpy') if m in sys.modules))"
+    )
+    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}
+    first = subprocess.run([sys.executable, "-c", probe, url], capture_output=True, text=True, env=env, cwd=tmp_path)
+    second = subprocess.run([sys.executable, "-c", probe, url], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert "HEAVY ['igraph', 'networkx', 'numpy']" in first.stdout or "'networkx'" in first.stdout  # made: heavy
+    assert "HEAVY []" in second.stdout  # kept: light
+    assert first.stdout.split("HEAVY")[0] == second.stdout.split("HEAVY")[0]  # the same report

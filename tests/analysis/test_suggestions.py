@@ -113,7 +113,8 @@ def test_bridges_between_communities():
 def test_bridge_candidate_who_already_knows_both_sides():
     G = nx.Graph([("a1", "a2"), ("a2", "a3"), ("a1", "a3"), ("b1", "b2"), ("b2", "b3"), ("b1", "b3")])
     G.add_edges_from([("m", "a1"), ("m", "a2"), ("m", "b1")])
-    G.add_edges_from([("m", "x"), ("x", "y"), ("y", "m"), ("x", "z"), ("y", "z")])
+    # m's own group is a tight four (m, x, y, z all know each other), so it is a community of its own
+    G.add_edges_from([("m", "x"), ("x", "y"), ("y", "m"), ("x", "z"), ("y", "z"), ("m", "z")])
     part = detect_communities(G)
     a, b = part.membership["a1"], part.membership["b1"]
     assert part.membership["m"] not in (a, b)

@@ -21,7 +21,7 @@ def sqlite_url(tmp_path, monkeypatch):
 
 
 def _run() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=600)
     at.run()
     return at
 

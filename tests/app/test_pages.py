@@ -50,7 +50,7 @@ def empty_url(tmp_path, monkeypatch) -> str:
 
 
 def _open(page: str, *, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=600)
     if query:
         at.query_params.update(query)
     at.run()
@@ -243,7 +243,7 @@ def test_a_connector_sees_no_manager_or_admin_page_even_by_url(demo_url):
     store = open_store(demo_url)
     accounts.add_user(store, "sam", "connector", PASSWORD)
     store.close()
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=600)
     at.run()
     _sign_in(at, "sam")
     assert at.title[0].value == "Overview"
@@ -259,7 +259,7 @@ def test_a_manager_may_export_but_not_administer(demo_url):
     store = open_store(demo_url)
     accounts.add_user(store, "meg", "manager", PASSWORD)
     store.close()
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=600)
     at.run()
     _sign_in(at, "meg")
     at.switch_page("dashboard/pages/gaps.py").run()

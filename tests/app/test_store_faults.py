@@ -35,7 +35,7 @@ def proxied(empty_neo4j_url, monkeypatch):
 
 
 def _filled_log_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=600)
     at.run()
     at.switch_page("dashboard/pages/log.py").run()
     at.selectbox(key="intro_by").select("cath").run()

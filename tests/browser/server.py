@@ -14,6 +14,21 @@ from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+#: Every page of the dashboard: path -> its heading.
+PAGES = {
+    "": "Overview",
+    "log": "Log an introduction",
+    "directory": "People and organisations",
+    "explorer": "Network explorer",
+    "suggestions": "Suggested introductions",
+    "connectors": "Key connectors",
+    "gaps": "Gaps",
+    "activity": "Activity",
+    "data": "Import and export",
+    "privacy": "Privacy and admin",
+}
+#: How long to wait for something a page should show: generous, since a busy machine is slow, not broken.
+PATIENCE_MS = 180_000
 
 
 def chromium_path() -> str | None:
@@ -33,7 +48,7 @@ def free_port() -> int:
 
 @contextmanager
 def serving(script: Path, *, env: dict[str, str] | None = None, log: Path | None = None,
-            timeout: float = 60.0) -> Iterator[str]:
+            timeout: float = 600.0) -> Iterator[str]:
     """Serve one Streamlit ``script`` on a free local port and yield its base URL; stop it afterwards."""
     port = free_port()
     command = [
@@ -71,13 +86,13 @@ def serving(script: Path, *, env: dict[str, str] | None = None, log: Path | None
 
 
 @contextmanager
-def running_app(store_url: str, *, log: Path | None = None, timeout: float = 60.0) -> Iterator[str]:
+def running_app(store_url: str, *, log: Path | None = None, timeout: float = 600.0) -> Iterator[str]:
     """Serve the dashboard (``app.py``) on ``store_url`` and yield its base URL."""
     with serving(ROOT / "app.py", env={"CONNECTOR_GRAPH_STORE": store_url}, log=log, timeout=timeout) as base:
         yield base
 
 
-def wait_until_idle(page, timeout: float = 60_000) -> None:
+def wait_until_idle(page, timeout: float = PATIENCE_MS) -> None:
     """Wait until Streamlit has finished running the page's script (no 'Running…' status)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_function(
@@ -91,10 +106,27 @@ def wait_until_idle(page, timeout: float = 60_000) -> None:
     page.wait_for_timeout(300)
 
 
+def explorer_frame(page, timeout: float = PATIENCE_MS):
+    """The network explorer's drawing frame, once it exists and has its network (waits for it)."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        for frame in page.frames:
+            if frame == page.main_frame:
+                continue
+            try:
+                if frame.evaluate("typeof network") == "object":
+                    return frame
+            except Exception:  # a frame being replaced while we look: look again
+                continue
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the explorer's drawing did not appear within {timeout / 1000:.0f} s")
+        page.wait_for_timeout(250)
+
+
 def open_page(page, base: str, path: str = "", *, query: str = "") -> None:
     """Go to one dashboard page and wait until it has finished drawing."""
     page.goto(f"{base}/{path}" + (f"?{query}" if query else ""))
-    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_selector("h1", timeout=PATIENCE_MS)
     wait_until_idle(page)
 
 

@@ -5,26 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from server import choose, no_script_ran, open_page, wait_until_idle
+from server import PAGES, PATIENCE_MS, choose, explorer_frame, no_script_ran, open_page, wait_until_idle
 
 from connector_graph.store import IntroductionFilter, open_store
 
 pytestmark = pytest.mark.browser
 
 #: URL path (Streamlit derives it from the page file) -> title shown.
-PAGES = {
-    "": "Overview",
-    "log": "Log an introduction",
-    "directory": "People and organisations",
-    "explorer": "Network explorer",
-    "suggestions": "Suggested introductions",
-    "connectors": "Key connectors",
-    "gaps": "Gaps",
-    "activity": "Activity",
-    "data": "Import and export",
-    "privacy": "Privacy and admin",
-}
-
 
 def _shot(page, artifacts, name: str) -> None:
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
@@ -48,8 +35,8 @@ def test_the_explorer_draws_a_still_picture_with_no_internet(app_url, page, dial
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     open_page(page, app_url, "explorer")
-    frame = next(f for f in page.frames if f != page.main_frame and f.evaluate("typeof network") == "object")
-    frame.wait_for_function("document.body.getAttribute('data-stable-ms') !== null", timeout=10_000)
+    frame = explorer_frame(page)
+    frame.wait_for_function("document.body.getAttribute('data-stable-ms') !== null", timeout=PATIENCE_MS)
     assert frame.evaluate("nodes.length") == 300
     assert frame.evaluate("network.physics.options.enabled") is False
     outside = [url for url in requests if not url.startswith(app_url) and not url.startswith(("data:", "blob:", "about:"))]
@@ -72,7 +59,7 @@ def test_logging_an_introduction_in_the_browser_shows_up_in_the_explorer_and_on_
     assert "Browser Test Resident" in page.get_by_role("combobox", name="Person introduced", exact=True).input_value()
     _shot(page, artifacts, "log-filled-in")
     page.get_by_role("button", name="Log introduction").click()
-    page.get_by_text(re.compile(r"Logged introduction i-")).wait_for(timeout=30_000)
+    page.get_by_text(re.compile(r"Logged introduction i-")).wait_for(timeout=PATIENCE_MS)
     _shot(page, artifacts, "log-done")
 
     store = open_store(browser_store)
@@ -91,7 +78,7 @@ def test_logging_an_introduction_in_the_browser_shows_up_in_the_explorer_and_on_
 
     open_page(page, app_url, "explorer")
     choose(page, "Focus on one actor's neighbourhood", "Browser Test Resident")
-    frame = next(f for f in page.frames if f != page.main_frame and f.evaluate("typeof network") == "object")
+    frame = explorer_frame(page)
     drawn = set(frame.evaluate("nodes.getIds()"))
     assert {resident.id, "p-000737", bikes.id} <= drawn
     _assert_clean(page, dialogs)
@@ -113,8 +100,8 @@ def test_hostile_names_never_run_script_on_any_page(app_url, page, dialogs, arti
 
     open_page(page, app_url, "explorer")
     choose(page, "Focus on one actor's neighbourhood", "<script>", option="<script>alert(1)</script>")
-    frame = next(f for f in page.frames if f != page.main_frame and f.evaluate("typeof network") == "object")
-    frame.wait_for_function("document.body.getAttribute('data-stable-ms') !== null")
+    frame = explorer_frame(page)
+    frame.wait_for_function("document.body.getAttribute('data-stable-ms') !== null", timeout=PATIENCE_MS)
     for node_id, name in (("p-xss-img", "<img src=x onerror=alert(1)>"), ("o-xss-svg", '"><svg onload=alert(1)>')):
         frame.frame_element().scroll_into_view_if_needed()
         frame.evaluate(f"network.focus('{node_id}', {{scale: 1.5, animation: false}})")

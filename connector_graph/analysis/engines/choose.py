@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from ...config import Settings
-from ...store.neo4j_gds import gds_version
 
 __all__ = ["REPORT_ENGINES", "report_engine"]
 
@@ -21,9 +20,17 @@ REPORT_ENGINES = ("auto", "python", "networkx", "igraph", "gds")
 
 
 def _is_neo4j(store: Any) -> bool:
+    if not str(getattr(store, "url", "")).startswith(("bolt", "neo4j")):
+        return False  # decided without importing the driver
     from ...store.neo4j_store import Neo4jStore
 
     return isinstance(store, Neo4jStore)
+
+
+def _gds_installed(store: Any) -> bool:
+    from ...store.neo4j_gds import gds_version
+
+    return gds_version(store) is not None
 
 
 def report_engine(store: Any, requested: str = "auto", settings: Settings | None = None) -> str:
@@ -45,7 +52,7 @@ def report_engine(store: Any, requested: str = "auto", settings: Settings | None
     mode = requested if requested == "gds" else settings.engine
     if mode == "python":
         return "python"
-    available = _is_neo4j(store) and gds_version(store) is not None
+    available = _is_neo4j(store) and _gds_installed(store)
     if mode == "gds":
         if not available:
             raise ValueError("the gds engine needs a Neo4j store with the Graph Data Science library installed")
