@@ -9,6 +9,9 @@ variable                       meaning
                                given in the URL
 ``CONNECTOR_GRAPH_NEO4J_PASSWORD``  Neo4j password, unless given in the URL
 ``CONNECTOR_GRAPH_NEO4J_DATABASE``  Neo4j database name (default ``neo4j``)
+``CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS``  the lawful basis offered first for someone
+                               new (default ``legitimate_interests``; e.g.
+                               ``public_task`` for a council)
 =============================  ==================================================
 """
 
@@ -17,6 +20,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Mapping, TypeVar
+
+from .model import LawfulBasis
 
 N = TypeVar("N", int, float)
 
@@ -35,6 +40,7 @@ class Settings:
     neo4j_database: str | None = None
     retention_months: int = 24
     neo4j_retry_seconds: float = 30.0
+    default_lawful_basis: LawfulBasis = LawfulBasis.LEGITIMATE_INTERESTS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -49,6 +55,7 @@ class Settings:
             retention_months=_number(env.get("CONNECTOR_GRAPH_RETENTION_MONTHS"), int, 24, 1, 1200),
             # how long Neo4j writes are retried through a lost connection (0 to 600 s)
             neo4j_retry_seconds=_number(env.get("CONNECTOR_GRAPH_NEO4J_RETRY_SECONDS"), float, 30.0, 0.0, 600.0),
+            default_lawful_basis=_lawful_basis(env.get("CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS")),
         )
 
 
@@ -65,3 +72,17 @@ def _number(text: str | None, kind: type[N], default: N, low: N, high: N) -> N:
     except ValueError:
         return default
     return value if low <= value <= high else default
+
+
+def _lawful_basis(text: str | None) -> LawfulBasis:
+    """The configured default lawful basis; ``legitimate_interests`` when unset or not a basis.
+
+    Examples
+    --------
+    >>> _lawful_basis("public_task").value, _lawful_basis(None).value, _lawful_basis("nonsense").value
+    ('public_task', 'legitimate_interests', 'legitimate_interests')
+    """
+    try:
+        return LawfulBasis((text or "").strip().lower()) if text else LawfulBasis.LEGITIMATE_INTERESTS
+    except ValueError:
+        return LawfulBasis.LEGITIMATE_INTERESTS
