@@ -84,7 +84,8 @@ def pick(page, label: str, text: str) -> None:
         search.press_sequentially(text, delay=KEY_DELAY_MS)
         search.press("Enter")
         idle(page)
-        page.get_by_test_id("stRadio").filter(has=page.get_by_text(label, exact=True)).get_by_text(text).first.click()
+        matches = page.get_by_test_id("stRadio").filter(has=page.get_by_text(f"Matches for {label}", exact=True))
+        matches.get_by_text(text).first.click()
     else:  # a searchable select box holding every option
         box = page.get_by_role("combobox", name=label, exact=True)
         box.click()

@@ -67,7 +67,9 @@ def _tier(actor: Actor, key: str, ward_hit: bool) -> int:
         return 1
     if key in name:
         return 2 if isinstance(actor, Organisation) else 3
-    return 4 if ward_hit else 5
+    if ward_hit:
+        return 4 if isinstance(actor, Organisation) else 5
+    return 6
 
 
 def rank(
@@ -79,8 +81,8 @@ def rank(
 ) -> list[Actor]:
     """Order actors for the text typed: exact names, then names starting with it (or a word in them
     starting with it), then organisations whose names hold it, then people whose names hold it, then
-    actors in the ``wards`` the text names. Within each group, people with a ``prefer`` role come
-    first, then by name.
+    organisations and then people in the ``wards`` the text names. Within each group, people with a
+    ``prefer`` role come first, then by name.
 
     Examples
     --------
@@ -96,7 +98,7 @@ def rank(
     for actor in actors:
         ward_hit = bool(actor.ward) and actor.ward.casefold() in ward_set
         tier = _tier(actor, key, ward_hit) if key else 1
-        if tier == 5:
+        if tier == 6:
             continue
         preferred = isinstance(actor, Person) and bool(prefer.intersection(actor.roles))
         scored.append(((tier, not preferred, actor.name.casefold(), actor.id), actor))
@@ -232,6 +234,8 @@ def resolve_actor(store: Store, text: str, *, option: str, people_only: bool = F
     key = name_key(text)
     fits = [a for a in store.search_actors(text, limit=_READ) if name_key(a.name) == key]
     if people_only:
+        if fits and not any(isinstance(a, Person) for a in fits):
+            raise InvalidInput(f"{option}: {fits[0].name} is an organisation; a person is needed here")
         fits = [a for a in fits if isinstance(a, Person)]
     if len(fits) == 1:
         return fits[0]
