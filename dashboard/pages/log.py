@@ -129,8 +129,8 @@ with st.expander("Someone new? Add a person or organisation first", expanded=boo
     if state.get("new_warned"):
         st.checkbox("Add anyway: this is someone else with a similar name", key="new_anyway")
     st.button("Check and add", on_click=ask, args=("new",), key="new_add")
-    if message := state.pop("new_message", None):
-        getattr(st, message[0])(message[1])
+if message := state.pop("new_message", None):  # outside the box, so it shows whether the box is open or not
+    getattr(st, message[0])(message[1])
 
 # ------------------------------------------------------------ the introduction
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from connector_graph import accounts, service
 from connector_graph.seed import generate
 from connector_graph.store import IntroductionFilter, open_store
+from worked import waiting_by_label
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["overview", "log", "directory", "explorer", "suggestions", "connectors", "gaps", "activity", "data", "privacy"]
@@ -173,20 +174,8 @@ def test_someone_new_is_stored_with_the_configured_lawful_basis_or_consent(demo_
     assert consented.consent_given_on == dt.date.today()
 
 
-def _waiting_by_label(url: str, introducer: str) -> dict[str, str]:
-    """The introducer's introductions with no outcome, by how the list should name them (worked out here)."""
-    store = open_store(url)
-    try:
-        waiting = [i for i in store.list_introductions(IntroductionFilter(introducer_id=introducer))
-                   if i.outcome is None and i.status.value in ("planned", "made", "unknown")]
-        name = {a: store.get_actor(a).name for i in waiting for a in (i.subject_id, i.target_id)}
-    finally:
-        store.close()
-    return {f"{name[i.subject_id]} → {name[i.target_id]} (introduced {i.date:%d/%m/%Y}": i.id for i in waiting}
-
-
 def test_recording_a_follow_up_outcome_goes_to_the_one_chosen_and_clears_the_form(demo_url):
-    by_label = _waiting_by_label(demo_url, "p-000737")
+    by_label = waiting_by_label(demo_url, "p-000737")
     at = _open("log")
     _choose(at, intro_by="p-000737")
     at.run()

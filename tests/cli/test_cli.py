@@ -7,26 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
-from connector_graph.cli import main
 from connector_graph.store import open_store
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("CONNECTOR_GRAPH_STORE", url)
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output + result.stderr
-        return result
-
-    invoke.url = url
-    return invoke
 
 
 def _last_line(result) -> str:

@@ -5,26 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from connector_graph.cli import main
 from connector_graph.store import IntroductionFilter, open_store
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'names.db'}"
-    monkeypatch.setenv("CONNECTOR_GRAPH_STORE", url)
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True, stdin: str | None = None):
-        result = runner.invoke(main, list(args), catch_exceptions=False, input=stdin)
-        if ok:
-            assert result.exit_code == 0, result.output + result.stderr
-        return result
-
-    invoke.url = url
-    return invoke
 
 
 def _id(result) -> str:
