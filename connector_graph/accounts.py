@@ -6,18 +6,29 @@ import functools
 
 from .auth import Permission, Principal, Role, User, check_password, hash_password, require, validate_username
 from .errors import InvalidInput, NotFound
+from .model import Person, PersonRole
 from .store.base import Store
 
-__all__ = ["add_user", "remove_user", "set_role", "set_password", "list_users", "authenticate", "current_role"]
+__all__ = [
+    "add_user", "remove_user", "set_role", "set_password", "list_users", "authenticate", "current_role",
+    "link_person", "person_of",
+]
 
 
-def add_user(store: Store, username: str, role: Role | str, password: str | None) -> User:
-    """Create a local account; without a password it can sign in only through the identity provider."""
+def add_user(
+    store: Store, username: str, role: Role | str, password: str | None, *, person_id: str | None = None
+) -> User:
+    """Create a local account; without a password it can sign in only through the identity provider.
+
+    ``person_id`` links the account to the person record (a connector or
+    worker) it belongs to, so their introductions are logged as theirs.
+    """
     require(Permission.MANAGE_USERS)
     user = User(
         username=validate_username(username),
         role=_role(role),
         password_hash=hash_password(password) if password is not None else None,
+        person_id=_linkable(store, person_id) if person_id else None,
     )
     store.add_user(user)
     return user
@@ -47,6 +58,36 @@ def set_password(store: Store, username: str, password: str) -> None:
     require(Permission.MANAGE_USERS)
     user = store.get_user(validate_username(username))
     store.update_user(user.model_copy(update={"password_hash": hash_password(password)}))
+
+
+def link_person(store: Store, username: str, person_id: str | None) -> User:
+    """Link an account to its person record (a connector or worker), or unlink it with ``None``."""
+    require(Permission.MANAGE_USERS)
+    user = store.get_user(validate_username(username))
+    updated = user.model_copy(update={"person_id": _linkable(store, person_id) if person_id else None})
+    store.update_user(updated)
+    return updated
+
+
+def person_of(store: Store, username: str) -> str | None:
+    """The id of the person an account is linked to; ``None`` without a link or an account.
+
+    Accounts stored before links existed simply have none.
+    """
+    try:
+        return store.get_user(validate_username(username)).person_id
+    except (NotFound, InvalidInput):
+        return None
+
+
+def _linkable(store: Store, person_id: str) -> str:
+    """``person_id`` if it names a connector or worker; otherwise a clear refusal."""
+    actor = store.get_actor(person_id)
+    if not isinstance(actor, Person):
+        raise InvalidInput(f"{actor.name} is an organisation; link the account to a person")
+    if not {PersonRole.CONNECTOR, PersonRole.WORKER} & set(actor.roles):
+        raise InvalidInput(f"{actor.name} is not a connector or worker; give them that role first, or choose another person")
+    return actor.id
 
 
 def list_users(store: Store) -> list[User]:

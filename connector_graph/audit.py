@@ -48,6 +48,7 @@ class AuditAction(str, enum.Enum):
     ADD_TIE = "add_tie"
     ADD_INTRODUCTION = "add_introduction"
     UPDATE_INTRODUCTION = "update_introduction"
+    REMOVE_INTRODUCTION = "remove_introduction"
     ADD_WARDS = "add_wards"
     BULK_LOAD = "bulk_load"
     EXPORT = "export"

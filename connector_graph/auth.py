@@ -148,6 +148,7 @@ class User(BaseModel):
     role: Role
     password_hash: str | None = None  # None: signs in only through the identity provider
     active: bool = True
+    person_id: str | None = None  # the person record (a connector or worker) this account is
 
 
 def hash_password(password: str) -> str:

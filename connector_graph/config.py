@@ -14,6 +14,9 @@ variable                       meaning
                                installed, else Python), ``python`` or ``gds``
 ``CONNECTOR_GRAPH_GDS_FROM``   actors from which ``auto`` uses Graph Data
                                Science (default 50,000)
+``CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS``  the lawful basis offered first for someone
+                               new (default ``legitimate_interests``; e.g.
+                               ``public_task`` for a council)
 =============================  ==================================================
 """
 
@@ -22,6 +25,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Mapping, TypeVar
+
+from .model import LawfulBasis
 
 N = TypeVar("N", int, float)
 
@@ -42,6 +47,7 @@ class Settings:
     neo4j_retry_seconds: float = 30.0
     engine: str = "auto"
     gds_from: int = 50_000
+    default_lawful_basis: LawfulBasis = LawfulBasis.LEGITIMATE_INTERESTS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -60,6 +66,7 @@ class Settings:
             engine=_choice(env.get("CONNECTOR_GRAPH_ENGINE"), ("auto", "python", "gds"), "auto"),
             # actors from which auto analyses inside Neo4j with Graph Data Science (1 to 10^9)
             gds_from=_number(env.get("CONNECTOR_GRAPH_GDS_FROM"), int, 50_000, 1, 1_000_000_000),
+            default_lawful_basis=_lawful_basis(env.get("CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS")),
         )
 
 
@@ -88,3 +95,17 @@ def _number(text: str | None, kind: type[N], default: N, low: N, high: N) -> N:
     except ValueError:
         return default
     return value if low <= value <= high else default
+
+
+def _lawful_basis(text: str | None) -> LawfulBasis:
+    """The configured default lawful basis; ``legitimate_interests`` when unset or not a basis.
+
+    Examples
+    --------
+    >>> _lawful_basis("public_task").value, _lawful_basis(None).value, _lawful_basis("nonsense").value
+    ('public_task', 'legitimate_interests', 'legitimate_interests')
+    """
+    try:
+        return LawfulBasis((text or "").strip().lower()) if text else LawfulBasis.LEGITIMATE_INTERESTS
+    except ValueError:
+        return LawfulBasis.LEGITIMATE_INTERESTS

@@ -33,6 +33,9 @@ __all__ = [
     "add_tie",
     "log_introduction",
     "record_follow_up",
+    "edit_introduction",
+    "undo_introduction",
+    "get_introduction",
     "update_actor",
     "erase_actor",
     "load_batch",
@@ -195,19 +198,44 @@ def record_follow_up(
     follow_up: dt.date | None = None,
 ) -> Introduction:
     """Record what came of an introduction: its new status, outcome or follow-up date."""
+    return edit_introduction(store, introduction_id, status=status, outcome=outcome, follow_up=follow_up)
+
+
+def edit_introduction(store: Store, introduction_id: str, **changes: Any) -> Introduction:
+    """Change some details of a logged introduction (``None`` leaves a detail as it is).
+
+    ``changes`` names fields of :class:`~connector_graph.model.Introduction`
+    other than the three people (to change who was introduced, undo it and
+    log it again); the whole record is validated again before it is written.
+    """
     require(Permission.LOG)
+    people = {"introducer_id", "subject_id", "target_id", "id"} & {k for k, v in changes.items() if v is not None}
+    if people:
+        raise InvalidInput("who made, received or was introduced cannot be edited; undo the introduction and log it again")
     current = store.get_introduction(introduction_id)
     fields = current.model_dump()
-    if status is not None:
-        fields["status"] = status
-    if outcome is not None:
-        fields["outcome"] = outcome
-    if follow_up is not None:
-        fields["follow_up"] = follow_up
+    fields.update({key: value for key, value in changes.items() if value is not None})
     updated = build(Introduction, **fields)
     if updated != current:
         store.update_introduction(updated)
     return updated
+
+
+def get_introduction(store: Store, introduction_id: str) -> Introduction:
+    """One introduction by id (``NotFound`` if absent)."""
+    require(Permission.VIEW)
+    return store.get_introduction(introduction_id)
+
+
+def undo_introduction(store: Store, introduction_id: str) -> Introduction:
+    """Remove an introduction logged by mistake; the audit log records who removed it and when.
+
+    Returns what was removed, so the caller can say what was undone.
+    """
+    require(Permission.LOG)
+    removed = store.get_introduction(introduction_id)
+    store.remove_introduction(introduction_id)
+    return removed
 
 
 def update_actor(store: Store, actor_id: str, **changes: Any) -> Person | Organisation:

@@ -155,3 +155,84 @@ def remembered(key: str, load: Callable[[], T]) -> T:
         return memory[key]
     memory[key] = value
     return value
+
+
+def ask_for(flag: str, value: object) -> None:
+    """Button callback: like :func:`ask`, and remember which record the button was drawn for.
+
+    So the page acts on the record the user saw next to the button, never
+    on whatever a list holds at that position on the next run.
+    """
+    st.session_state[f"_asked_{flag}"] = value
+
+
+def asked_for(flag: str) -> object | None:
+    """The value :func:`ask_for` noted for ``flag``, once; ``None`` when the button was not pressed."""
+    return st.session_state.pop(f"_asked_{flag}", None)
+
+
+def keep_values(keys: Sequence[str]) -> None:
+    """Give these widgets back the values they had when the user last saw them.
+
+    Streamlit forgets a widget's value when a run does not draw it (another
+    page was visited); call this before drawing the widgets and
+    :func:`note_values` after, and what was typed survives navigation.
+    """
+    for key in keys:
+        if key not in st.session_state and f"_kept_{key}" in st.session_state:
+            st.session_state[key] = st.session_state[f"_kept_{key}"]
+
+
+def note_values(keys: Sequence[str]) -> None:
+    """Note the widgets' current values for :func:`keep_values`."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[f"_kept_{key}"] = st.session_state[key]
+
+
+def _picked(key: str) -> None:
+    """Radio callback of :func:`search_picker`: the result tapped becomes the choice."""
+    state = st.session_state
+    state[key] = state.pop(f"{key}_r", None)
+    state[f"{key}_q"] = ""
+
+
+def _unpick(key: str) -> None:
+    st.session_state[key] = None
+
+
+def search_picker(
+    label: str,
+    *,
+    key: str,
+    search: Callable[[str], Sequence[Choice]],
+    describe: Callable[[str], Choice | None],
+    help: str | None = None,
+) -> str | None:
+    """Choose one actor by searching the store as the user types; returns the chosen id or ``None``.
+
+    The choice is kept under ``key`` (not a widget, so it survives reruns
+    and other pages). Until something is chosen the picker is a search box:
+    the text typed (on Enter) is searched in the store and a short ranked
+    list of results appears to tap. Nothing is loaded beforehand, so it
+    works the same with a hundred actors or a hundred thousand.
+    """
+    state = st.session_state
+    chosen = state.get(key)
+    if chosen:
+        choice = describe(chosen)
+        if choice is not None:
+            st.markdown(f"**{md_escape(label)}:** {md_escape(choice.label)}")
+            st.button("Change", key=f"{key}_change", on_click=_unpick, args=(key,), help=f"Choose someone else as: {label}")
+            return chosen
+    query = st.text_input(label, key=f"{key}_q", placeholder="Type a name, then press Enter", help=help, max_chars=200)
+    if query.strip():
+        options = search(query)
+        if not options:
+            st.caption(md_escape(f"No one matches “{query.strip()}”. Check the spelling, or add them as someone new."))
+        else:
+            labels = {c.id: c.label for c in options}
+            st.radio(f"Matches for {label}", list(labels), index=None, key=f"{key}_r",
+                     format_func=lambda actor_id: md_escape(labels.get(actor_id, actor_id)),
+                     on_change=_picked, args=(key,))
+    return None

@@ -20,8 +20,12 @@ from ..model import (
     Sector,
     TieKind,
 )
+from ..errors import InvalidInput
 from ..store.base import Store
-from .support import DATE, TAG_HELP, choices, fail, run
+from .support import DATE, TAG_HELP, actor_id, choices, fail, run
+
+#: How the introduce command's options are named, for messages about the fields they fill.
+_INTRO_OPTIONS = {"introducer_id": "--by", "subject_id": "--subject", "target_id": "--to"}
 
 
 @click.command()
@@ -99,9 +103,24 @@ def stats(ctx: click.Context, as_json: bool) -> None:
               help="Article 9 condition; required before any health-related need tag is stored.")
 @click.option("--retain-until", type=DATE, help="Keep their details until this date.")
 @click.option("--id", "person_id", help="Use this id instead of a new one (for scripts).")
+@click.option("--allow-duplicate", is_flag=True, help="Add them even if someone with a look-alike name is held.")
 @click.pass_context
-def add_person(ctx: click.Context, name: str, **options: Any) -> None:
-    """Add a person; prints their new id last."""
+def add_person(ctx: click.Context, name: str, allow_duplicate: bool, **options: Any) -> None:
+    """Add a person; prints their new id last.
+
+    If someone with a look-alike whole name is already held (in the same
+    ward, or very alike anywhere), they are listed and nothing is added
+    unless --allow-duplicate is given.
+    """
+    from ..views.directory import similar_names
+
+    if not allow_duplicate:
+        alike = run(ctx, lambda store: similar_names(store, name, ward=service.canonical_ward(store, options.get("ward"))))
+        if alike:
+            for match in alike:
+                click.echo(f"  {match.id}\t{match.name}\t{match.actor_type}\t{match.ward or ''}", err=True)
+            fail(f"{len(alike)} record(s) above have a name like {name!r}; nothing was added. "
+                 "Use one of them, or add --allow-duplicate if this really is someone else")
     person = run(ctx, lambda store: service.add_person(store, name, **options))
     click.echo(f"Added {person.name}.")
     click.echo(person.id)
@@ -131,15 +150,16 @@ def add_org(ctx: click.Context, name: str, **options: Any) -> None:
 @click.option("--confirmed", "last_confirmed", type=DATE, help="When it was last confirmed.")
 @click.pass_context
 def tie(ctx: click.Context, source_id: str, target_id: str, **options: Any) -> None:
-    """Record a tie between actors A and B (ids); prints the tie's id last."""
-    made = run(ctx, lambda store: service.add_tie(store, source_id, target_id, **options))
+    """Record a tie between actors A and B (ids or names); prints the tie's id last."""
+    made = run(ctx, lambda store: service.add_tie(store, actor_id(store, source_id, "A"), actor_id(store, target_id, "B"),
+                                                  **options))
     click.echo(made.id)
 
 
 @click.command()
-@click.option("--by", "introducer_id", required=True, metavar="ID", help="Who made the introduction.")
-@click.option("--subject", "subject_id", required=True, metavar="ID", help="The person introduced.")
-@click.option("--to", "target_id", required=True, metavar="ID", help="Who or which organisation they met.")
+@click.option("--by", "introducer_id", required=True, metavar="ID|NAME", help="Who made the introduction.")
+@click.option("--subject", "subject_id", required=True, metavar="ID|NAME", help="The person introduced.")
+@click.option("--to", "target_id", required=True, metavar="ID|NAME", help="Who or which organisation they met.")
 @click.option("--date", type=DATE, help="When (default today).")
 @click.option("--purpose", "purposes", multiple=True, help="Why, as short tags. " + TAG_HELP)
 @click.option("--channel", type=choices(Channel), help="How (default in person).")
@@ -147,8 +167,24 @@ def tie(ctx: click.Context, source_id: str, target_id: str, **options: Any) -> N
 @click.option("--follow-up", "follow_up", type=DATE, help="When to check how it went.")
 @click.pass_context
 def introduce(ctx: click.Context, **options: Any) -> None:
-    """Log an introduction; prints its new id last."""
-    intro = run(ctx, lambda store: service.log_introduction(store, **options))
+    """Log an introduction; prints its new id last.
+
+    --by, --subject and --to each take an id or a whole name; a name held
+    by several records is refused with the candidates listed.
+    """
+
+    def action(store: Store) -> Any:
+        for field, option in _INTRO_OPTIONS.items():
+            options[field] = actor_id(store, options[field], option, people_only=field != "target_id")
+        try:
+            return service.log_introduction(store, **options)
+        except InvalidInput as exc:
+            message = str(exc)
+            for field, option in _INTRO_OPTIONS.items():
+                message = message.replace(field, option)
+            raise InvalidInput(message) from None
+
+    intro = run(ctx, action)
     click.echo(intro.id)
 
 
@@ -180,25 +216,26 @@ def search(ctx: click.Context, text: str, limit: int) -> None:
 
 
 @click.command()
-@click.argument("actor_id", metavar="ID")
+@click.argument("who", metavar="ID|NAME")
 @click.pass_context
-def show(ctx: click.Context, actor_id: str) -> None:
-    """Show one person or organisation as JSON."""
-    actor = run(ctx, lambda store: store.get_actor(actor_id))
+def show(ctx: click.Context, who: str) -> None:
+    """Show one person or organisation (by id or whole name) as JSON."""
+    actor = run(ctx, lambda store: store.get_actor(actor_id(store, who, "ID|NAME")))
     click.echo(json.dumps({"type": actor.actor_type, **actor.model_dump(mode="json")}, indent=2, ensure_ascii=False))
 
 
 @click.command()
-@click.argument("actor_id", metavar="ID")
+@click.argument("who", metavar="ID|NAME")
 @click.option("--yes", is_flag=True, help="Do it without asking.")
 @click.pass_context
-def erase(ctx: click.Context, actor_id: str, yes: bool) -> None:
-    """Erase a person or organisation with their ties and introductions."""
+def erase(ctx: click.Context, who: str, yes: bool) -> None:
+    """Erase a person or organisation (by id or whole name) with their ties and introductions."""
+    chosen = run(ctx, lambda store: actor_id(store, who, "ID|NAME"))
     if not yes:
         if not sys.stdin.isatty():
             fail("erasing cannot be undone; add --yes to confirm")
-        click.confirm(f"Erase {actor_id} and everything attached? This cannot be undone", abort=True)
-    report = run(ctx, lambda store: service.erase_actor(store, actor_id))
+        click.confirm(f"Erase {chosen} and everything attached? This cannot be undone", abort=True)
+    report = run(ctx, lambda store: service.erase_actor(store, chosen))
     click.echo(f"Erased {report.actor_id}: {report.ties} tie(s) and {report.introductions} introduction(s) removed.")
 
 

@@ -14,7 +14,7 @@ from ..config import Settings
 from ..errors import ConnectorGraphError
 from ..store.base import Store, open_store
 
-__all__ = ["DATE", "IsoDate", "State", "choices", "cli_user", "fail", "guarded", "run", "TAG_HELP"]
+__all__ = ["DATE", "IsoDate", "State", "actor_id", "choices", "cli_user", "fail", "guarded", "run", "TAG_HELP"]
 
 TAG_HELP = "Repeat or separate with commas."
 
@@ -101,3 +101,13 @@ def guarded(state: State, action: Callable[[], Any]) -> Any:
         fail(f"unexpected {type(exc).__name__}: {exc} (run again with --debug for details)")
 
 
+def actor_id(store: Store, text: str, option: str, *, people_only: bool = False) -> str:
+    """The id of the actor ``text`` names (an id or a whole name); an unknown or ambiguous name stops here.
+
+    ``option`` (``--by``, ``ID``...) is what the message names, so the user
+    knows which of their words was wrong; an ambiguous name lists the
+    candidates with what tells them apart.
+    """
+    from ..views.pickers import resolve_actor
+
+    return resolve_actor(store, text, option=option, people_only=people_only).id

@@ -21,6 +21,9 @@ __all__ = ["load", "check_against_store", "is_empty", "TYPE_LOOKUP_LIMIT"]
 
 #: Above this many already-stored actors, their types are read in one stream instead of one by one.
 TYPE_LOOKUP_LIMIT = 2000
+#: At most this many new people and organisations are compared with held names (and named in the report).
+LOOK_ALIKE_LIMIT = 5000
+LOOK_ALIKE_SHOWN = 20
 
 
 def is_empty(counts: Counts) -> bool:
@@ -76,6 +79,7 @@ def check_against_store(store: Store, parsed: Parsed) -> None:
     _check_references(store, parsed)
     _check_types(store, parsed)
     _canonical_wards(store, batch, parsed)
+    _note_look_alikes(store, parsed)
     if not report.ok:
         report.notes.append("nothing was written: fix the rejected rows and import again (all or nothing)")
 
@@ -93,6 +97,32 @@ def _check_references(store: Store, parsed: Parsed) -> None:
         unknown = [i for i in (intro.introducer_id, intro.subject_id, intro.target_id) if i in missing]
         if unknown:
             parsed.report.reject(parsed.where(intro.id, f"introduction {intro.id}"), f"unknown actor {unknown[0]!r}")
+
+
+def _note_look_alikes(store: Store, parsed: Parsed) -> None:
+    """Report new people and organisations whose whole names look like ones held or elsewhere in the file.
+
+    A report, not a rejection: two people may share a name. See
+    :mod:`connector_graph.lookalike` for how names are compared.
+    """
+    from ..lookalike import Candidate, alike_within
+
+    batch = parsed.batch
+    actors = [*batch.people, *batch.organisations]
+    held_ids = store.existing_ids([a.id for a in actors]) if actors else set()
+    new = [Candidate(a.id, a.name, a.actor_type, a.ward) for a in actors if a.id not in held_ids][:LOOK_ALIKE_LIMIT]
+    if not new:
+        return
+    held = [Candidate(a.id, a.name, a.actor_type, a.ward) for a in store.iter_actors()] if not is_empty(store.counts()) else []
+    pairs = alike_within(new, held + new, limit=1)
+    for record, (match, *_) in pairs[:LOOK_ALIKE_SHOWN]:
+        other = match.candidate
+        parsed.report.notes.append(
+            f"look-alike names: {record.name!r} ({record.id}) looks like {other.name!r} ({other.id}"
+            f"{', ' + other.ward if other.ward else ''}); check they are not the same {record.actor_type}"
+        )
+    if len(pairs) > LOOK_ALIKE_SHOWN:
+        parsed.report.notes.append(f"look-alike names: {len(pairs) - LOOK_ALIKE_SHOWN:,} more new records look like others")
 
 
 def _check_types(store: Store, parsed: Parsed) -> None:

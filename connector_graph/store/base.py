@@ -158,6 +158,9 @@ class Store(Protocol):
     def get_introduction(self, introduction_id: str) -> Introduction:
         """The introduction with this id (``NotFound`` if absent)."""
 
+    def remove_introduction(self, introduction_id: str) -> None:
+        """Delete one introduction, audited (``NotFound`` if absent): undoing a mistaken log."""
+
     def list_introductions(self, where: IntroductionFilter | None = None) -> list[Introduction]:
         """Introductions matching ``where``, newest first, then by id."""
 

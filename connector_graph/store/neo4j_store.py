@@ -506,6 +506,16 @@ class Neo4jStore:
 
         self._write(work, AuditAction.UPDATE_INTRODUCTION, intro.id)
 
+    def remove_introduction(self, introduction_id: str) -> None:
+        """Delete one introduction (undo), with its audit entry."""
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            found = tx.run("MATCH (i:Introduction {id: $id}) DETACH DELETE i RETURN count(*) AS n", id=introduction_id)
+            if found.single()["n"] == 0:
+                raise NotFound(f"no introduction with id {introduction_id!r}")
+
+        self._write(work, AuditAction.REMOVE_INTRODUCTION, introduction_id)
+
     def get_introduction(self, introduction_id: str) -> Introduction:
         """The introduction with this id."""
         rows = self._read("MATCH (i:Introduction {id: $id}) " + _INTRO_RETURN, id=introduction_id)

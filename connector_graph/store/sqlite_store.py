@@ -453,6 +453,12 @@ class SqliteStore:
             out.setdefault(intro_id, []).append(_state(intro_id, *state))
         return out
 
+    def remove_introduction(self, introduction_id: str) -> None:
+        """Delete one introduction (undo), with its audit entry."""
+        with self._write(AuditAction.REMOVE_INTRODUCTION, introduction_id) as cur:
+            if cur.execute("DELETE FROM introductions WHERE id = ?", (introduction_id,)).rowcount == 0:
+                raise NotFound(f"no introduction with id {introduction_id!r}")
+
     def get_introduction(self, introduction_id: str) -> Introduction:
         """The introduction with this id."""
         rows = self._read("SELECT body FROM introductions WHERE id = ?", (introduction_id,))

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..auth import Permission, require
 from ..caching import LruCache
+from ..lookalike import Candidate, NameIndex
 from ..model import Actor, Introduction, IntroStatus, Person
 from ..store.base import IntroductionFilter, Store
 from .measures import describe, network_measures
@@ -28,10 +29,6 @@ __all__ = [
     "known_purposes",
     "names_of",
 ]
-
-#: How alike two names must be (0-100) before the dashboard warns of a duplicate.
-SIMILAR_AT = 85
-
 
 @dataclass(frozen=True)
 class Choice:
@@ -80,30 +77,23 @@ def choices(store: Store, *, people_only: bool = False) -> list[Choice]:
             if is_person or not people_only]
 
 
-def similar_names(store: Store, name: str, *, limit: int = 5, threshold: float = SIMILAR_AT) -> list[NameMatch]:
-    """Existing actors whose names look like ``name`` (best first), to avoid duplicates.
+def _candidates(store: Store) -> NameIndex:
+    return NameIndex(Candidate(a.id, a.name, a.actor_type, a.ward) for a in store.iter_actors())
 
-    Uses rapidfuzz's weighted ratio, ignoring case and punctuation, so
-    "Ann Ahmed" matches "ann ahmed", "Ahmed, Ann" and "Anne Ahmed".
+
+def similar_names(store: Store, name: str, *, ward: str | None = None, limit: int = 5) -> list[NameMatch]:
+    """Existing actors whose whole names look like ``name`` (best first), to avoid duplicates.
+
+    Whole names are compared (see :mod:`connector_graph.lookalike`), with a
+    lower bar in the same ``ward``: a shared surname alone never matches,
+    "Jon Smyth" matches "John Smith" in the same ward, and "Ahmed, Ann"
+    matches "Ann Ahmed". The held names are read once per graph version.
     """
-    from rapidfuzz import fuzz, process, utils
-
     require(Permission.VIEW)
-    name = name.strip()
-    if not name:
-        return []
-    actors = list(store.iter_actors())
-    found = process.extract(
-        name,
-        [a.name for a in actors],
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        score_cutoff=threshold,
-        limit=limit,
-    )
+    index = _per_version(store, "names", lambda: _candidates(store))
     return [
-        NameMatch(actors[index].id, actors[index].name, actors[index].actor_type, actors[index].ward, round(score, 1))
-        for _, score, index in found
+        NameMatch(a.candidate.id, a.candidate.name, a.candidate.actor_type, a.candidate.ward, a.similarity)
+        for a in index.alike(name, ward, limit=limit)
     ]
 
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from connector_graph import accounts, service
 from connector_graph.seed import generate
 from connector_graph.store import IntroductionFilter, open_store
+from worked import waiting_by_label
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["overview", "log", "directory", "explorer", "suggestions", "connectors", "gaps", "activity", "data", "privacy"]
@@ -91,16 +92,22 @@ def test_overview_shows_this_month_top_connectors_and_gaps(demo_url):
     assert "single points of failure" in texts and "introductions logged so far" in texts
 
 
+def _choose(at: AppTest, **chosen: str) -> None:
+    """What the search pickers keep once someone is picked: the chosen ids."""
+    for key, actor_id in chosen.items():
+        at.session_state[key] = actor_id
+
+
 def test_logging_an_introduction_through_the_form_writes_it(demo_url):
     before = _counts(demo_url).introductions
     at = _open("log")
-    at.selectbox(key="intro_by").select("p-000737")
-    at.selectbox(key="intro_subject").select("p-000002")
-    at.selectbox(key="intro_to").select("o-00001")
+    _choose(at, intro_by="p-000737", intro_subject="p-000002", intro_to="o-00001")
+    at.run()
     at.multiselect(key="intro_purposes").select("social contact")
     at.button(key="intro_log").click().run()
     assert not at.exception
-    assert any("Logged introduction" in s.value for s in at.success)
+    assert any(s.value.startswith("Logged\\: Stuart Sutcliffe introduced to Garforth High School by") for s in at.success), \
+        [s.value for s in at.success]
     store = open_store(demo_url)
     try:
         assert store.counts().introductions == before + 1
@@ -110,17 +117,27 @@ def test_logging_an_introduction_through_the_form_writes_it(demo_url):
         assert newest.date == dt.date.today()
     finally:
         store.close()
-    assert at.selectbox(key="intro_subject").value is None  # cleared for the next one
+    assert at.session_state["intro_subject"] is None  # cleared for the next one
+    assert at.session_state["intro_by"] == "p-000737"  # who made it stays
 
 
 def test_logging_with_a_missing_name_says_which_and_writes_nothing(demo_url):
     before = _counts(demo_url).introductions
     at = _open("log")
-    at.selectbox(key="intro_by").select("p-000737")
+    _choose(at, intro_by="p-000737")
     at.button(key="intro_log").click().run()
     assert any("the person introduced" in e.value for e in at.error)
     assert _counts(demo_url).introductions == before
-    assert at.selectbox(key="intro_by").value == "p-000737"  # what was chosen is kept
+    assert at.session_state["intro_by"] == "p-000737"  # what was chosen is kept
+
+
+def test_the_pickers_search_the_store_as_you_type(demo_url):
+    at = _open("log")
+    at.text_input(key="intro_subject_q").input("David Green").run()
+    options = at.radio(key="intro_subject_r").options
+    assert len(options) == 3 and len(set(options)) == 3  # three David Greens, told apart
+    at.radio(key="intro_subject_r").set_value("p-000446").run()
+    assert at.session_state["intro_subject"] == "p-000446"
 
 
 def test_a_look_alike_name_is_warned_about_before_it_becomes_a_duplicate(demo_url):
@@ -136,19 +153,58 @@ def test_a_look_alike_name_is_warned_about_before_it_becomes_a_duplicate(demo_ur
     assert _counts(demo_url).people == before + 1
 
 
-def test_recording_a_follow_up_outcome(demo_url):
+def test_someone_new_is_stored_with_the_configured_lawful_basis_or_consent(demo_url, monkeypatch):
+    monkeypatch.setenv("CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS", "public_task")
     at = _open("log")
-    at.selectbox(key="intro_by").select("p-000737").run()
-    chosen = at.selectbox(key="fu_pick").value
-    at.text_area(key="fu_outcome").input("joined the lunch club")
-    at.button(key="fu_save").click().run()
-    assert any("Outcome saved" in s.value for s in at.success)
+    assert at.selectbox(key="new_basis").value == "public_task"
+    at.text_input(key="new_name").input("Zephyrine Quill")
+    at.button(key="new_add").click().run()
+    at.text_input(key="new_name").input("Marguerite Oyelaran")
+    at.selectbox(key="new_basis").select("consent").run()
+    at.selectbox(key="new_consent_method").select("written")
+    at.button(key="new_add").click().run()
     store = open_store(demo_url)
     try:
-        intro = store.get_introduction(chosen)
-        assert intro.outcome == "joined the lunch club" and intro.status.value == "followed_up"
+        people = {p.name: p for p in store.search_actors("Zephyrine Quill") + store.search_actors("Marguerite Oyelaran")}
     finally:
         store.close()
+    assert people["Zephyrine Quill"].lawful_basis.value == "public_task"
+    consented = people["Marguerite Oyelaran"]
+    assert (consented.lawful_basis.value, consented.consent_method.value) == ("consent", "written")
+    assert consented.consent_given_on == dt.date.today()
+
+
+def test_recording_a_follow_up_outcome_goes_to_the_one_chosen_and_clears_the_form(demo_url):
+    by_label = waiting_by_label(demo_url, "p-000737")
+    at = _open("log")
+    _choose(at, intro_by="p-000737")
+    at.run()
+    overdue = int(at.radio(key="fu_group").options[0].removeprefix("Overdue (").rstrip(")"))
+    picks = at.radio(key="fu_pick_0")
+    shown = [option.replace("\\", "") for option in picks.options]
+    second = [intro for label, intro in by_label.items() if shown[1].startswith(label)]
+    assert len(second) == 1, (shown[1], by_label)
+    picks.set_value(second[0]).run()
+    at.text_area(key="fu_outcome").input("joined the lunch club")
+    at.button(key="fu_save").click().run()
+    assert any(s.value.startswith("Outcome saved for") for s in at.success), [s.value for s in at.success]
+    store = open_store(demo_url)
+    try:
+        intro = store.get_introduction(second[0])
+        assert intro.outcome == "joined the lunch club" and intro.status.value == "followed_up"
+        others = [store.get_introduction(i) for i in by_label.values() if i != second[0]]
+        assert all(o.outcome is None for o in others)  # nothing else was touched
+    finally:
+        store.close()
+    assert at.text_area(key="fu_outcome").value == ""  # the box is cleared
+    assert at.button(key="fu_save").disabled  # nothing stays chosen
+    assert at.radio(key="fu_pick_1").value is None
+    assert picks_label_gone(at, shown[1])  # the saved one left the list
+    assert at.radio(key="fu_group").options[0] == f"Overdue ({overdue - 1})"
+
+
+def picks_label_gone(at: AppTest, label: str) -> bool:
+    return label not in [option.replace("\\", "") for option in at.radio(key="fu_pick_1").options]
 
 
 def test_directory_filters_change_what_is_listed(demo_url):

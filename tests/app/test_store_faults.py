@@ -38,9 +38,9 @@ def _filled_log_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=600)
     at.run()
     at.switch_page("dashboard/pages/log.py").run()
-    at.selectbox(key="intro_by").select("cath").run()
-    at.selectbox(key="intro_subject").select("ann")
-    at.selectbox(key="intro_to").select("club")
+    for key, actor_id in (("intro_by", "cath"), ("intro_subject", "ann"), ("intro_to", "club")):
+        at.session_state[key] = actor_id  # what the search pickers keep once someone is picked
+    at.run()
     at.text_area(key="intro_outcome").input("will try the Tuesday session")
     return at
 
@@ -61,12 +61,12 @@ def test_neo4j_gone_before_the_write_keeps_the_form_and_a_retry_saves_once(proxi
     assert not at.exception
     assert len(at.error) == 1 and "cannot be reached right now" in at.error[0].value, [e.value for e in at.error]
     assert "What you typed is kept" in at.error[0].value
-    assert [at.selectbox(key=k).value for k in ("intro_by", "intro_subject", "intro_to")] == ["cath", "ann", "club"]
+    assert [at.session_state[k] for k in ("intro_by", "intro_subject", "intro_to")] == ["cath", "ann", "club"]
     assert at.text_area(key="intro_outcome").value == "will try the Tuesday session"
     assert _introductions(url) == 0
     proxy.restore()
     at.button(key="intro_log").click().run()
-    assert any("Logged introduction" in s.value for s in at.success)
+    assert any(s.value.startswith("Logged") for s in at.success)
     assert _introductions(url) == 1
 
 
@@ -79,5 +79,5 @@ def test_a_reply_lost_during_the_write_is_retried_without_a_duplicate(proxied):
     if at.error:  # the driver gave up: the form is kept and the same id is sent again
         assert "cannot be reached" in at.error[0].value
         at.button(key="intro_log").click().run()
-    assert any("Logged introduction" in s.value for s in at.success)
+    assert any(s.value.startswith("Logged") for s in at.success)
     assert _introductions(url) == 1

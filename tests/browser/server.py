@@ -150,3 +150,43 @@ def no_script_ran(page) -> list[str]:
                  .map(e => e.outerHTML.slice(0, 80))"""
         )
     return found
+
+
+def _search(page, label: str, text: str):
+    """Type ``text`` into the search picker called ``label``, press Enter; its list of results."""
+    box = page.get_by_role("textbox", name=label, exact=True)
+    box.click()
+    box.fill(text)
+    box.press("Enter")
+    wait_until_idle(page)
+    return page.get_by_test_id("stRadio").filter(has=page.get_by_text(f"Matches for {label}", exact=True))
+
+
+def pick(page, label: str, text: str, option: str | None = None) -> None:
+    """Choose from a search picker: type ``text``, press Enter, tap the result containing ``option``."""
+    _search(page, label, text).get_by_text(option or text).first.click()
+    page.wait_for_timeout(300)
+    wait_until_idle(page)
+
+
+def results_of(page, label: str, text: str) -> list[str]:
+    """The options a search picker offers for ``text`` (typed, Enter pressed), as shown."""
+    results = _search(page, label, text)
+    return [o.inner_text().strip() for o in results.locator("label").filter(has=page.get_by_role("radio")).all()]
+
+
+def visit(page, title: str) -> None:
+    """Go to another page of the app through its menu (the same session), opening the menu on a phone."""
+    link = page.get_by_test_id("stSidebarNavLink").filter(has_text=title).first
+    box = link.bounding_box() if link.is_visible() else None
+    if box is None or box["x"] + box["width"] <= 0 or box["x"] >= page.viewport_size["width"]:
+        page.get_by_test_id("stExpandSidebarButton").click()
+        page.wait_for_timeout(500)  # the menu slides in
+    link.click()
+    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    if page.viewport_size["width"] < 640 and sidebar.get_attribute("aria-expanded") != "false" \
+            and sidebar.get_attribute("data-collapsed") == "false":
+        page.get_by_test_id("stSidebarCollapseButton").locator("button").first.click(force=True)
+        page.wait_for_timeout(500)  # the menu slides away
