@@ -153,15 +153,15 @@ def _ward_links(G: nx.Graph) -> Counter[tuple[str, str]]:
     return pairs
 
 
-def _shared_services(G: nx.Graph) -> set[tuple[str, str]]:
-    """Ward pairs that share a service: an organisation linked to people of both."""
-    shared = set()
+def _shared_services(G: nx.Graph, at_least: int = 2) -> set[tuple[str, str]]:
+    """Ward pairs that share services: at least ``at_least`` organisations each linked to people of both."""
+    shared: Counter[tuple[str, str]] = Counter()
     for node, data in G.nodes(data=True):
         if data.get("actor_type") != "organisation":
             continue
         reached = sorted({G.nodes[n].get("ward") for n in G[node]} | {data.get("ward")} - {None})
-        shared |= {(a, b) for i, a in enumerate(reached) for b in reached[i + 1:]}
-    return shared
+        shared.update((a, b) for i, a in enumerate(reached) for b in reached[i + 1:])
+    return {pair for pair, count in shared.items() if count >= at_least}
 
 
 def weakest_wards(
@@ -175,10 +175,12 @@ def weakest_wards(
     """The ``top`` most thinly linked wards, each with its best bridges and the missing ward pairs that matter.
 
     A bridge is a connector or an organisation with links into the weak ward
-    (or living in it) and into better-linked nearby wards; the best link the
-    most of both. Nearby wards are the ``neighbours`` given (e.g. from the
-    ward map's grid) plus wards sharing a service with it. A missing pair is a
-    nearby ward with no link at all to the weak ward.
+    (or living in it) and into better-linked nearby wards (up to three named,
+    most links first); the best link the most of both. Nearby wards are the
+    ``neighbours`` given (e.g. from the ward map's grid), or, with none given,
+    wards sharing a service with it (an organisation linked to people of
+    both, at least two such organisations). A missing pair is a neighbouring or service-sharing ward with no
+    link at all to the weak ward.
 
     Examples
     --------
@@ -194,19 +196,21 @@ def weakest_wards(
     """
     standings = ward_standings(G, wards)
     rank = {s.ward: s.rank for s in standings}
-    near: dict[str, set[str]] = defaultdict(set)
+    beside: dict[str, set[str]] = defaultdict(set)
     for ward, others in (neighbours or {}).items():
         for other in others:
-            near[ward].add(other)
-            near[other].add(ward)
+            beside[ward].add(other)
+            beside[other].add(ward)
+    sharing: dict[str, set[str]] = defaultdict(set)
     for a, b in _shared_services(G):
-        near[a].add(b)
-        near[b].add(a)
+        sharing[a].add(b)
+        sharing[b].add(a)
     linked = _ward_links(G)
     result = []
     for standing in standings[:top]:
         ward = standing.ward
-        better = {w for w in near[ward] if rank.get(w, 0) > standing.rank}
+        near = beside[ward] if neighbours else sharing[ward]
+        better = {w for w in near if rank.get(w, 0) > standing.rank}
         scored = []
         for node, data in G.nodes(data=True):
             is_bridge = data.get("actor_type") == "organisation" or PersonRole.CONNECTOR.value in (data.get("roles") or [])
@@ -217,10 +221,12 @@ def weakest_wards(
             outside = {w: reach[w] + (data.get("ward") == w) for w in better}
             outside = {w: n for w, n in outside.items() if n}
             if inside and outside:
-                scored.append((-(min(inside, sum(outside.values()))), -inside, str(node), node, sorted(outside)))
+                into = sorted(outside, key=lambda w: (-outside[w], w))[:3]
+                scored.append((-(min(inside, sum(outside.values()))), -inside, str(node), node, into))
         scored.sort()
         bridge_list = [(named(G, node), into) for *_rest, node, into in scored[:bridges]]
-        missing = sorted((min(ward, w), max(ward, w)) for w in near[ward] if not linked[(min(ward, w), max(ward, w))])
+        missing = sorted((min(ward, w), max(ward, w)) for w in beside[ward] | sharing[ward]
+                         if not linked[(min(ward, w), max(ward, w))])
         result.append(WeakWard(standing, bridge_list, missing))
     return result
 
@@ -314,7 +320,8 @@ def unpartnered_organisations(
                 [PartnerCandidate(named(G, other), reasons, score) for *_k, other, reasons, score in scored[:candidates]],
             )
         )
-    return sorted(found, key=lambda u: (u.sector not in PUBLIC_SECTORS, u.sector, u.organisation.name.casefold()))
+    side = PUBLIC_SECTORS + COMMUNITY_SECTORS
+    return sorted(found, key=lambda u: (side.index(u.sector), u.organisation.name.casefold(), u.organisation.id))
 
 
 # ------------------------------------------------------- single points of failure

@@ -57,6 +57,7 @@ _MODULE_OF = {
         "core",
     ),
     "analyse": "analysis",
+    "gaps": "gaps",
     **dict.fromkeys(["import", "export", "backup", "restore", "copy", "templates"], "data"),
     **dict.fromkeys(["subject-access", "retention"], "privacy"),
     "user": "users",
