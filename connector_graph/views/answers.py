@@ -27,6 +27,7 @@ from ..auth import Permission, require
 from ..caching import LruCache
 from ..graph import graph_for_analysis, projection_key
 from ..store.base import Store
+from .directory import Choice
 from .wardmap import GridCell, grid_neighbours, load_grid
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "fair_share",
     "fair_share_frame",
     "names_and_more",
+    "no_link",
+    "organisation_options",
 ]
 
 _CACHE = LruCache(4)
@@ -260,3 +263,18 @@ def fair_share_frame(result: FairShare) -> pd.DataFrame:
         columns=["deprivation decile", "wards", "residents", "introductions", "introductions per 1,000", "links",
                  "links per 1,000"],
     )
+
+
+def no_link(store: Store) -> list[dict[str, Any]]:
+    """People and organisations with no link at all (name, type, ward, id), by name."""
+    G = links_of(store)
+    found = [{"name": d.get("name", n), "actor_type": d.get("actor_type"), "ward": d.get("ward"), "id": n}
+             for n, d in G.nodes(data=True) if G.degree(n) == 0]
+    return sorted(found, key=lambda r: (str(r["name"]).casefold(), r["id"]))
+
+
+def organisation_options(store: Store) -> list[Choice]:
+    """Organisations as picker choices ("name (ward)"), by name."""
+    require(Permission.VIEW)
+    orgs = sorted(store.list_organisations(), key=lambda o: (o.name.casefold(), o.id))
+    return [Choice(o.id, o.name + (f" ({o.ward})" if o.ward else "")) for o in orgs]
