@@ -175,7 +175,9 @@ def tile_map(
 
     Tiles are :data:`TILE` pixels square with no padding, so the tile of
     ``row``, ``col`` has its centre at ``(col + 0.5, row + 0.5) * TILE`` in
-    the drawing. Clicking a tile selects its ward (:data:`SELECTION`).
+    the drawing. Clicking a tile selects its ward (:data:`SELECTION`); the
+    ward's name written on the tile does not take the click, so click
+    beside it.
     """
     import altair as alt
 
@@ -188,7 +190,7 @@ def tile_map(
     height = (max(c.row for c in cells) + 1) * TILE
     pick = alt.selection_point(name=SELECTION, fields=["ward"], on="click", clear=False)
     x = alt.X("col:Q", scale=alt.Scale(domain=[0, width / TILE]), axis=None)
-    y = alt.Y("row:Q", scale=alt.Scale(domain=[0, height / TILE]), axis=None)
+    y = alt.Y("row:Q", scale=alt.Scale(domain=[0, height / TILE], reverse=True), axis=None)
     base = alt.Chart(alt.Data(values=rows)).transform_calculate(col2="datum.col + 0.97", row2="datum.row + 0.97")
     tiles = base.mark_rect(cornerRadius=4, cursor="pointer").encode(
         x=x, x2="col2:Q", y=y, y2="row2:Q",
@@ -200,7 +202,7 @@ def tile_map(
     labels = base.transform_calculate(cx="datum.col + 0.485", cy="datum.row + 0.485").mark_text(
         fontSize=9, lineBreak="\n", color="#111111", baseline="middle"
     ).encode(x=alt.X("cx:Q", scale=alt.Scale(domain=[0, width / TILE]), axis=None),
-             y=alt.Y("cy:Q", scale=alt.Scale(domain=[0, height / TILE]), axis=None),
+             y=alt.Y("cy:Q", scale=alt.Scale(domain=[0, height / TILE], reverse=True), axis=None),
              text="label:N", tooltip=_tooltip(measure))
     return (tiles + labels).properties(width=width, height=height, padding=0).configure_view(stroke=None)
 
@@ -214,7 +216,7 @@ def boundary_map(
     width: int = 640,
     height: int = 560,
 ) -> Any:
-    """The wards drawn from their boundaries (see :func:`read_geojson`), coloured by ``values``."""
+    """The wards drawn from their boundaries (see :func:`read_geojson`), coloured by ``values``, as an Altair chart."""
     import altair as alt
 
     data = [{**f, "value": values.get(f["ward"])} for f in features]

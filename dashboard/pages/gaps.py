@@ -48,7 +48,8 @@ with left, friendly():
         st.error(str(exc))
         chart = None
     if chart is not None:
-        event = st.altair_chart(chart, on_select="rerun", key="gp_map", selection_mode=wardmap.SELECTION)
+        event = st.altair_chart(chart, on_select="rerun", key="gp_map", selection_mode=wardmap.SELECTION,
+                                width="content")
         picked = (event.selection.get(wardmap.SELECTION) or []) if event else []
         if picked and picked[0].get("ward") and picked[0]["ward"] != chosen:
             st.session_state["gp_ward"] = chosen = picked[0]["ward"]
