@@ -286,27 +286,38 @@ def _strongest(H: nx.Graph, must: list[Hashable], cap: int) -> tuple[nx.Graph, l
     ]
 
 
+#: Communities smaller than this are drawn together as one node.
+SMALL_GROUP = 3
+_SMALL = -1
+
+
 def _collapse(H: nx.Graph, membership: Mapping[Hashable, int], names: Mapping[int, str] | None = None) -> nx.Graph:
     names = names or {}
     C = nx.Graph()
     groups: dict[int, list[Hashable]] = {}
     for node in H:
         groups.setdefault(int(membership.get(node, 0)), []).append(node)
+    small = {number for number, members in groups.items() if len(members) < SMALL_GROUP}
+    if len(small) > 1:  # tiny groups and people on their own, drawn as one node so they do not scatter the picture
+        groups[_SMALL] = [m for number in sorted(small) for m in groups.pop(number)]
+    where = {m: number for number, members in groups.items() for m in members}
     for number, members in groups.items():
         wards = [H.nodes[m].get("ward") for m in members if H.nodes[m].get("ward")]
         main = max(set(wards), key=wards.count) if wards else None
+        count = len(small) if number == _SMALL else 1
         C.add_node(
-            f"community-{number}",
-            name=names.get(number) or (f"mostly {main}" if main else "people with no ward"),
+            f"community-{'small' if number == _SMALL else number}",
+            name=(f"{count} small groups and people on their own" if number == _SMALL
+                  else names.get(number) or (f"mostly {main}" if main else "people with no ward")),
             actor_type="community",
             members=len(members),
             community=number,
             ward=main,
         )
     for u, v in H.edges:
-        a, b = int(membership.get(u, 0)), int(membership.get(v, 0))
+        a, b = where[u], where[v]
         if a != b:
-            key = (f"community-{a}", f"community-{b}")
+            key = tuple(f"community-{'small' if x == _SMALL else x}" for x in (a, b))
             weight = C.get_edge_data(*key, default={"weight": 0})["weight"]
             C.add_edge(*key, weight=weight + 1)
     return C
@@ -379,8 +390,6 @@ def _tooltip(data: Mapping, sizes: Mapping[str, tuple[float | None, float | None
     for key, (share, raw) in sizes.items():
         if share is not None:
             lines.append(f"{METRICS[key].label}: {_plain(share)}" + (f" (raw {raw:.3g})" if raw is not None else ""))
-    if data.get("actor_type") != "community":
-        lines.append("Open their profile: People and organisations page.")
     return "\n".join(lines)
 
 
@@ -418,6 +427,15 @@ Click a person or organisation to see their details.</div>
     if (params.nodes.length) {
       var node = nodes.get(params.nodes[0]);
       box.textContent = node.title || node.label || "";
+      if (String(node.id).indexOf("community-") !== 0) {
+        var link = document.createElement("a");
+        link.href = "/directory?id=" + encodeURIComponent(String(node.id));
+        link.target = "_top";
+        link.id = "cg-profile-link";
+        link.textContent = "Open the profile";
+        box.appendChild(document.createElement("br"));
+        box.appendChild(link);
+      }
     } else {
       box.textContent = "Click a person or organisation to see their details.";
     }
