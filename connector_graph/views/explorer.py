@@ -31,6 +31,7 @@ from ..graph import projection_key
 from ..store.base import Store
 from .measures import network_measures
 from .naming import actor_tags, community_names, person_sector
+from .plain import in_words
 
 __all__ = [
     "COLOUR_BY",
@@ -389,22 +390,8 @@ def _tooltip(data: Mapping, sizes: Mapping[str, tuple[float | None, float | None
         lines.append(f"Ward: {data['ward']}")
     for key, (share, raw) in sizes.items():
         if share is not None:
-            lines.append(f"{METRICS[key].label}: {_plain(share)}" + (f" (raw {raw:.3g})" if raw is not None else ""))
+            lines.append(f"{METRICS[key].label}: {in_words(share)}" + (f" (raw {raw:.3g})" if raw is not None else ""))
     return "\n".join(lines)
-
-
-def _plain(share: float) -> str:
-    """A percentile (share of the network at or below) in words: "in the top 5%", "about average"...
-
-    Examples
-    --------
-    >>> _plain(0.97), _plain(0.5), _plain(0.1)
-    ('in the top 3%', 'medium', 'low')
-    """
-    top = max(1, round((1 - share) * 100))
-    if top <= 25:
-        return f"in the top {top}%"
-    return "high" if share >= 0.66 else "medium" if share >= 0.33 else "low"
 
 
 _EXTERNAL = re.compile(
