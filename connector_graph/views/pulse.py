@@ -42,13 +42,20 @@ def same_days_last_month(today: dt.date) -> tuple[dt.date, dt.date]:
     return start, start.replace(day=min(today.day, last))
 
 
-def _sentence(label: str, now: int, before: int, today: dt.date) -> str:
+def _sentence(label: tuple[str, str], now: int, before: int, today: dt.date) -> str:
+    """E.g. "1 new tie this month so far (1 fewer than the first 2 days of last month: 2)."
+
+    Examples
+    --------
+    >>> _sentence(("new tie", "new ties"), 1, 2, dt.date(2026, 3, 2))
+    '1 new tie this month so far (1 fewer than the first 2 days of last month: 2).'
+    """
     days = f"the first {today.day} day{'s' if today.day != 1 else ''} of last month"
     if now == before:
         change = f"the same as {days}"
     else:
         change = f"{abs(now - before)} {'more' if now > before else 'fewer'} than {days}"
-    return f"{now} {label} this month so far ({change}: {before})."
+    return f"{now} {label[0] if now == 1 else label[1]} this month so far ({change}: {before})."
 
 
 def pulse(store: Store, *, today: dt.date | None = None, months: int = 12) -> list[Pulse]:
@@ -85,9 +92,10 @@ def pulse(store: Store, *, today: dt.date | None = None, months: int = 12) -> li
             count("outcomes", intro.date)
     for tie in store.iter_ties():
         count("ties", tie.since)
-    labels = {"intros": "introductions logged", "ties": "new ties", "outcomes": "outcomes recorded"}
+    labels = {"intros": ("introduction logged", "introductions logged"), "ties": ("new tie", "new ties"),
+              "outcomes": ("outcome recorded", "outcomes recorded")}
     return [
-        Pulse(labels[name], keys, [tallies[name][k] for k in keys], now[name], before[name],
+        Pulse(labels[name][1], keys, [tallies[name][k] for k in keys], now[name], before[name],
               _sentence(labels[name], now[name], before[name], today))
         for name in ("intros", "ties", "outcomes")
     ]

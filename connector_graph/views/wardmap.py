@@ -173,11 +173,10 @@ def tile_map(
 ) -> Any:
     """A tile map of the wards coloured by ``values`` (grey: no value), as an Altair chart.
 
-    Tiles are :data:`TILE` pixels square with no padding, so the tile of
-    ``row``, ``col`` has its centre at ``(col + 0.5, row + 0.5) * TILE`` in
-    the drawing. Clicking a tile selects its ward (:data:`SELECTION`); the
-    ward's name written on the tile does not take the click, so click
-    beside it.
+    Tiles are drawn :data:`TILE` pixels square (the page may scale the
+    drawing to fit a narrow screen); ``row`` 0 is at the top. Clicking a
+    tile selects its ward (:data:`SELECTION`); the ward's name written on
+    the tile does not take the click, so click beside it.
     """
     import altair as alt
 
@@ -199,9 +198,13 @@ def tile_map(
         strokeWidth=alt.condition("datum.picked", alt.value(3), alt.value(1)),
         tooltip=_tooltip(measure),
     ).add_params(pick)
+    known = [v for v in values.values() if v is not None]
+    dark = f"datum.value > {min(known) + 0.6 * (max(known) - min(known))}" if known else "false"
     labels = base.transform_calculate(cx="datum.col + 0.485", cy="datum.row + 0.485").mark_text(
-        fontSize=9, lineBreak="\n", color="#111111", baseline="middle"
-    ).encode(x=alt.X("cx:Q", scale=alt.Scale(domain=[0, width / TILE]), axis=None),
+        fontSize=9, lineBreak="\n", baseline="middle"
+    ).encode(
+             color=alt.condition(f"isValid(datum.value) && {dark}", alt.value("#ffffff"), alt.value("#111111")),
+             x=alt.X("cx:Q", scale=alt.Scale(domain=[0, width / TILE]), axis=None),
              y=alt.Y("cy:Q", scale=alt.Scale(domain=[0, height / TILE], reverse=True), axis=None),
              text="label:N", tooltip=_tooltip(measure))
     return (tiles + labels).properties(width=width, height=height, padding=0).configure_view(stroke=None)

@@ -49,7 +49,7 @@ with left, friendly():
         chart = None
     if chart is not None:
         event = st.altair_chart(chart, on_select="rerun", key="gp_map", selection_mode=wardmap.SELECTION,
-                                width="content")
+                                width="stretch")
         picked = (event.selection.get(wardmap.SELECTION) or []) if event else []
         if picked and picked[0].get("ward") and picked[0]["ward"] != chosen:
             st.session_state["gp_ward"] = chosen = picked[0]["ward"]

@@ -33,7 +33,7 @@ st.subheader("This month so far")
 cols = st.columns(3)
 for col, beat in zip(cols, beats):
     col.metric(beat.label.capitalize(), beat.so_far, delta=beat.so_far - beat.same_days_before,
-               delta_description="against the same days of last month", chart_data=beat.counts, chart_type="bar",
+               delta_description="vs same days last month", chart_data=beat.counts, chart_type="bar",
                help=f"Per month, {beat.months[0]} to {beat.months[-1]}: {', '.join(map(str, beat.counts))}.",
                border=True)
 for beat in beats:
