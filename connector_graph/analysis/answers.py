@@ -159,7 +159,7 @@ def _shared_services(G: nx.Graph, at_least: int = 2) -> set[tuple[str, str]]:
     for node, data in G.nodes(data=True):
         if data.get("actor_type") != "organisation":
             continue
-        reached = sorted({G.nodes[n].get("ward") for n in G[node]} | {data.get("ward")} - {None})
+        reached = sorted(({G.nodes[n].get("ward") for n in G[node]} | {data.get("ward")}) - {None})
         shared.update((a, b) for i, a in enumerate(reached) for b in reached[i + 1:])
     return {pair for pair, count in shared.items() if count >= at_least}
 

@@ -48,6 +48,8 @@ def test_the_explorer_draws_a_still_picture_with_no_internet(app_url, page, dial
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     open_page(page, app_url, "explorer")
+    page.wait_for_function("() => Array.from(document.querySelectorAll('iframe')).some("
+                           "f => f.contentWindow && typeof f.contentWindow.network === 'object')", timeout=60_000)
     frame = next(f for f in page.frames if f != page.main_frame and f.evaluate("typeof network") == "object")
     frame.wait_for_function("document.body.getAttribute('data-stable-ms') !== null", timeout=10_000)
     # the default view: one shape per community, far fewer than the people
@@ -92,7 +94,7 @@ def test_logging_an_introduction_in_the_browser_shows_up_in_the_explorer_and_on_
     _shot(page, artifacts, "profile-after-logging")
 
     open_page(page, app_url, "explorer")
-    choose(page, "Focus on one actor's neighbourhood", "Browser Test Resident")
+    choose(page, "Focus on one person or organisation", "Browser Test Resident")
     frame = next(f for f in page.frames if f != page.main_frame and f.evaluate("typeof network") == "object")
     drawn = set(frame.evaluate("nodes.getIds()"))
     assert {resident.id, "p-000737", bikes.id} <= drawn
@@ -114,7 +116,7 @@ def test_hostile_names_never_run_script_on_any_page(app_url, page, dialogs, arti
     _assert_clean(page, dialogs)
 
     open_page(page, app_url, "explorer")
-    choose(page, "Focus on one actor's neighbourhood", "<script>", option="<script>alert(1)</script>")
+    choose(page, "Focus on one person or organisation", "<script>", option="<script>alert(1)</script>")
     frame = next(f for f in page.frames if f != page.main_frame and f.evaluate("typeof network") == "object")
     frame.wait_for_function("document.body.getAttribute('data-stable-ms') !== null")
     for node_id, name in (("p-xss-img", "<img src=x onerror=alert(1)>"), ("o-xss-svg", '"><svg onload=alert(1)>')):

@@ -34,6 +34,9 @@ def projection_by_sql(url: str) -> nx.Graph:
 
 
 def _drawing(page):
+    page.wait_for_selector("iframe", timeout=60_000)
+    page.wait_for_function("() => Array.from(document.querySelectorAll('iframe')).some("
+                           "f => f.contentWindow && typeof f.contentWindow.network === 'object')", timeout=60_000)
     frame = next(f for f in page.frames if f != page.main_frame and f.evaluate("typeof network") == "object")
     frame.wait_for_function("document.body.getAttribute('data-stable-ms') !== null", timeout=30_000)
     return frame
