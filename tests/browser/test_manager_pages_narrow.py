@@ -29,7 +29,7 @@ def test_manager_pages_read_at_desktop_and_phone_width(browser, app_url, artifac
         page.wait_for_timeout(1500)
         wait_until_idle(page)
         name, says = PAGES[path]
-        assert page.get_by_text(says).first.is_visible()
+        page.get_by_text(says).first.wait_for(timeout=60_000)
         assert not page.locator('[data-testid="stException"]').count()
         page.screenshot(path=str(artifacts / f"manager-{name}-{width}px.png"), full_page=True)
     finally:
