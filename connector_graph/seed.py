@@ -196,9 +196,10 @@ def _check_settings(settings: Any, where: str = "settings") -> None:
 
 
 def load_wards(path: Path | str | None = None) -> list[Ward]:
-    """Read wards from a ``name,code,population`` CSV (default: the 33 Leeds wards).
+    """Read wards from a ``name,code,population[,deprivation]`` CSV (default: the 33 Leeds wards).
 
-    Blank codes and populations become ``None``. Raises :class:`InvalidInput`
+    Blank codes, populations and deprivation measures become ``None``
+    (the demo's deprivation deciles are synthetic: see ``seed_data/README.md``). Raises :class:`InvalidInput`
     when the file is missing, a row is invalid or a name repeats.
     """
     path = Path(path) if path is not None else DEFAULT_WARDS
@@ -213,12 +214,14 @@ def load_wards(path: Path | str | None = None) -> list[Ward]:
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):
         population = (row.get("population") or "").strip().replace(",", "")
+        deprivation = (row.get("deprivation") or "").strip()
         try:
             ward = build(
                 Ward,
                 name=row.get("name") or "",
                 code=row.get("code") or None,
                 population=int(population) if population else None,
+                deprivation=float(deprivation) if deprivation else None,
             )
         except (InvalidInput, ValueError) as exc:
             raise InvalidInput(f"{path}, line {number}: {exc}") from None

@@ -75,12 +75,16 @@ def test_roles_sectors_and_types_filter_only_their_own_kind(small):
 def test_big_drawings_are_reduced_and_say_so(small):
     G = build_graph(small)
     scores = {"cath": 5, "dan": 4, "gp": 3, "club": 2, "ann": 1, "bob": 0, "eve": 0}
-    H, notes = reduce(G, ExplorerOptions(max_nodes=3), scores, {}, keep=["eve"])
-    assert sorted(H) == ["cath", "dan", "eve"] and "Showing the 3 actors" in notes[0] and "out of 7" in notes[0]
+    H, notes = reduce(G, ExplorerOptions(max_nodes=3, reduce_by="top"), scores, {}, keep=["eve"])
+    assert sorted(H) == ["cath", "dan", "eve"] and "Showing the 3 people and organisations" in notes[0]
+    assert "out of 7" in notes[0]
     membership = {"ann": 1, "bob": 1, "cath": 1, "club": 1, "dan": 2, "gp": 2, "eve": 3}
     C, notes = reduce(G, ExplorerOptions(max_nodes=3, reduce_by="communities"), scores, membership)
-    assert sorted(C) == ["community-1", "community-2", "community-3"]
-    assert C["community-1"]["community-2"]["weight"] == 1 and C.nodes["community-1"]["members"] == 4
+    # communities 2 and 3 are under three members: drawn together as one node
+    assert sorted(C) == ["community-1", "community-small"]
+    across = sum(1 for u, v in G.edges if (membership[u] == 1) != (membership[v] == 1))
+    assert C["community-1"]["community-small"]["weight"] == across and C.nodes["community-1"]["members"] == 4
+    assert C.nodes["community-small"]["members"] == 3 and C.nodes["community-small"]["name"].startswith("2 small groups")
     assert "one node" in notes[0]
 
 
@@ -100,7 +104,9 @@ def test_the_drawing_escapes_names_and_needs_no_internet(small):
 def test_explore_from_the_store_names_the_chain(small):
     view = explore(small, ExplorerOptions(path=("ann", "gp"), colour_by="sector", size_by="degree"))
     assert view.path_names == ["Ann Ahmed", "Cath Connector", "Dan Dale", "Hill GP"]
-    assert view.total_actors == 7 and view.graph.number_of_nodes() == 7
+    G = build_graph(small)
+    beside = {m for n in view.path for m in G[n]} | set(view.path)
+    assert view.total_actors == 7 and set(view.graph) == beside
     assert any(item.label.startswith("thick red outline") for item in view.legend)
 
 

@@ -166,6 +166,11 @@ def _sector_links(G: nx.Graph) -> set[tuple[str, str]]:
     return links
 
 
+def _who(n: int) -> str:
+    """``n`` people or organisations, in words."""
+    return f"{n} {'person or organisation' if n == 1 else 'people and organisations'}"
+
+
 def _names(G: nx.Graph, nodes: Iterable[Hashable]) -> str:
     labels = sorted(str(G.nodes[n].get("name", n)) for n in nodes)
     shown = ", ".join(labels[:5])
@@ -180,10 +185,10 @@ def compare(before: nx.Graph, after: nx.Graph) -> Comparison:
     >>> old = nx.Graph([("a", "b")]); old.add_node("c")
     >>> new = nx.Graph([("a", "b"), ("b", "c")]); new.add_node("d")
     >>> for line in compare(old, new).sentences: print(line)
-    The network grew from 3 to 4 actors and from 1 to 2 links.
-    1 actor is newly without any link: d.
-    1 actor who had no link now has one: c.
-    1 actor became a single point of failure: b.
+    The network grew from 3 people and organisations to 4, and from 1 to 2 links.
+    1 person or organisation is newly without any link: d.
+    1 person or organisation who had no link now has one: c.
+    1 person or organisation became a single point of failure: b.
     """
     isolated_before = {str(n) for n in before if before.degree(n) == 0}
     isolated_after = {str(n) for n in after if after.degree(n) == 0}
@@ -209,13 +214,16 @@ def compare(before: nx.Graph, after: nx.Graph) -> Comparison:
         lost_sector_links=sorted(sectors_before - sectors_after),
     )
     b, a = result.before, result.after
-    lines = [
-        f"The network {'grew' if a['actors'] + a['links'] >= b['actors'] + b['links'] else 'shrank'} from "
-        f"{b['actors']} to {a['actors']} actors and from {b['links']} to {a['links']} links."
-    ]
+    grew = "grew" if a["actors"] + a["links"] >= b["actors"] + b["links"] else "shrank"
+    if (a["actors"], a["links"]) == (b["actors"], b["links"]):
+        lines = [f"The network did not change size: {_who(a['actors'])} and {a['links']} links."]
+    elif a["actors"] == b["actors"]:
+        lines = [f"The network {grew} from {b['links']} to {a['links']} links between the same {_who(a['actors'])}."]
+    else:
+        lines = [f"The network {grew} from {_who(b['actors'])} to {a['actors']}, and from {b['links']} to {a['links']} links."]
 
-    def count(n: int, what: str = "actor") -> str:
-        return f"{n} {what}{'s' if n != 1 else ''}"
+    def count(n: int, what: str = "") -> str:
+        return f"{n} {what}{'s' if n != 1 else ''}" if what else _who(n)
 
     if result.new_isolated:
         lines.append(

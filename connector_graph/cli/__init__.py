@@ -58,6 +58,7 @@ _MODULE_OF = {
     ),
     "analyse": "analysis",
     "suggest": "suggest",
+    "gaps": "gaps",
     **dict.fromkeys(["import", "export", "backup", "restore", "copy", "templates"], "data"),
     **dict.fromkeys(["subject-access", "retention"], "privacy"),
     "user": "users",

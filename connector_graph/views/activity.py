@@ -8,10 +8,11 @@ import pandas as pd
 
 from ..analysis.trends import GROUPINGS, Comparison, compare, growth, introductions_by_month
 from ..auth import Permission, require
-from ..graph import graph_for_analysis
+from ..analysis.links import LINK_DEFINITION
+from .answers import links_of
 from ..store.base import IntroductionFilter, Store
 
-__all__ = ["GROUPINGS", "monthly_introductions", "growth_table", "compare_dates"]
+__all__ = ["GROUPINGS", "LINK_DEFINITION", "monthly_introductions", "growth_table", "readable_growth", "compare_dates"]
 
 
 def monthly_introductions(
@@ -66,9 +67,24 @@ def growth_table(store: Store) -> pd.DataFrame:
     return pd.DataFrame([p.__dict__ for p in points], columns=columns)
 
 
+def readable_growth(grown: pd.DataFrame) -> pd.DataFrame:
+    """The growth table from the first month with anything recorded, with plain column names.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"month": ["2024-01", "2024-02"], "new_ties": [0, 2], "new_introductions": [0, 1],
+    ...                   "total_ties": [0, 2], "total_introductions": [0, 1]})
+    >>> readable_growth(g)["month"].tolist()
+    ['2024-02']
+    """
+    started = grown[(grown["total_ties"] > 0) | (grown["total_introductions"] > 0)]
+    return started.rename(columns={"new_ties": "new ties", "new_introductions": "new introductions",
+                                   "total_ties": "ties in total", "total_introductions": "introductions in total"})
+
+
 def compare_dates(store: Store, before: dt.date, after: dt.date) -> Comparison:
-    """What changed in the network between two dates, in plain language."""
+    """What changed in the network between two dates, in plain language (links as everywhere: see analysis.links)."""
     require(Permission.ANALYSE)
     if after < before:
         before, after = after, before
-    return compare(graph_for_analysis(store, as_of=before), graph_for_analysis(store, as_of=after))
+    return compare(links_of(store, as_of=before), links_of(store, as_of=after))

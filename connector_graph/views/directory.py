@@ -14,6 +14,7 @@ from ..lookalike import Candidate, NameIndex
 from ..model import Actor, Introduction, IntroStatus, Person
 from ..store.base import IntroductionFilter, Store
 from .measures import describe, network_measures
+from .naming import actor_tags
 
 T = TypeVar("T")
 
@@ -202,7 +203,7 @@ def profile(store: Store, actor_id: str) -> Profile:
     ]
     tie_frame = pd.DataFrame(tie_rows, columns=["with", "with id", "kind", "since", "last confirmed"])
     withheld = isinstance(actor, Person) and not actor.in_analysis
-    place = [] if withheld else describe(network_measures(store), actor_id)
+    place = [] if withheld else describe(network_measures(store), actor_id, actor_tags(store))
     return Profile(actor, tie_frame, _intro_rows(made, names), _intro_rows(received, names), place, withheld)
 
 

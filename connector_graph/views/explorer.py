@@ -25,15 +25,21 @@ from typing import Hashable, Iterable, Mapping
 
 import networkx as nx
 
-from ..analysis.centrality import METRICS, MetricTable
+from ..analysis.centrality import METRICS, MetricTable, percentile_ranks
+from ..caching import LruCache
+from ..graph import projection_key
 from ..store.base import Store
 from .measures import network_measures
+from .naming import actor_tags, community_names, person_sector
+from .plain import in_words
 
 __all__ = [
     "COLOUR_BY",
     "SIZE_BY",
     "DEFAULT_MAX_NODES",
     "DRAWING_HEIGHT",
+    "REDUCE_BY",
+    "community_choices",
     "ExplorerOptions",
     "LegendItem",
     "ExplorerView",
@@ -57,6 +63,12 @@ PATH_COLOUR = "#D00000"
 #: Shapes carry the actor type so colour is never the only signal.
 SHAPES = {"person": "dot", "organisation": "square", "community": "diamond"}
 DEFAULT_MAX_NODES = 300
+#: How a network too big to draw is shown.
+REDUCE_BY = {"communities": "one node per community", "wards": "one node per ward",
+             "top": "the people and organisations with the highest scores"}
+#: Node colour for everyone beside the path (faded).
+FADED = "#DDDDDD"
+
 #: Height of the drawing in pixels (the details panel sits under it).
 DRAWING_HEIGHT = 620
 #: Up to this many nodes every one is labelled; above it, only this many of the biggest (tooltips name all).
@@ -87,15 +99,16 @@ class ExplorerOptions:
     colour_by: str = "community"
     size_by: str = "score"
     max_nodes: int = DEFAULT_MAX_NODES
-    reduce_by: str = "top"  # "top" or "communities"
+    reduce_by: str = "communities"  # "communities", "wards" or "top"
+    community: int | None = None
 
     def __post_init__(self) -> None:
         if self.colour_by not in COLOUR_BY:
             raise ValueError(f"colour_by must be one of {', '.join(COLOUR_BY)}")
         if self.size_by not in SIZE_BY:
             raise ValueError(f"size_by must be one of {', '.join(SIZE_BY)}")
-        if self.reduce_by not in ("top", "communities"):
-            raise ValueError("reduce_by must be 'top' or 'communities'")
+        if self.reduce_by not in REDUCE_BY:
+            raise ValueError("reduce_by must be one of " + ", ".join(REDUCE_BY))
         if self.hops < 1:
             raise ValueError("hops must be at least 1")
         if self.max_nodes < 2:
@@ -204,7 +217,9 @@ def select(
             notes.append(f"Showing everyone within {options.hops} step{'s' if options.hops > 1 else ''} of "
                          f"{G.nodes[options.ego].get('name', options.ego)}.")
     if path:
-        H = G.subgraph(set(H) | set(path))
+        beside = {m for n in path for m in G[n]}
+        H = G.subgraph(set(path) | beside)
+        notes.append("Showing only the chain and the people and organisations next to it (faded).")
     return H, path, notes
 
 
@@ -214,6 +229,7 @@ def reduce(
     scores: Mapping[Hashable, float],
     membership: Mapping[Hashable, int],
     keep: Iterable[Hashable] = (),
+    names: Mapping[int, str] | None = None,
 ) -> tuple[nx.Graph, list[str]]:
     """``H`` cut down to ``options.max_nodes`` nodes, with a note of what was done.
 
@@ -224,48 +240,85 @@ def reduce(
     --------
     >>> H = nx.star_graph(5)
     >>> for n in H: H.nodes[n].update(name=str(n), actor_type="person")
-    >>> small, notes = reduce(H, ExplorerOptions(max_nodes=3), {n: -n for n in H}, {})
+    >>> small, notes = reduce(H, ExplorerOptions(max_nodes=3, reduce_by="top"), {n: -n for n in H}, {})
     >>> sorted(small), notes[0].startswith("Showing the 3 ")
     ([0, 1, 2], True)
     """
     n = H.number_of_nodes()
     if n <= options.max_nodes:
         return nx.Graph(H), []
-    if options.reduce_by == "communities":
-        return _collapse(H, membership), [
-            f"{n:,} actors are too many to draw; each community is shown as one node "
-            "(size = members, links = ties between communities)."
-        ]
     must = [k for k in keep if k in H]
+    if must and (options.ego or options.path):
+        return _strongest(H, must, options.max_nodes)
+    if options.reduce_by in ("communities", "wards"):
+        if options.reduce_by == "wards":
+            wards = sorted({str(d.get("ward") or "no ward") for _n, d in H.nodes(data=True)})
+            number = {w: i for i, w in enumerate(wards)}
+            membership = {node: number[str(d.get("ward") or "no ward")] for node, d in H.nodes(data=True)}
+            names = dict(enumerate(wards))
+        what = "community" if options.reduce_by == "communities" else "ward"
+        return _collapse(H, membership, names), [
+            f"{n:,} people and organisations are too many to draw; each {what} is shown as one node "
+            f"(size = members, lines = links between them). Pick a {what} to open it, or focus on one person."
+        ]
     ranked = sorted(H, key=lambda node: (-float(scores.get(node) or 0.0), str(node)))
     chosen = list(dict.fromkeys(must + ranked))[: max(options.max_nodes, len(must))]
     label = "overall score" if options.size_by not in METRICS or options.size_by == "score" else METRICS[options.size_by].label.lower()
     return H.subgraph(chosen).copy(), [
-        f"Showing the {len(chosen):,} actors with the highest {label} out of {n:,}; "
+        f"Showing the {len(chosen):,} people and organisations with the highest {label} out of {n:,}; "
         "narrow the filters or pick one actor's neighbourhood to see the rest."
     ]
 
 
-def _collapse(H: nx.Graph, membership: Mapping[Hashable, int]) -> nx.Graph:
+def _strongest(H: nx.Graph, must: list[Hashable], cap: int) -> tuple[nx.Graph, list[str]]:
+    """Keep ``must`` and the ``cap`` nodes most strongly linked to them: nearest first, then by link weight."""
+    distance = nx.multi_source_dijkstra_path_length(H, must, weight=lambda u, v, d: 1)
+    pull: dict[Hashable, float] = {}
+    for node in H:
+        pull[node] = sum(float(H[node][m].get("weight", 1)) for m in H[node] if distance.get(m, 99) < distance.get(node, 99))
+    ranked = sorted(H, key=lambda node: (node not in must, distance.get(node, 99), -pull[node], str(node)))
+    chosen = ranked[: max(cap, len(must))]
+    left = H.number_of_nodes() - len(chosen)
+    far = max(distance.get(n, 0) for n in chosen)
+    return H.subgraph(chosen).copy(), [
+        f"Showing the {len(chosen):,} most strongly linked of {H.number_of_nodes():,} (nearest first, then by how "
+        f"many ties and introductions link them in); left out: {left:,} further away or more weakly linked, "
+        f"up to {far} step{'s' if far != 1 else ''} out."
+    ]
+
+
+#: Communities smaller than this are drawn together as one node.
+SMALL_GROUP = 3
+_SMALL = -1
+
+
+def _collapse(H: nx.Graph, membership: Mapping[Hashable, int], names: Mapping[int, str] | None = None) -> nx.Graph:
+    names = names or {}
     C = nx.Graph()
     groups: dict[int, list[Hashable]] = {}
     for node in H:
         groups.setdefault(int(membership.get(node, 0)), []).append(node)
+    small = {number for number, members in groups.items() if len(members) < SMALL_GROUP}
+    if len(small) > 1:  # tiny groups and people on their own, drawn as one node so they do not scatter the picture
+        groups[_SMALL] = [m for number in sorted(small) for m in groups.pop(number)]
+    where = {m: number for number, members in groups.items() for m in members}
     for number, members in groups.items():
         wards = [H.nodes[m].get("ward") for m in members if H.nodes[m].get("ward")]
         main = max(set(wards), key=wards.count) if wards else None
+        count = len(small) if number == _SMALL else 1
         C.add_node(
-            f"community-{number}",
-            name=f"Community {number}" + (f" (mostly {main})" if main else ""),
+            f"community-{'small' if number == _SMALL else number}",
+            name=(f"{count} small groups and people on their own" if number == _SMALL
+                  else names.get(number) or (f"mostly {main}" if main else "people with no ward")),
             actor_type="community",
             members=len(members),
             community=number,
             ward=main,
         )
     for u, v in H.edges:
-        a, b = int(membership.get(u, 0)), int(membership.get(v, 0))
+        a, b = where[u], where[v]
         if a != b:
-            key = (f"community-{a}", f"community-{b}")
+            key = tuple(f"community-{'small' if x == _SMALL else x}" for x in (a, b))
             weight = C.get_edge_data(*key, default={"weight": 0})["weight"]
             C.add_edge(*key, weight=weight + 1)
     return C
@@ -295,13 +348,17 @@ def layout(H: nx.Graph, *, seed: int = 0, scale: float = 600.0) -> dict[Hashable
 # ------------------------------------------------------------------ drawing
 
 
-def _group_of(data: Mapping, colour_by: str, membership: Mapping[Hashable, int], node: Hashable) -> str:
+def _group_of(data: Mapping, colour_by: str, membership: Mapping[Hashable, int], node: Hashable,
+              names: Mapping[int, str] | None = None, sector_of: Mapping[Hashable, str | None] | None = None) -> str:
     if data.get("actor_type") == "community":
         return data["name"] if colour_by == "community" else (data.get("ward") or "no ward")
     if colour_by == "community":
-        return f"Community {membership[node]}" if node in membership else "no community"
+        if node not in membership:
+            return "no community"
+        return (names or {}).get(membership[node]) or "a small group"
     if colour_by == "sector":
-        return (data.get("sector") or "person").replace("_", " ")
+        sector = (sector_of or {}).get(node) or data.get("sector")
+        return sector.replace("_", " ") if sector else "no tie to any sector"
     if colour_by == "ward":
         return data.get("ward") or "no ward"
     return data.get("actor_type") or "unknown"
@@ -320,7 +377,7 @@ def _colours(groups: Mapping[Hashable, str]) -> tuple[dict[str, str], list[Legen
     return colour, legend
 
 
-def _tooltip(data: Mapping, sizes: Mapping[str, float | None]) -> str:
+def _tooltip(data: Mapping, sizes: Mapping[str, tuple[float | None, float | None]]) -> str:
     if data.get("actor_type") == "community":
         return f"{data['name']}\n{data['members']:,} members"
     lines = [str(data.get("name", ""))]
@@ -331,9 +388,9 @@ def _tooltip(data: Mapping, sizes: Mapping[str, float | None]) -> str:
         lines.append(f"Person: {roles}")
     if data.get("ward"):
         lines.append(f"Ward: {data['ward']}")
-    for key, value in sizes.items():
-        if value is not None:
-            lines.append(f"{METRICS[key].label}: {value:.3g}")
+    for key, (share, raw) in sizes.items():
+        if share is not None:
+            lines.append(f"{METRICS[key].label}: {in_words(share)}" + (f" (raw {raw:.3g})" if raw is not None else ""))
     return "\n".join(lines)
 
 
@@ -357,6 +414,15 @@ Click a person or organisation to see their details.</div>
     if (params.nodes.length) {
       var node = nodes.get(params.nodes[0]);
       box.textContent = node.title || node.label || "";
+      if (String(node.id).indexOf("community-") !== 0) {
+        var link = document.createElement("a");
+        link.href = "/directory?id=" + encodeURIComponent(String(node.id));
+        link.target = "_top";
+        link.id = "cg-profile-link";
+        link.textContent = "Open the profile";
+        box.appendChild(document.createElement("br"));
+        box.appendChild(link);
+      }
     } else {
       box.textContent = "Click a person or organisation to see their details.";
     }
@@ -376,6 +442,9 @@ def render_html(
     membership: Mapping[Hashable, int] | None = None,
     path: list[Hashable] | None = None,
     height: int = DRAWING_HEIGHT,
+    focus: Hashable | None = None,
+    names: Mapping[int, str] | None = None,
+    sector_of: Mapping[Hashable, str | None] | None = None,
 ) -> tuple[str, list[LegendItem]]:
     """A self-contained pyvis page of ``H`` at ``positions``, and its legend.
 
@@ -391,7 +460,7 @@ def render_html(
 
     membership = membership or {}
     values = metrics.values if metrics is not None else {}
-    groups = {node: _group_of(data, colour_by, membership, node) for node, data in H.nodes(data=True)}
+    groups = {node: _group_of(data, colour_by, membership, node, names, sector_of) for node, data in H.nodes(data=True)}
     colour, legend = _colours(groups)
     sized = values.get(size_by, {}) if size_by != "none" else {}
     finite = [float(v) for node, v in sized.items() if node in H and v is not None]
@@ -399,7 +468,11 @@ def render_html(
     on_path = {node: i + 1 for i, node in enumerate(path or [])}
     path_edges = {frozenset(pair) for pair in zip(path or [], (path or [])[1:])}
 
-    labelled = _labelled(H, sized, on_path)
+    labelled = _labelled(H, sized, on_path) | ({focus} if focus in H else set())
+    shares = {key: percentile_ranks(values[key]) for key in ("score", "degree", "betweenness") if key in values}
+    if focus in positions:  # the focused person in the middle of the drawing
+        fx, fy = positions[focus]
+        positions = {node: (x - fx, y - fy) for node, (x, y) in positions.items()}
     net = Network(height=f"{height}px", width="100%", cdn_resources="in_line", bgcolor="#ffffff")
     for node, data in H.nodes(data=True):
         if data.get("actor_type") == "community":
@@ -408,18 +481,22 @@ def render_html(
             size = 10.0 + 30.0 * (float(sized[node]) - low) / (high - low)
         else:
             size = 14.0
-        shown = {key: values[key].get(node) for key in ("score", "degree", "betweenness") if key in values}
+        shown = {key: (shares[key].get(node), values[key].get(node)) for key in shares}
         name = str(data.get("name", node))
         label = (name if len(name) <= 32 else name[:31] + "…") if node in labelled else " "
         if node in on_path:
             label = f"{on_path[node]}. {label}"
+        background = colour[groups[node]] if not path or node in on_path else FADED
+        if node == focus:
+            label, size = f"● {name}", max(size, 34.0)
         x, y = positions.get(node, (0.0, 0.0))
         net.add_node(
             str(node),
             label=label,
             title=_tooltip(data, shown),
-            color={"background": colour[groups[node]], "border": PATH_COLOUR if node in on_path else "#333333"},
-            borderWidth=4 if node in on_path else 1,
+            color={"background": background, "border": PATH_COLOUR if node in on_path or node == focus else "#333333"},
+            borderWidth=4 if node in on_path or node == focus else 1,
+            font={"size": 20, "bold": True} if node == focus else None,
             shape=SHAPES.get(str(data.get("actor_type")), "dot"),
             size=size,
             x=x,
@@ -483,6 +560,23 @@ def _links_since(store: Store, since: dt.date) -> set[frozenset]:
     return pairs
 
 
+_NAMES = LruCache(4)
+
+
+def _names(store: Store, G: nx.Graph, membership: Mapping[Hashable, int]) -> dict[int, str]:
+    """Community names, cached with the graph version."""
+    return _NAMES.get_or_make((projection_key(store), len(membership), G.number_of_nodes()),
+                              lambda: community_names(G, membership, actor_tags(store)))
+
+
+def community_choices(store: Store, *, until: dt.date | None = None) -> dict[int, str]:
+    """Each community's number and name, biggest first, for a picker."""
+    measures = network_measures(store, as_of=until)
+    names = _names(store, measures.graph, measures.partition.membership)
+    sizes = {k: sum(1 for v in measures.partition.membership.values() if v == k) for k in names}
+    return {k: f"{names[k]} ({sizes[k]:,})" for k in sorted(names, key=lambda k: (-sizes[k], k))}
+
+
 def explore(store: Store, options: ExplorerOptions) -> ExplorerView:
     """Everything the explorer page draws for ``options``, from the store.
 
@@ -493,9 +587,13 @@ def explore(store: Store, options: ExplorerOptions) -> ExplorerView:
     G, metrics, partition = measures.graph, measures.metrics, measures.partition
     recent = _links_since(store, options.since) if options.since else None
     H, path, notes = select(G, options, recent)
+    names = _names(store, G, partition.membership)
+    if options.community is not None:
+        H = H.subgraph([n for n in H if partition.membership.get(n) == options.community])
+        notes.append(f"Showing the community {names.get(options.community, '')}.")
     scores = metrics.values.get(options.size_by if options.size_by in metrics.values else "score", {})
     keep = list(path or []) + ([options.ego] if options.ego else [])
-    H, reduced = reduce(H, options, scores, partition.membership, keep)
+    H, reduced = reduce(H, options, scores, partition.membership, keep, names)
     notes.extend(reduced)
     colour_by = options.colour_by
     html, legend = render_html(
@@ -506,6 +604,9 @@ def explore(store: Store, options: ExplorerOptions) -> ExplorerView:
         metrics=metrics,
         membership=partition.membership,
         path=path,
+        focus=options.ego,
+        names=names,
+        sector_of={n: person_sector(G, n) for n in H} if colour_by == "sector" else None,
     )
     names = [str(G.nodes[n].get("name", n)) for n in path] if path else None
     return ExplorerView(graph=H, html=html, legend=legend, notes=notes, path=path, path_names=names,

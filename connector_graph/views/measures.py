@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Hashable, Mapping
+from typing import Hashable, Iterable, Mapping
 
 import networkx as nx
 
@@ -18,6 +18,7 @@ from ..analysis.communities import Partition, detect_communities
 from ..caching import LruCache
 from ..graph import graph_for_analysis, projection_key
 from ..store.base import Store
+from .naming import community_names
 
 __all__ = ["NetworkMeasures", "network_measures", "describe"]
 
@@ -55,7 +56,7 @@ def _share(values: Mapping[Hashable, float | None], actor_id: Hashable) -> str:
     return "in the lower half of the network"
 
 
-def describe(measures: NetworkMeasures, actor_id: str) -> list[str]:
+def describe(measures: NetworkMeasures, actor_id: str, tags: Mapping[str, Iterable[str]] | None = None) -> list[str]:
     """The actor's place in the network in plain sentences (empty when not in the analysis).
 
     Examples
@@ -81,8 +82,9 @@ def describe(measures: NetworkMeasures, actor_id: str) -> list[str]:
     community = measures.partition.membership.get(actor_id)
     if community is not None:
         reached = {measures.partition.membership.get(n) for n in G[actor_id]} - {community, None}
+        name = community_names(G, measures.partition.membership, tags or {}).get(community, "")
         lines.append(
-            f"Community {community}"
+            f"Community: {name}"
             + (f"; also linked into {len(reached)} other communit{'ies' if len(reached) != 1 else 'y'}." if reached else ".")
         )
     return lines

@@ -37,8 +37,12 @@ st.subheader("Network growth")
 if grown.empty:
     st.write("Nothing recorded yet.")
 else:
-    st.line_chart(grown.set_index("month")[["total_ties", "total_introductions"]], x_label="month", y_label="total")
-    table(grown, "growth.csv", aggregate=True)
+    readable = activity.readable_growth(grown)
+    st.line_chart(readable.set_index("month")[["ties in total", "introductions in total"]], x_label="month",
+                  y_label="total so far")
+    st.caption(f"From {readable['month'].iloc[0]}, the first month with anything recorded. Ties and introductions "
+               "logged (every status); the comparison below counts links (ties and introductions that happened).")
+    table(readable, "growth.csv", aggregate=True)
 
 st.subheader("Compare two dates")
 left, right = st.columns(2)
@@ -46,5 +50,6 @@ before = left.date_input("Before", value=dt.date.today() - dt.timedelta(days=365
 after = right.date_input("After", value=dt.date.today(), key="ac_after", format="DD/MM/YYYY")
 with st.spinner("Comparing…"), friendly():
     comparison = activity.compare_dates(store, before, after)
+st.caption(md_escape(activity.LINK_DEFINITION))
 for sentence in comparison.sentences or ["Nothing changed between these dates."]:
     st.write("• " + md_escape(sentence))

@@ -8,7 +8,7 @@ import streamlit as st
 from connector_graph.analysis.centrality import METRICS
 from connector_graph.auth import Permission
 from connector_graph.views.text import md_escape
-from connector_graph.views import insights
+from connector_graph.views import answers, directory, insights, plain
 from dashboard.widgets import friendly, page, table
 
 store = page("Key connectors", "Who holds the network together, measured several ways.", needs=Permission.ANALYSE)
@@ -39,11 +39,24 @@ chart = alt.Chart(bars).mark_bar().encode(
     x=alt.X(f"{label}:Q", title=label), y=alt.Y("who:N", sort=list(bars["who"]), title=None), tooltip=["who", label]
 )
 st.altair_chart(chart, width="stretch")
-table(frame, f"key_connectors_by_{by}.csv")
+with friendly():
+    worded, raw = plain.plain_connectors(store, report)
+st.caption("Each measure as a place in the whole network: top 1-25%, then high, medium or low. "
+           "Hover over a bar for the raw value.")
+table(worded, f"key_connectors_by_{by}.csv")
+with st.expander("Raw values, for analysts"):
+    table(raw, f"key_connectors_by_{by}_raw.csv")
 
-st.subheader("What if one of them left?")
-names = dict(zip(frame["id"], frame["name"]))
-leaving = st.selectbox("Choose someone", list(names), format_func=names.get, key="kc_leaving")
+st.subheader("What if someone left?")
+with friendly():
+    everyone = directory.choices(store)
+labels = {c.id: c.label for c in everyone}
+ranked = [i for i in frame["id"] if i in labels]
+order = ranked + sorted((i for i in labels if i not in set(ranked)), key=lambda i: labels[i].casefold())
+leaving = st.selectbox("Anyone: the top connectors first, then everyone else", order, format_func=labels.get,
+                       key="kc_leaving")
 if leaving:
     with friendly():
-        st.write(md_escape(insights.if_they_left(store, leaving)))
+        gone = answers.person_departure(store, leaving)
+    st.write(md_escape(answers.departure_text(gone, limit=50)) if gone else
+             "They are not in the analysis (erased, or consent withdrawn).")

@@ -9,7 +9,7 @@ from connector_graph.auth import Permission, allowed
 from connector_graph.errors import ConnectorGraphError
 from connector_graph.model import Person, PersonRole, Sector
 from connector_graph.views.text import md_escape
-from connector_graph.views import directory
+from connector_graph.views import answers, directory
 from dashboard.widgets import download, friendly, message_for, page, pick_actor, table
 
 store = page("People and organisations", "Everyone in the network, what they bring, and who they know.")
@@ -82,6 +82,11 @@ if profile.place:
     st.subheader("Place in the network")
     for line in profile.place:
         st.text(line)
+if allowed(Permission.ANALYSE) and not profile.withheld:
+    with friendly(stop=False):
+        leaving = answers.person_departure(store, actor.id)
+        if leaving is not None and leaving.is_single_point:
+            st.warning("Single point of failure. " + md_escape(answers.departure_text(leaving)))
 
 st.subheader(f"Ties ({len(profile.ties)})")
 table(profile.ties, f"ties_{actor.id}.csv", empty="No ties recorded yet.")

@@ -11,12 +11,12 @@ from connector_graph.model import OrgKind, PersonRole, Sector
 from connector_graph.views.text import md_escape
 from connector_graph.views import directory
 from connector_graph.views.explorer import (
-    COLOUR_BY, DEFAULT_MAX_NODES, DRAWING_HEIGHT, SIZE_BY, ExplorerOptions, explore,
+    COLOUR_BY, DEFAULT_MAX_NODES, DRAWING_HEIGHT, REDUCE_BY, SIZE_BY, ExplorerOptions, community_choices, explore,
 )
 from dashboard.widgets import friendly, page, pick_actor
 
-store = page("Network explorer", "Hover over or click a circle (person) or square (organisation) to see who it is. "
-             "Drag to move around, scroll to zoom.")
+store = page("Network explorer", "The network as groups first: pick a community to open it, or focus on one person. "
+             "Hover over or click a shape to see who or what it is; drag to move around, scroll to zoom.")
 
 with friendly():
     options = directory.choices(store)
@@ -38,14 +38,17 @@ with st.sidebar:
     colour_by = st.selectbox("Colour by", list(COLOUR_BY), format_func=COLOUR_BY.get, key="ex_colour")
     size_by = st.selectbox("Size by", list(SIZE_BY), index=list(SIZE_BY).index("score"), format_func=SIZE_BY.get,
                            key="ex_size")
-    max_nodes = st.slider("Most actors to draw", 20, 1000, DEFAULT_MAX_NODES, step=20, key="ex_max",
+    max_nodes = st.slider("Most people and organisations to draw", 20, 1000, DEFAULT_MAX_NODES, step=20, key="ex_max",
                           help="More than a few hundred makes the picture slow and hard to read.")
-    reduce_by = st.radio("When there are more", ["top", "communities"], key="ex_reduce",
-                         format_func={"top": "keep the highest scores", "communities": "one node per community"}.get)
+    reduce_by = st.radio("When there are more, show", list(REDUCE_BY), key="ex_reduce", format_func=REDUCE_BY.get)
 
+with friendly():
+    communities = community_choices(store, until=until)
+community = st.selectbox("Open a community", list(communities), index=None, format_func=communities.get,
+                         key="ex_community", placeholder="All communities")
 focus, route = st.columns(2)
 with focus:
-    ego = pick_actor("Focus on one actor's neighbourhood", options, key="ex_ego")
+    ego = pick_actor("Focus on one person or organisation", options, key="ex_ego")
     hops = st.slider("Steps out from them", 1, 4, 1, key="ex_hops")
 with route:
     a = pick_actor("Who could introduce…", options, key="ex_path_a")
@@ -54,7 +57,7 @@ with route:
 chosen = ExplorerOptions(
     wards=tuple(wards), actor_types=tuple(types), sectors=tuple(sectors), kinds=tuple(kinds), roles=tuple(roles),
     since=since, until=until, ego=ego, hops=hops, path=(a, b) if a and b and a != b else None,
-    colour_by=colour_by, size_by=size_by, max_nodes=max_nodes, reduce_by=reduce_by,
+    colour_by=colour_by, size_by=size_by, max_nodes=max_nodes, reduce_by=reduce_by, community=community,
 )
 with st.spinner("Drawing the network…"), friendly():
     view = explore(store, chosen)
@@ -69,18 +72,22 @@ if view.path_names:
         st.info(f"{first} and {last} are already directly linked.")
 for note in view.notes:
     st.info(md_escape(note))
-st.caption(f"{view.graph.number_of_nodes():,} of {view.total_actors:,} actors and "
-           f"{view.graph.number_of_edges():,} links drawn.")
-if view.graph.number_of_nodes() == 0:
-    st.warning("Nothing matches these filters.")
-else:
-    st.iframe(view.html, height=DRAWING_HEIGHT + 130)  # the drawing and the details panel under it
-
+shown_nodes, total = view.graph.number_of_nodes(), view.total_actors
+st.caption(f"{shown_nodes:,} shape{'s' if shown_nodes != 1 else ''} drawn for {total:,} "
+           f"{'person or organisation' if total == 1 else 'people and organisations'}; "
+           f"{view.graph.number_of_edges():,} line{'s' if view.graph.number_of_edges() != 1 else ''}.")
+drawing, key = st.columns([3, 1])
+with drawing:
+    if view.graph.number_of_nodes() == 0:
+        st.warning("Nothing matches these filters.")
+    else:
+        st.iframe(view.html, height=DRAWING_HEIGHT + 130)  # the drawing and the details panel under it
 legend = pd.DataFrame([{"colour": item.colour, "meaning": item.label, "count": item.count} for item in view.legend])
-if not legend.empty:
-    st.subheader("Legend")
-    st.dataframe(legend.style.map(lambda c: f"background-color: {c}; color: {c}", subset=["colour"]),
-                 hide_index=True, width="stretch")
+with key:
+    if not legend.empty:
+        st.markdown("**Legend**")
+        st.dataframe(legend.style.map(lambda c: f"background-color: {c}; color: {c}", subset=["colour"]),
+                     hide_index=True, width="stretch")
 
 shown = [c for c in options if c.id in view.graph]
 if shown:

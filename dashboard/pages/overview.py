@@ -7,7 +7,7 @@ import streamlit as st
 
 from connector_graph import overview
 from connector_graph.auth import Permission, allowed
-from connector_graph.views import insights
+from connector_graph.views import answers, insights, pulse
 from connector_graph.views.text import md_escape
 from dashboard.widgets import friendly, page, table
 
@@ -15,7 +15,7 @@ store = page("Overview")
 
 with friendly():
     summary = overview.summarise(store)
-    change = overview.month_change(store)
+    beats = pulse.pulse(store)
 
 if summary.is_empty:
     st.info(
@@ -29,9 +29,15 @@ cols[1].metric("Organisations", f"{summary.counts.organisations:,}", help="Group
 cols[2].metric("Ties", f"{summary.counts.ties:,}", help="Known relationships between them.")
 cols[3].metric("Introductions", f"{summary.counts.introductions:,}", help="Introductions logged by connectors.")
 
-st.subheader(f"This month ({change.month})")
-for sentence in change.sentences():
-    st.write("• " + sentence)
+st.subheader("This month so far")
+cols = st.columns(3)
+for col, beat in zip(cols, beats):
+    col.metric(beat.label.capitalize(), beat.so_far, delta=beat.so_far - beat.same_days_before,
+               delta_description="vs same days last month", chart_data=beat.counts, chart_type="bar",
+               help=f"Per month, {beat.months[0]} to {beat.months[-1]}: {', '.join(map(str, beat.counts))}.",
+               border=True)
+for beat in beats:
+    st.caption(beat.sentence)
 st.page_link("dashboard/pages/log.py", label="Log an introduction", icon=":material/handshake:")
 
 if allowed(Permission.ANALYSE) and not summary.is_empty:
@@ -45,16 +51,32 @@ if allowed(Permission.ANALYSE) and not summary.is_empty:
         st.page_link("dashboard/pages/connectors.py", label="All key connectors", icon=":material/star:")
     with right:
         st.subheader("Biggest gaps")
-        gaps = report["gaps"]
-        st.write(f"• {gaps['isolated']['count']} people and organisations with no ties at all.")
-        st.write(f"• {gaps['cut_points']['count']} single points of failure.")
-        for item in gaps["cut_points"]["items"][:2]:
+        with friendly():
+            found = answers.gap_answers(store)
+            alone = answers.no_link(store)
+        weakest = ", ".join(w["ward"] for w in found["weakest_wards"])
+        st.write(f"• Least connected wards: {md_escape(weakest or 'none yet')}.")
+        statutory = [u["name"] for u in found["unpartnered"] if u["sector"] == "statutory" and u["no_partner_at_all"]]
+        st.write(f"• {len(statutory)} statutory organisation{'s' if len(statutory) != 1 else ''} with no voluntary, "
+                 f"community or faith partner" + (f": {md_escape(answers.names_and_more(statutory, 3))}." if statutory else "."))
+        points = found["single_points"]
+        st.write(f"• {len(points)} single point{'s' if len(points) != 1 else ''} of failure.")
+        for item in points[:2]:
             st.write("  – " + md_escape(item["sentence"]))
-        if gaps["sector_links"]["priority_missing"]:
-            pairs = insights.pairs_text(gaps["sector_links"]["priority_missing"])
-            st.write(f"• Missing links between sectors: {md_escape(pairs)}.")
-        st.write(f"• {gaps['overdue_follow_ups']['count']} follow-ups overdue.")
+        st.write(f"• {len(found['went_nowhere'])} introductions went nowhere; "
+                 f"{len(alone)} people and organisations have no link at all.")
         st.page_link("dashboard/pages/gaps.py", label="All gaps", icon=":material/extension:")
+    st.subheader("Fair shares: are the most deprived wards getting more?")
+    with friendly():
+        shares = answers.fair_share(store)
+    st.write(md_escape(shares.sentence))
+    frame = answers.fair_share_frame(shares)
+    if not frame.empty:
+        st.bar_chart(frame.set_index("deprivation decile")[["introductions per 1,000", "links per 1,000"]],
+                     x_label="deprivation decile (1 = most deprived)", y_label="per 1,000 residents", stack=False)
+        st.caption("Deprivation comes with the ward table (IMD decile or score). The demo city's deciles are "
+                   "illustrative and synthetic, not real figures.")
+        table(frame, "fair_shares_by_deprivation.csv", aggregate=True)
 
 st.subheader("Latest introductions")
 table(pd.DataFrame([row.model_dump() for row in summary.recent]), "latest_introductions.csv", empty="None logged yet.")

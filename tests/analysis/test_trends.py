@@ -89,7 +89,7 @@ def test_comparing_two_dates_in_plain_language(history):
     assert result.no_longer_isolated == ["cyd"] and result.new_isolated == []
     assert result.new_sector_links == [("statutory", "voluntary_community")]
     assert "New link between the statutory and voluntary community sectors." in result.sentences
-    assert result.sentences[0] == "The network grew from 6 to 6 actors and from 5 to 10 links."
+    assert result.sentences[0] == "The network grew from 5 to 10 links between the same 6 people and organisations."
     assert "Cyd" in " ".join(result.sentences)
 
 
@@ -105,4 +105,4 @@ def test_comparing_lost_cut_points_and_new_isolation():
     assert gone.lost_bridges == [("a", "b"), ("b", "c")]
     assert "2 links that were the only connection between two parts of the network are gone: a and b; b and c." in gone.sentences
     assert result.lost_bridges == []  # a-b and b-c are still there, just no longer the only way
-    assert compare(nx.Graph(), nx.Graph()).sentences == ["The network grew from 0 to 0 actors and from 0 to 0 links."]
+    assert compare(nx.Graph(), nx.Graph()).sentences == ["The network did not change size: 0 people and organisations and 0 links."]

@@ -37,7 +37,9 @@ def test_the_explorer_draws_a_still_picture_with_no_internet(app_url, page, dial
     open_page(page, app_url, "explorer")
     frame = explorer_frame(page)
     frame.wait_for_function("document.body.getAttribute('data-stable-ms') !== null", timeout=PATIENCE_MS)
-    assert frame.evaluate("nodes.length") == 300
+    # the default view: one shape per community, far fewer than the people
+    assert 1 < frame.evaluate("nodes.length") < 300
+    assert frame.evaluate("nodes.get().every(n => n.id.startsWith('community-'))")
     assert frame.evaluate("network.physics.options.enabled") is False
     outside = [url for url in requests if not url.startswith(app_url) and not url.startswith(("data:", "blob:", "about:"))]
     assert outside == [], f"the page fetched from the internet: {outside[:5]}"
@@ -84,7 +86,7 @@ def test_logging_an_introduction_in_the_browser_shows_up_in_the_explorer_and_on_
     _shot(page, artifacts, "profile-after-logging")
 
     open_page(page, app_url, "explorer")
-    choose(page, "Focus on one actor's neighbourhood", "Browser Test Resident")
+    choose(page, "Focus on one person or organisation", "Browser Test Resident")
     frame = explorer_frame(page)
     drawn = set(frame.evaluate("nodes.getIds()"))
     assert {resident.id, "p-000737", bikes.id} <= drawn
@@ -106,7 +108,7 @@ def test_hostile_names_never_run_script_on_any_page(app_url, page, dialogs, arti
     _assert_clean(page, dialogs)
 
     open_page(page, app_url, "explorer")
-    choose(page, "Focus on one actor's neighbourhood", "<script>", option="<script>alert(1)</script>")
+    choose(page, "Focus on one person or organisation", "<script>", option="<script>alert(1)</script>")
     frame = explorer_frame(page)
     frame.wait_for_function("document.body.getAttribute('data-stable-ms') !== null", timeout=PATIENCE_MS)
     for node_id, name in (("p-xss-img", "<img src=x onerror=alert(1)>"), ("o-xss-svg", '"><svg onload=alert(1)>')):

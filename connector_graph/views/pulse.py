@@ -1,0 +1,101 @@
+"""The overview's pulse: introductions, new ties and outcomes recorded, month by month,
+with this month so far compared with the same days of last month (never two
+days against a whole month)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from ..auth import Permission, require
+from ..store.base import Store
+
+__all__ = ["Pulse", "same_days_last_month", "pulse"]
+
+
+@dataclass(frozen=True)
+class Pulse:
+    """One measure: monthly counts (oldest first, this month last) and this month against the same days before."""
+
+    label: str
+    months: list[str]
+    counts: list[int]
+    so_far: int
+    same_days_before: int
+    sentence: str
+
+
+def same_days_last_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of last month that match this month so far.
+
+    Examples
+    --------
+    >>> same_days_last_month(dt.date(2026, 3, 2))
+    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 2))
+    >>> same_days_last_month(dt.date(2026, 3, 31))
+    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    """
+    start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last = calendar.monthrange(start.year, start.month)[1]
+    return start, start.replace(day=min(today.day, last))
+
+
+def _sentence(label: tuple[str, str], now: int, before: int, today: dt.date) -> str:
+    """E.g. "1 new tie this month so far (1 fewer than the first 2 days of last month: 2)."
+
+    Examples
+    --------
+    >>> _sentence(("new tie", "new ties"), 1, 2, dt.date(2026, 3, 2))
+    '1 new tie this month so far (1 fewer than the first 2 days of last month: 2).'
+    """
+    days = f"the first {today.day} day{'s' if today.day != 1 else ''} of last month"
+    if now == before:
+        change = f"the same as {days}"
+    else:
+        change = f"{abs(now - before)} {'more' if now > before else 'fewer'} than {days}"
+    return f"{now} {label[0] if now == 1 else label[1]} this month so far ({change}: {before})."
+
+
+def pulse(store: Store, *, today: dt.date | None = None, months: int = 12) -> list[Pulse]:
+    """Introductions logged, new ties and outcomes recorded per month for the last ``months`` months.
+
+    Outcomes count by the date of their introduction (the store keeps no
+    date for the outcome itself).
+    """
+    require(Permission.VIEW)
+    today = today or dt.date.today()
+    first, last = same_days_last_month(today)
+    keys = []
+    cursor = today.replace(day=1)
+    for _ in range(months):
+        keys.append(f"{cursor:%Y-%m}")
+        cursor = (cursor - dt.timedelta(days=1)).replace(day=1)
+    keys.reverse()
+    tallies = {name: Counter() for name in ("intros", "ties", "outcomes")}
+    now = {name: 0 for name in tallies}
+    before = {name: 0 for name in tallies}
+
+    def count(name: str, day: dt.date | None) -> None:
+        if day is None or day > today:
+            return
+        tallies[name][f"{day:%Y-%m}"] += 1
+        if day >= today.replace(day=1):
+            now[name] += 1
+        elif first <= day <= last:
+            before[name] += 1
+
+    for intro in store.iter_introductions():
+        count("intros", intro.date)
+        if intro.outcome:
+            count("outcomes", intro.date)
+    for tie in store.iter_ties():
+        count("ties", tie.since)
+    labels = {"intros": ("introduction logged", "introductions logged"), "ties": ("new tie", "new ties"),
+              "outcomes": ("outcome recorded", "outcomes recorded")}
+    return [
+        Pulse(labels[name][1], keys, [tallies[name][k] for k in keys], now[name], before[name],
+              _sentence(labels[name], now[name], before[name], today))
+        for name in ("intros", "ties", "outcomes")
+    ]
