@@ -9,6 +9,16 @@ variable                       meaning
                                given in the URL
 ``CONNECTOR_GRAPH_NEO4J_PASSWORD``  Neo4j password, unless given in the URL
 ``CONNECTOR_GRAPH_NEO4J_DATABASE``  Neo4j database name (default ``neo4j``)
+``CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS``  lawful basis given to a new person who has none
+                               (default ``legitimate_interests``; one of the
+                               ``LawfulBasis`` values)
+``CONNECTOR_GRAPH_KEY_FILE``   the secret key for the audit chain and erasure
+                               fingerprints, kept outside the database (default
+                               ``~/.config/connector_graph/secret.key``, made
+                               with mode 0600 on first use)
+``CONNECTOR_GRAPH_STATE_DIR``  where signed audit checkpoints and import id
+                               mappings are kept, outside the database (default
+                               ``~/.local/state/connector_graph``)
 =============================  ==================================================
 """
 
@@ -16,13 +26,50 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Mapping, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping, TypeVar
+
+if TYPE_CHECKING:
+    from .model import LawfulBasis
 
 N = TypeVar("N", int, float)
 
-__all__ = ["Settings", "DEFAULT_STORE_URL"]
+__all__ = ["Settings", "DEFAULT_STORE_URL", "DEFAULT_LAWFUL_BASIS", "default_lawful_basis", "key_file", "state_dir"]
 
 DEFAULT_STORE_URL = "sqlite:///data/connector_graph.db"
+DEFAULT_LAWFUL_BASIS = "legitimate_interests"
+
+
+def default_lawful_basis(environ: Mapping[str, str] | None = None) -> "LawfulBasis":
+    """The lawful basis a new person gets when none is given (``CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS``).
+
+    Examples
+    --------
+    >>> default_lawful_basis({}).value, default_lawful_basis({"CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS": "Public task"}).value
+    ('legitimate_interests', 'public_task')
+    """
+    from .model import LawfulBasis
+
+    env = os.environ if environ is None else environ
+    text = (env.get("CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS") or "").strip().lower().replace(" ", "_").replace("-", "_")
+    try:
+        return LawfulBasis(text or DEFAULT_LAWFUL_BASIS)
+    except ValueError:
+        return LawfulBasis(DEFAULT_LAWFUL_BASIS)
+
+
+def key_file(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the secret key lives (``CONNECTOR_GRAPH_KEY_FILE``), outside every database."""
+    env = os.environ if environ is None else environ
+    configured = env.get("CONNECTOR_GRAPH_KEY_FILE")
+    return Path(configured).expanduser() if configured else Path.home() / ".config" / "connector_graph" / "secret.key"
+
+
+def state_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where audit checkpoints and import id mappings live (``CONNECTOR_GRAPH_STATE_DIR``)."""
+    env = os.environ if environ is None else environ
+    configured = env.get("CONNECTOR_GRAPH_STATE_DIR")
+    return Path(configured).expanduser() if configured else Path.home() / ".local" / "state" / "connector_graph"
 
 
 @dataclass(frozen=True)
@@ -35,6 +82,9 @@ class Settings:
     neo4j_database: str | None = None
     retention_months: int = 24
     neo4j_retry_seconds: float = 30.0
+    default_lawful_basis: "LawfulBasis | None" = None
+    key_file: Path | None = None
+    state_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -49,6 +99,9 @@ class Settings:
             retention_months=_number(env.get("CONNECTOR_GRAPH_RETENTION_MONTHS"), int, 24, 1, 1200),
             # how long Neo4j writes are retried through a lost connection (0 to 600 s)
             neo4j_retry_seconds=_number(env.get("CONNECTOR_GRAPH_NEO4J_RETRY_SECONDS"), float, 30.0, 0.0, 600.0),
+            default_lawful_basis=default_lawful_basis(env),
+            key_file=key_file(env),
+            state_dir=state_dir(env),
         )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from ..errors import Duplicate, InvalidInput
-from ..model import MAX_NAME, Actor, Introduction, clean_text
+from ..identity import name_key
+from ..model import MAX_NAME, Actor, Introduction
 
 __all__ = ["require", "check_same_actor", "check_same_people", "check_page", "search_needle"]
 
@@ -46,10 +47,11 @@ def check_page(limit: int | None, offset: int) -> None:
 
 
 def search_needle(text: str) -> str:
-    """The case-folded, cleaned form of a search text (empty means nothing can match).
+    """The search text as :func:`connector_graph.identity.name_key` folds names (empty: nothing can match).
 
-    A text longer than the longest allowed name cannot match any name, so it
+    Look-alike letters, invisible characters, case and accents are folded
+    the same way as the stored names, so "\u0410nna" finds "Anna". A text longer than the longest allowed name cannot match any name, so it
     is answered at once instead of being sent to the database.
     """
-    needle = clean_text((text or "")[: MAX_NAME * 4]).casefold()
+    needle = name_key((text or "")[: MAX_NAME * 4])
     return needle if len(needle) <= MAX_NAME else ""

@@ -31,6 +31,7 @@ from neo4j import exceptions as nx_err
 
 from ..audit import AuditAction, AuditEntry, new_entry
 from ..auth import User
+from ..identity import name_key
 from ..errors import ConnectorGraphError, Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
     from_store,
@@ -96,7 +97,7 @@ def _actor(props: dict[str, Any], labels: Iterable[str]) -> Actor:
 
 
 def _actor_props(actor: Actor) -> dict[str, Any]:
-    return {**_props(actor), "name_fold": actor.name.casefold()}
+    return {**_props(actor), "name_fold": name_key(actor.name)}
 
 
 def _tie(props: dict[str, Any], source_id: str, target_id: str) -> Tie:
@@ -208,6 +209,16 @@ class Neo4jStore:
                     if "already exists" not in (exc.message or "") and "Equivalent" not in (exc.message or ""):
                         raise
             session.execute_write(lambda tx: tx.run("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = timestamp() * 1000"))
+            session.execute_write(self._fold_names_again)
+
+    @staticmethod
+    def _fold_names_again(tx: neo4j.ManagedTransaction) -> None:
+        """Stores made before names were folded by ``identity.name_key``: fold them again, once."""
+        if tx.run("MATCH (m:Meta {id: 'graph'}) RETURN m.name_key AS k").single()["k"]:
+            return
+        rows = [{"id": r["id"], "fold": name_key(r["name"])} for r in tx.run("MATCH (a:Actor) RETURN a.id AS id, a.name AS name")]
+        tx.run("UNWIND $rows AS r MATCH (a:Actor {id: r.id}) SET a.name_fold = r.fold", rows=rows).consume()
+        tx.run("MATCH (m:Meta {id: 'graph'}) SET m.name_key = 1").consume()
 
     def _write(
         self,

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from ..audit import AuditAction, AuditEntry, new_entry
 from ..auth import User
+from ..identity import name_key
 from ..errors import Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
     from_store,
@@ -179,6 +180,11 @@ class SqliteStore:
                 raise StoreUnavailable(
                     f"{self.path} was written by a newer connector_graph (schema {found}); upgrade to open it"
                 )
+            if cur.execute("SELECT 1 FROM meta WHERE key = 'name_key'").fetchone() is None:
+                # names are found by identity.name_key since this key was added: fold stored names again
+                rows = cur.execute("SELECT id, name FROM actors").fetchall()
+                cur.executemany("UPDATE actors SET name_fold = ? WHERE id = ?", [(name_key(n), i) for i, n in rows])
+                cur.execute("INSERT INTO meta (key, value) VALUES ('name_key', 1)")
 
     @contextlib.contextmanager
     def _write(
@@ -239,7 +245,7 @@ class SqliteStore:
                 raise _NoChange
             cur.execute(
                 "INSERT INTO actors (id, type, name, name_fold, ward, body) VALUES (?, ?, ?, ?, ?, ?)",
-                (actor.id, actor.actor_type, actor.name, actor.name.casefold(), actor.ward, body),
+                (actor.id, actor.actor_type, actor.name, name_key(actor.name), actor.ward, body),
             )
 
     def add_person(self, person: Person) -> None:
@@ -260,7 +266,7 @@ class SqliteStore:
                 raise NotFound(f"no {actor.actor_type} with id {actor.id!r}")
             cur.execute(
                 "UPDATE actors SET name = ?, name_fold = ?, ward = ?, body = ? WHERE id = ?",
-                (actor.name, actor.name.casefold(), actor.ward, _dump(actor), actor.id),
+                (actor.name, name_key(actor.name), actor.ward, _dump(actor), actor.id),
             )
 
     def update_person(self, person: Person) -> None:
@@ -549,7 +555,7 @@ class SqliteStore:
                     "INSERT INTO actors (id, type, name, name_fold, ward, body) VALUES (?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (id) DO UPDATE SET type = excluded.type, name = excluded.name, "
                     "name_fold = excluded.name_fold, ward = excluded.ward, body = excluded.body",
-                    [(a.id, a.actor_type, a.name, a.name.casefold(), a.ward, _dump(a)) for a in part],
+                    [(a.id, a.actor_type, a.name, name_key(a.name), a.ward, _dump(a)) for a in part],
                 )
                 report(len(part))
             for part in chunks(batch.ties):

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..auth import Permission, require
 from ..caching import LruCache
+from ..identity import name_key
 from ..model import Actor, Introduction, IntroStatus, Person
 from ..store.base import IntroductionFilter, Store
 from .measures import describe, network_measures
@@ -94,8 +95,8 @@ def similar_names(store: Store, name: str, *, limit: int = 5, threshold: float =
         return []
     actors = list(store.iter_actors())
     found = process.extract(
-        name,
-        [a.name for a in actors],
+        name_key(name),
+        [name_key(a.name) for a in actors],
         scorer=fuzz.WRatio,
         processor=utils.default_process,
         score_cutoff=threshold,
@@ -122,7 +123,7 @@ def actor_table(
     interests, offers), ignoring case.
     """
     require(Permission.VIEW)
-    needle = text.strip().casefold()
+    needle = name_key(text.strip())
     rows = []
     for actor in store.iter_actors():
         if actor_type and actor.actor_type != actor_type:
@@ -139,7 +140,7 @@ def actor_table(
                 continue
             tags = [*actor.offers, *actor.spaces]
             kind = f"{actor.kind.label} ({actor.sector.label})"
-        if needle and needle not in actor.name.casefold() and not any(needle in t for t in tags):
+        if needle and needle not in name_key(actor.name) and not any(needle in name_key(t) for t in tags):
             continue
         rows.append({"id": actor.id, "name": actor.name, "type": actor.actor_type, "ward": actor.ward or "",
                      "roles or kind": kind, "gifts, skills, offers": ", ".join(tags[:8])})
