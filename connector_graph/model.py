@@ -56,6 +56,7 @@ __all__ = [
     "Ward",
     "Counts",
     "ErasureReport",
+    "ErasureRecord",
     "build",
     "clean_text",
     "new_id",
@@ -598,6 +599,16 @@ class Counts(BaseModel):
     ties: int = 0
     introductions: int = 0
     wards: int = 0
+
+
+class ErasureRecord(BaseModel):
+    """One line of the erasure register: keyed one-way values, never a name or a raw id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id_hash: str
+    fingerprint: str | None = None  # people only: keyed value of folded name and ward
+    erased_at: dt.datetime
 
 
 class ErasureReport(BaseModel):

@@ -19,11 +19,12 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel
 
-from .audit import AuditAction, AuditEntry, ChainReport, verify_chain
+from .audit import KEYED, AuditAction, AuditEntry, ChainReport, verify_chain
 from .auth import Permission, require
 from .caching import forget_everything
 from .errors import NotFound
 from .model import Person
+from .protection import Checkpoint
 from .store.base import IntroductionFilter, Store
 
 __all__ = [
@@ -285,7 +286,27 @@ def audit_log(store: Store, *, target: str | None = None, limit: int | None = No
     return store.list_audit(target=target, limit=limit)
 
 
-def verify_audit(store: Store) -> ChainReport:
-    """Check the whole hash chain of the audit log; for admins."""
+def verify_audit(store: Store, *, extra: Iterable[Checkpoint] = ()) -> ChainReport:
+    """Check the whole keyed chain of the audit log against the signed checkpoint(s); for admins.
+
+    The store's own checkpoint (outside the database) is always used;
+    ``extra`` adds checkpoints carried by backups. A checkpoint that was not
+    signed with this installation's key, or that is missing while the log
+    holds keyed entries, is reported as such.
+    """
     require(Permission.AUDIT)
-    return verify_chain(store.list_audit())
+    protection = store.protection
+    entries = store.list_audit()
+    on_file = protection.read_checkpoint()
+    if isinstance(on_file, str):
+        return ChainReport(ok=False, checked=0, problem=on_file)
+    known = [c for c in (on_file, *extra) if c is not None]
+    for checkpoint in known:
+        if not protection.genuine(checkpoint):
+            return ChainReport(ok=False, checked=0, problem=(
+                f"the checkpoint recording entry {checkpoint.seq} is not signed with this installation's key: it was altered"))
+    if on_file is None and any(e.hash.startswith(KEYED) for e in entries):
+        return ChainReport(ok=False, checked=0, problem=(
+            f"the signed checkpoint {protection.checkpoint_file} is missing; the newest entries cannot be vouched for"))
+    newest = max(known, key=lambda c: c.seq, default=None)
+    return verify_chain(entries, protection.audit_key, newest)

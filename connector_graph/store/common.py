@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from ..errors import Duplicate, InvalidInput
-from ..identity import name_key
-from ..model import MAX_NAME, Actor, Introduction
+import datetime as dt
 
-__all__ = ["require", "check_same_actor", "check_same_people", "check_page", "search_needle"]
+from ..identity import name_key
+from ..model import MAX_NAME, Actor, ErasureRecord, Introduction
+from ..protection import Protection
+
+__all__ = ["require", "check_same_actor", "check_same_people", "check_page", "search_needle", "erasure_record"]
 
 T = TypeVar("T")
 
@@ -55,3 +58,12 @@ def search_needle(text: str) -> str:
     """
     needle = name_key((text or "")[: MAX_NAME * 4])
     return needle if len(needle) <= MAX_NAME else ""
+
+
+def erasure_record(protection: Protection, actor_id: str, actor_type: str, name: str, ward: str | None) -> ErasureRecord:
+    """The erasure register line for an actor being erased (a fingerprint for people only)."""
+    return ErasureRecord(
+        id_hash=protection.id_hash(actor_id),
+        fingerprint=protection.fingerprint(name, ward) if actor_type == "person" else None,
+        erased_at=dt.datetime.now(dt.timezone.utc),
+    )

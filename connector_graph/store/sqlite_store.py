@@ -25,11 +25,13 @@ from pydantic import BaseModel
 from ..audit import AuditAction, AuditEntry, new_entry
 from ..auth import User
 from ..identity import name_key
+from ..protection import Protection
 from ..errors import Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
     from_store,
     Actor,
     Counts,
+    ErasureRecord,
     ErasureReport,
     Introduction,
     Organisation,
@@ -92,6 +94,8 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target);
 CREATE TABLE IF NOT EXISTS users (username TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS erasures (id_hash TEXT PRIMARY KEY, fingerprint TEXT, erased_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS erasures_by_fingerprint ON erasures (fingerprint);
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only_delete BEFORE DELETE ON audit
@@ -133,10 +137,12 @@ def _load_actor(type_: str, body: str) -> Actor:
 class SqliteStore:
     """A store in one SQLite file (the default backend)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, protection: Protection | None = None) -> None:
         self.url = url
         self.path = sqlite_path(url)
         self._lock = threading.RLock()
+        self.protection = protection or Protection.for_store(url)
+        self._damage: str | None = None
         try:
             if self.path.parent and not self.path.parent.exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,9 +153,16 @@ class SqliteStore:
             raise StoreUnavailable(f"cannot open the database file {self.path}: {exc}") from exc
         try:
             self._configure()
+            found = [row[0] for row in self._conn.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise StoreUnavailable(f"{self.path} is not a connector_graph database: {exc}") from exc
+        if found != ["ok"]:
+            # reads stay possible, so what is left can be backed up; writes would spread the damage
+            self._damage = (
+                f"{self.path} is damaged ({found[0]}); writes are refused: back up what can be read "
+                "and restore into a new store"
+            )
 
     # ------------------------------------------------------------ plumbing
 
@@ -197,13 +210,18 @@ class SqliteStore:
                 cur.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise StoreUnavailable(f"the database is busy or read-only: {exc}") from exc
+            if self._damage:
+                raise StoreUnavailable(self._damage)
+            entry = None
             try:
                 yield cur
                 if bump:
                     cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
                 if action is not None:
-                    self._append_audit(cur, action, target)
+                    entry = self._append_audit(cur, action, target)
                 cur.execute("COMMIT")
+                if entry is not None:
+                    self.protection.advance(entry.seq, entry.hash)
             except BaseException as exc:
                 with contextlib.suppress(sqlite3.Error):
                     cur.execute("ROLLBACK")
@@ -321,8 +339,14 @@ class SqliteStore:
     def erase_actor(self, actor_id: str) -> ErasureReport:
         """Remove an actor, their ties and the introductions that name them."""
         with self._write(AuditAction.ERASE, actor_id) as cur:
-            if cur.execute("SELECT 1 FROM actors WHERE id = ?", (actor_id,)).fetchone() is None:
+            row = cur.execute("SELECT type, name, ward FROM actors WHERE id = ?", (actor_id,)).fetchone()
+            if row is None:
                 raise NotFound(f"no person or organisation with id {actor_id!r}")
+            record = common.erasure_record(self.protection, actor_id, *row)
+            cur.execute(
+                "INSERT OR REPLACE INTO erasures (id_hash, fingerprint, erased_at) VALUES (?, ?, ?)",
+                (record.id_hash, record.fingerprint, record.erased_at.isoformat()),
+            )
             intros = cur.execute(
                 "DELETE FROM introductions WHERE ? IN (introducer_id, subject_id, target_id)", (actor_id,)
             ).rowcount
@@ -448,14 +472,35 @@ class SqliteStore:
 
     # --------------------------------------------------------------- audit
 
-    @staticmethod
-    def _append_audit(cur: sqlite3.Cursor, action: AuditAction, target: str | None) -> None:
+    def _append_audit(self, cur: sqlite3.Cursor, action: AuditAction, target: str | None) -> AuditEntry:
         last = cur.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        entry = new_entry(tuple(last) if last else None, action, target)
+        entry = new_entry(tuple(last) if last else None, action, target, self.protection.audit_key)
         cur.execute(
             "INSERT INTO audit (seq, at, who, action, target, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (entry.seq, entry.at.isoformat(), entry.who, entry.action.value, entry.target, entry.prev_hash, entry.hash),
         )
+        return entry
+
+    # ----------------------------------------------------- erasure register
+
+    def list_erasures(self) -> list[ErasureRecord]:
+        """The erasure register, oldest first."""
+        rows = self._read("SELECT id_hash, fingerprint, erased_at FROM erasures ORDER BY erased_at, id_hash")
+        return [ErasureRecord(id_hash=i, fingerprint=f, erased_at=at) for i, f, at in rows]
+
+    def add_erasures(self, records: Sequence[ErasureRecord]) -> int:
+        """Add register lines (from a backup) that are not there yet; returns how many were added."""
+        with contextlib.suppress(_NoChange), self._write(AuditAction.ERASURE_REGISTER, bump=False) as cur:
+            before = cur.execute("SELECT count(*) FROM erasures").fetchone()[0]
+            cur.executemany(
+                "INSERT OR IGNORE INTO erasures (id_hash, fingerprint, erased_at) VALUES (?, ?, ?)",
+                [(r.id_hash, r.fingerprint, r.erased_at.isoformat()) for r in records],
+            )
+            added = cur.execute("SELECT count(*) FROM erasures").fetchone()[0] - before
+            if not added:
+                raise _NoChange
+            return added
+        return 0
 
     def record_audit(self, action: AuditAction, target: str | None = None) -> None:
         """Append an audit entry for something that changed no record (an export, a subject access)."""
