@@ -194,6 +194,7 @@ class RetentionReview(BaseModel):
     today: dt.date
     due: list[RetentionItem]
     undated: list[RetentionItem]
+    months: int | None = None  # the policy the review used, so applying it can check each person again
 
 
 def _last_activity(store: Store, today: dt.date) -> dict[str, dt.date]:
@@ -213,8 +214,17 @@ def _last_activity(store: Store, today: dt.date) -> dict[str, dt.date]:
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months``, never past the last date Python can hold.
+
+    Examples
+    --------
+    >>> _add_months(dt.date(2026, 1, 31), 1), _add_months(dt.date(9999, 12, 1), 24)
+    (datetime.date(2026, 2, 28), datetime.date(9999, 12, 31))
+    """
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
     return dt.date(year, month, min(day.day, 28))
 
 
@@ -239,14 +249,23 @@ def retention_review(store: Store, *, months: int, today: dt.date | None = None)
         due_on = _add_months(last, months)
         if due_on < today:
             due.append(RetentionItem(id=actor.id, due_on=due_on, reason=f"no activity for {months} months"))
-    return RetentionReview(today=today, due=due, undated=undated)
+    return RetentionReview(today=today, due=due, undated=undated, months=months)
 
 
 def apply_retention(store: Store, review: RetentionReview) -> int:
-    """Erase everyone the review found due; returns how many were erased."""
+    """Erase everyone the review found due who is still due now; returns how many were erased.
+
+    Each person is checked again first: someone whose record changed since
+    the review (new activity, a later retain-until date) is kept.
+    """
     require(Permission.RETENTION)
+    still_due = None
+    if review.months is not None:
+        still_due = {i.id for i in retention_review(store, months=review.months, today=review.today).due}
     erased = 0
     for item in review.due:
+        if still_due is not None and item.id not in still_due:
+            continue
         try:
             store.erase_actor(item.id)
             erased += 1

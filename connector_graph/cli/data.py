@@ -11,6 +11,7 @@ import click
 
 from ..config import Settings
 from ..io import csv_tables, json_backup, transfer
+from ..io.files import overwriting
 from ..io.loading import load
 from ..io.report import ImportReport
 from ..store.base import Progress, Store, open_store
@@ -30,9 +31,20 @@ def _progress(total: int, label: str) -> Iterator[Progress | None]:
         yield bar.update
 
 
+#: The option every command that writes a file shares.
+FORCE = click.option("--force", is_flag=True, help="Overwrite an existing file (never a link, device or folder).")
+
+#: The option every command that loads records shares.
+BRING_BACK = click.option(
+    "--bring-back-erased", "bring_back", metavar="REASON",
+    help="Admins only: load erased people too, giving the reason (audited). Without it they are left out.")
+
+
 def _show(report: ImportReport) -> None:
     """Print the report; fail with one line when rows were rejected."""
     ok = report.ok
+    if report.brought_back:
+        click.echo(f"Brought back {len(report.brought_back):,} erased record(s), as asked; the reason is audited.", err=True)
     for line in report.lines():
         click.echo(line, err=not ok)
     if not ok:
@@ -47,14 +59,17 @@ def _show(report: ImportReport) -> None:
         )
 
 
-def _import(ctx: click.Context, path: Path, fmt: str, *, dry_run: bool, require_empty: bool) -> None:
+def _import(
+    ctx: click.Context, path: Path, fmt: str, *, dry_run: bool, require_empty: bool, bring_back: str | None = None
+) -> None:
     def action(store: Store) -> ImportReport:
         click.echo(f"Reading {path} ({fmt})...", err=True)
         stated = json_backup.stated_total(path) if fmt == "json" else None
         with _progress(stated or 0, "Checking") as tick:
             parsed = transfer.read_import(store, path, fmt, progress=tick)
         with _progress(len(parsed.batch), "Writing") as tick:
-            return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=tick)
+            return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=tick,
+                        bring_back_erased=bring_back)
 
     _show(run(ctx, action))
 
@@ -65,20 +80,22 @@ def _import(ctx: click.Context, path: Path, fmt: str, *, dry_run: bool, require_
               help="kumu (.xlsx or folder of two CSVs), csv (folder of our templates), openreferral "
               "(folder of CSVs or JSON), graphml, json (our backup).")
 @click.option("--dry-run", is_flag=True, help="Check everything and report, but write nothing.")
+@BRING_BACK
 @click.pass_context
-def import_(ctx: click.Context, path: Path, fmt: str, dry_run: bool) -> None:
+def import_(ctx: click.Context, path: Path, fmt: str, dry_run: bool, bring_back: str | None) -> None:
     """Import a file or folder: all of it, or nothing if any row is rejected.
 
-    Importing the same file again changes nothing.
+    Importing the same file again changes nothing. People who were erased
+    are left out and listed (the erasure register).
     """
-    _import(ctx, path, fmt.lower(), dry_run=dry_run, require_empty=False)
+    _import(ctx, path, fmt.lower(), dry_run=dry_run, require_empty=False, bring_back=bring_back)
 
 
-def _export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False) -> None:
+def _export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False, force: bool = False) -> None:
     def action(store: Store) -> transfer.ExportResult:
         total = transfer.records_in(store.counts())
         with _progress(total, "Exporting") as tick:
-            return transfer.export_file(store, path, fmt, progress=tick, pseudonymise=pseudonymise)
+            return transfer.export_file(store, path, fmt, progress=tick, pseudonymise=pseudonymise, force=force)
 
     result = run(ctx, action)
     if result.counts is not None:
@@ -95,34 +112,42 @@ def _export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False
 @click.option("--format", "fmt", required=True, type=click.Choice(transfer.EXPORT_FORMATS, case_sensitive=False),
               help="json (full backup), csv (folder, one file per entity), kumu (.xlsx), graphml or gexf "
               "(the analysis graph, for Gephi).")
-@click.option("--pseudonymise", is_flag=True,
-              help="Replace people's names and all ids with pseudonyms new to this export, and drop free text.")
+@click.option("--pseudonymise/--named", "pseudonymise", default=True, show_default=True,
+              help="Pseudonymised (the default): people's names and all ids replaced with pseudonyms new to this "
+              "export, free text dropped. --named keeps names and is recorded as such in the audit log.")
+@FORCE
 @click.pass_context
-def export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool) -> None:
-    """Export the whole network to a file (or, for csv, a folder).
+def export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool, force: bool) -> None:
+    """Export the whole network to a file (or, for csv, a folder), pseudonymised unless --named.
 
     People whose consent was withdrawn or whose record is restricted are left
-    out of every format except the json backup.
+    out of every export but the full backup ('backup').
     """
-    _export(ctx, path, fmt.lower(), pseudonymise)
+    _export(ctx, path, fmt.lower(), pseudonymise, force)
 
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
+@FORCE
 @click.pass_context
-def backup(ctx: click.Context, file: Path) -> None:
-    """Back up everything (wards, people, organisations, ties, introductions) to one JSON file."""
-    _export(ctx, file, "json")
+def backup(ctx: click.Context, file: Path, force: bool) -> None:
+    """Back up everything (wards, people, organisations, ties, introductions, erasure register) to one JSON file."""
+    _export(ctx, file, "json", force=force)
 
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--merge", is_flag=True, help="Restore into a store that already holds records, combining them.")
 @click.option("--dry-run", is_flag=True, help="Check the backup and report, but write nothing.")
+@BRING_BACK
 @click.pass_context
-def restore(ctx: click.Context, file: Path, merge: bool, dry_run: bool) -> None:
-    """Restore a backup made by 'backup' into an empty store (or, with --merge, any store)."""
-    _import(ctx, file, "json", dry_run=dry_run, require_empty=not merge)
+def restore(ctx: click.Context, file: Path, merge: bool, dry_run: bool, bring_back: str | None) -> None:
+    """Restore a backup made by 'backup' into an empty store (or, with --merge, any store).
+
+    The backup's erasure register is restored too and applied; people erased
+    since (in this store's register) are left out and listed.
+    """
+    _import(ctx, file, "json", dry_run=dry_run, require_empty=not merge, bring_back=bring_back)
 
 
 @click.command()
@@ -130,8 +155,9 @@ def restore(ctx: click.Context, file: Path, merge: bool, dry_run: bool) -> None:
 @click.option("--to", "target_url", required=True, metavar="URL", help="The store to copy into (empty unless --merge).")
 @click.option("--merge", is_flag=True, help="Copy into a store that already holds records.")
 @click.option("--dry-run", is_flag=True, help="Check and report, but write nothing.")
+@BRING_BACK
 @click.pass_context
-def copy(ctx: click.Context, source_url: str, target_url: str, merge: bool, dry_run: bool) -> None:
+def copy(ctx: click.Context, source_url: str, target_url: str, merge: bool, dry_run: bool, bring_back: str | None) -> None:
     """Copy a whole network from one store to another (SQLite and Neo4j either way)."""
     settings = Settings.from_env()
 
@@ -142,7 +168,8 @@ def copy(ctx: click.Context, source_url: str, target_url: str, merge: bool, dry_
             try:
                 total = transfer.records_in(source.counts())
                 with _progress(2 * total, "Copying") as tick:
-                    return transfer.copy_store(source, target, merge=merge, dry_run=dry_run, progress=tick)
+                    return transfer.copy_store(source, target, merge=merge, dry_run=dry_run, progress=tick,
+                                               bring_back_erased=bring_back)
             finally:
                 target.close()
         finally:
@@ -153,10 +180,15 @@ def copy(ctx: click.Context, source_url: str, target_url: str, merge: bool, dry_
 
 @click.command()
 @click.argument("folder", type=click.Path(path_type=Path))
+@FORCE
 @click.pass_context
-def templates(ctx: click.Context, folder: Path) -> None:
+def templates(ctx: click.Context, folder: Path, force: bool) -> None:
     """Write the CSV import templates, each with example rows, into FOLDER."""
-    written = guarded(ctx.obj, lambda: csv_tables.write_templates(folder))
+    def action() -> list[Path]:
+        with overwriting(force):
+            return csv_tables.write_templates(folder)
+
+    written = guarded(ctx.obj, action)
     click.echo(f"Wrote {', '.join(p.name for p in written)} to {folder}.")
 
 

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..errors import InvalidInput
 from ..model import MAX_ID, Organisation, OrgKind, Person, Tie, TieKind, TieSource
 from ..store.base import Batch, Progress
-from .files import prepare_output, require_file
+from .files import require_file, safe_output_path
 from .kumu import CONNECTION_TYPES, ORGANISATION_TYPES, PERSON_TYPES
 from .report import ImportReport, Parsed, reason, stable_id
 from .vocab import sector_for
@@ -39,11 +39,9 @@ _SPLIT = re.compile(r"[|,;]")
 
 def write_graphml(G: nx.Graph, path: Path | str) -> Path:
     """Write a flat projection (see :func:`~connector_graph.io.projection.flat_graph`) as GraphML."""
-    path = prepare_output(path)
-    partial = path.with_name(path.name + ".partial")
-    nx.write_graphml(G, partial, encoding="utf-8", prettyprint=False, named_key_ids=True)
-    partial.replace(path)
-    return path
+    with safe_output_path(path) as partial:
+        nx.write_graphml(G, partial, encoding="utf-8", prettyprint=False, named_key_ids=True)
+    return Path(path)
 
 
 def read_graphml(path: Path | str, progress: Progress | None = None) -> Parsed:

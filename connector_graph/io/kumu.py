@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from ..errors import InvalidInput
 from ..model import MAX_ID, Organisation, OrgKind, Person, PersonRole, Tie, TieKind, TieSource
 from ..store.base import Batch, Progress
-from .files import CsvTable, prepare_output, read_csv_rows, require_file
+from .files import CsvTable, check_target, read_csv_rows, require_file, safe_output_path
 from .report import ImportReport, Parsed, reason, stable_id, unneutralise
 from .safe_csv import neutralise
 from .vocab import sector_for
@@ -410,7 +410,7 @@ def write_kumu_workbook(batch: Batch, path: Path | str, *, progress: Progress | 
     """
     from openpyxl import Workbook
 
-    path = prepare_output(path)
+    path = check_target(path)
     tick = progress or (lambda n: None)
     book = Workbook(write_only=True)
     elements = book.create_sheet("Elements")
@@ -438,9 +438,8 @@ def write_kumu_workbook(batch: Batch, path: Path | str, *, progress: Progress | 
             tie.source.value,
         ]))
     tick(len(batch.ties))
-    partial = path.with_name(path.name + ".partial")
-    book.save(partial)
-    partial.replace(path)
+    with safe_output_path(path) as partial:
+        book.save(partial)
     return path
 
 

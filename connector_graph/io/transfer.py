@@ -19,6 +19,7 @@ from ..errors import InvalidInput
 from ..model import Counts
 from ..store.base import Batch, Progress, Store
 from . import csv_tables, graphml, json_backup, kumu, openreferral
+from .files import overwriting
 from .gexf import write_gexf
 from .loading import load
 from .projection import GraphTransform, projection_for_export
@@ -79,13 +80,16 @@ def import_file(
     dry_run: bool = False,
     require_empty: bool = False,
     progress: Progress | None = None,
+    bring_back_erased: str | None = None,
 ) -> ImportReport:
     """Read, check and (unless ``dry_run`` or a row was rejected) write an import.
 
     Importing the same file twice changes nothing: ids come from the file.
+    Erased people are left out (see :func:`connector_graph.io.loading.load`).
     """
     parsed = read_import(store, path, fmt)
-    return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=progress)
+    return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=progress,
+                bring_back_erased=bring_back_erased)
 
 
 def export_file(
@@ -97,6 +101,7 @@ def export_file(
     graph_transform: GraphTransform | None = None,
     progress: Progress | None = None,
     pseudonymise: bool = False,
+    force: bool = False,
 ) -> ExportResult:
     """Write the whole store to ``path`` in format ``fmt``.
 
@@ -104,9 +109,13 @@ def export_file(
     export and drops free text (it sets ``transform`` and ``graph_transform``).
 
     ``csv`` writes a folder of files; the others write one file. The json
-    format is the full backup; the other formats leave out people whose
-    consent was withdrawn or whose record is restricted. Every export is
-    recorded in the audit log.
+    format is the full backup (with the erasure register and the signed
+    audit checkpoint); the other formats, and every pseudonymised export,
+    leave out people whose consent was withdrawn or whose record is
+    restricted. Files are written safely (:mod:`connector_graph.io.files`):
+    an existing file is replaced only with ``force``. Every export is
+    recorded in the audit log; one that carries names outside a backup as
+    ``export_named``.
     """
     require(Permission.EXPORT)
     if pseudonymise:
@@ -114,8 +123,10 @@ def export_file(
 
         pseudonyms = Pseudonyms()
         transform, graph_transform = pseudonyms.batch, pseudonyms.graph
-    result = _export(store, path, fmt, transform, graph_transform, progress)
-    store.record_audit(AuditAction.EXPORT)
+    with overwriting(force):
+        result = _export(store, path, fmt, transform, graph_transform, progress, pseudonymise)
+    named = not pseudonymise and fmt != "json" and transform is None and graph_transform is None
+    store.record_audit(AuditAction.EXPORT_NAMED if named else AuditAction.EXPORT)
     return result
 
 
@@ -143,6 +154,7 @@ def _export(
     transform: Transform | None,
     graph_transform: GraphTransform | None,
     progress: Progress | None,
+    pseudonymise: bool = False,
 ) -> ExportResult:
     if fmt in ("graphml", "gexf"):
         G = projection_for_export(store, graph_transform)
@@ -153,7 +165,7 @@ def _export(
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"cannot export the format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     batch = snapshot(store, progress)
-    if fmt != "json":
+    if fmt != "json" or pseudonymise:
         batch = without_withheld_people(batch)
     if transform is not None:
         batch = transform(batch)
@@ -165,7 +177,10 @@ def _export(
         wards=len(batch.wards),
     )
     if fmt == "json":
-        paths = [json_backup.write_backup(batch, path)]
+        register = [] if pseudonymise else store.list_erasures()
+        checkpoint = None if pseudonymise else store.protection.read_checkpoint()
+        paths = [json_backup.write_backup(
+            batch, path, register=register, checkpoint=checkpoint if not isinstance(checkpoint, str) else None)]
     elif fmt == "csv":
         paths = csv_tables.write_csv_folder(batch, path)
     else:
@@ -180,8 +195,9 @@ def copy_store(
     merge: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    bring_back_erased: str | None = None,
 ) -> ImportReport:
-    """Copy every record of ``source`` into ``target`` (all or nothing).
+    """Copy every record of ``source`` into ``target`` (all or nothing), with its erasure register.
 
     ``target`` must be empty unless ``merge`` is set. ``progress`` counts
     records read and then records written.
@@ -191,4 +207,6 @@ def copy_store(
     batch = snapshot(source, progress)
     report = ImportReport(source=source.url, format="store")
     report.count(batch)
-    return load(target, Parsed(batch, report), dry_run=dry_run, require_empty=not merge, progress=progress)
+    parsed = Parsed(batch, report, erasures=source.list_erasures())
+    return load(target, parsed, dry_run=dry_run, require_empty=not merge, progress=progress,
+                bring_back_erased=bring_back_erased)
