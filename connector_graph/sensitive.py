@@ -100,6 +100,8 @@ def _words(text: str) -> list[str]:
         words.append(word)
     if run:
         words.append(run)
+    if len(words) > 1:  # a word split by a hyphen or space ("de-pression") is also read as one
+        words.append("".join(words))
     return words
 
 
