@@ -39,6 +39,9 @@ __all__ = [
     "read_csv_rows",
     "prepare_output",
     "CsvTable",
+    "load_json",
+    "MAX_UNCOMPRESSED",
+    "MAX_NESTING",
     "overwriting",
     "check_target",
     "safe_output",
@@ -63,8 +66,19 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+#: The most a zip container (an XLSX workbook) may unpack to, and how many members it may hold.
+MAX_UNCOMPRESSED = 512 * 1024 * 1024
+MAX_MEMBERS = 10_000
+#: The deepest nesting of JSON arrays and objects, or XML elements, an import may have.
+MAX_NESTING = 64
+
+
 def require_file(path: Path | str, what: str = "file") -> Path:
-    """``path`` as a Path, or ``InvalidInput`` if it is not an existing regular file."""
+    """``path`` as a Path, or ``InvalidInput`` if it is not an existing regular file or is a bomb.
+
+    A zip container (XLSX) must not unpack to more than :data:`MAX_UNCOMPRESSED`
+    bytes; an XML file must not nest deeper than :data:`MAX_NESTING`.
+    """
     path = Path(path)
     try:
         info = os.stat(path)
@@ -74,7 +88,74 @@ def require_file(path: Path | str, what: str = "file") -> Path:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
     if not stat.S_ISREG(info.st_mode):
         raise InvalidInput(f"{path} is {_kind(info.st_mode)}, not a {what}")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    if head.startswith(b"PK\x03\x04"):
+        _check_zip(path)
+    elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        _check_xml_depth(path)
     return path
+
+
+def _check_zip(path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # the reader says what is wrong with it
+    if len(members) > MAX_MEMBERS:
+        raise InvalidInput(f"{path.name} holds {len(members):,} files; at most {MAX_MEMBERS:,} are read")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise InvalidInput(
+            f"{path.name} would unpack to {total / 1e6:,.0f} MB, more than the {MAX_UNCOMPRESSED / 1e6:,.0f} MB "
+            "an import may; it is not an ordinary workbook"
+        )
+
+
+def _check_xml_depth(path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    depth = 0
+    try:
+        for event, _element in ET.iterparse(path, events=("start", "end")):
+            depth += 1 if event == "start" else -1
+            if depth > MAX_NESTING:
+                raise InvalidInput(f"{path.name} nests elements more than {MAX_NESTING} deep; it is not an ordinary file")
+    except ET.ParseError:
+        return  # the reader says what is wrong with it
+
+
+def load_json(path: Path, what: str = "file") -> object:
+    """Decode a UTF-8 JSON file, refusing nesting deeper than :data:`MAX_NESTING` with one line.
+
+    Raises ``InvalidInput`` for text that is not UTF-8 or not JSON.
+    """
+    import json
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path.name} is not a {what} (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg}); is the file complete?") from None
+    except RecursionError:
+        raise InvalidInput(f"{path.name} nests more than {MAX_NESTING} deep; it is not an ordinary {what}") from None
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise InvalidInput(f"{path.name} nests more than {MAX_NESTING} deep; it is not an ordinary {what}")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
+    return document
 
 
 @contextlib.contextmanager

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
@@ -38,7 +40,7 @@ from ..errors import InvalidInput
 from ..model import ErasureRecord, Introduction, Organisation, Person, Tie, Ward
 from ..protection import Checkpoint
 from ..store.base import Batch, Progress
-from .files import require_file, safe_output
+from .files import load_json, require_file, safe_output
 from .report import ImportReport, Parsed, reason
 
 __all__ = [
@@ -114,13 +116,7 @@ def write_backup(
 def read_backup(path: Path | str, progress: Progress | None = None) -> Parsed:
     """Read and validate a backup file into a batch and a report (nothing is written)."""
     path = require_file(path, "backup file")
-    try:
-        with path.open(encoding="utf-8") as handle:
-            document = json.load(handle)
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path.name} is not a connector_graph backup (not UTF-8 text)") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg}); is the file complete?") from None
+    document = load_json(path, "connector_graph backup")
     return parse_backup(document, source=path.name, progress=progress)
 
 
@@ -131,6 +127,8 @@ def stated_total(path: Path | str) -> int | None:
     the whole file is checked.
     """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block here: the reader refuses it
+            return None
         with Path(path).open(encoding="utf-8") as handle:
             head = handle.read(2048)
     except (OSError, UnicodeDecodeError):

@@ -19,7 +19,6 @@ part matches a known ward; otherwise it has none.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Iterable
@@ -29,7 +28,7 @@ from pydantic import ValidationError
 from ..errors import InvalidInput
 from ..model import MAX_ID, MAX_TAGS, Organisation
 from ..store.base import Batch, Progress
-from .files import CsvTable, read_csv_rows
+from .files import CsvTable, load_json, read_csv_rows, require_file
 from .report import ImportReport, Parsed, reason, stable_id, unneutralise
 from .vocab import as_tag, guess_kind, sector_for
 
@@ -125,12 +124,7 @@ def _read_folder(folder: Path, report: ImportReport) -> dict[str, tuple[list[tup
 
 
 def _read_json(path: Path) -> dict[str, tuple[list[tuple[str, Row]], list[str]]]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path.name} is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    document = load_json(require_file(path, "Open Referral file"), "Open Referral file")
     if isinstance(document, dict) and "content" in document and isinstance(document["content"], list):
         document = document["content"]
     if isinstance(document, list):

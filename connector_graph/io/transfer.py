@@ -126,7 +126,8 @@ def export_file(
     with overwriting(force):
         result = _export(store, path, fmt, transform, graph_transform, progress, pseudonymise)
     named = not pseudonymise and fmt != "json" and transform is None and graph_transform is None
-    store.record_audit(AuditAction.EXPORT_NAMED if named else AuditAction.EXPORT)
+    if not getattr(store, "read_only", False):  # a read-only store can be backed up, not written to
+        store.record_audit(AuditAction.EXPORT_NAMED if named else AuditAction.EXPORT)
     return result
 
 

@@ -253,11 +253,13 @@ def chunks(items: Sequence, size: int = BATCH_SIZE) -> Iterator[Sequence]:
         yield items[start : start + size]
 
 
-def open_store(url: str | None = None, settings: Settings | None = None) -> Store:
+def open_store(url: str | None = None, settings: Settings | None = None, *, create: bool = True) -> Store:
     """Open the store named by ``url`` (default: the settings' store URL).
 
     ``sqlite:///relative/path.db`` and ``sqlite:////absolute/path.db`` open
-    the embedded store, creating the file and its folder; ``bolt://`` and
+    the embedded store, creating the file and its folder unless ``create``
+    is false (then a missing file is a one-line error naming the path; a
+    file that cannot be written is opened read-only); ``bolt://`` and
     ``neo4j://`` (and their ``+s``/``+ssc`` forms) open Neo4j.
 
     Examples
@@ -276,7 +278,7 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Stor
     if scheme == "sqlite":
         from .sqlite_store import SqliteStore
 
-        return SqliteStore(url, Protection.for_store(url, settings=settings))
+        return SqliteStore(url, Protection.for_store(url, settings=settings), create=create)
     if scheme in ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc"):
         from .neo4j_store import Neo4jStore
 

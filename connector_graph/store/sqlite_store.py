@@ -137,22 +137,41 @@ def _load_actor(type_: str, body: str) -> Actor:
 class SqliteStore:
     """A store in one SQLite file (the default backend)."""
 
-    def __init__(self, url: str, protection: Protection | None = None) -> None:
+    def __init__(self, url: str, protection: Protection | None = None, *, create: bool = True) -> None:
         self.url = url
         self.path = sqlite_path(url)
         self._lock = threading.RLock()
         self.protection = protection or Protection.for_store(url)
         self._damage: str | None = None
+        self.read_only = False
+        if not create and not self.path.exists():
+            raise InvalidInput(f"there is no store at {self.path}: check the path (nothing was created)")
+        if self.path.exists() and not os.access(self.path, os.W_OK) or (
+            self.path.exists() and not os.access(self.path.parent, os.W_OK)
+        ):
+            self.read_only = True
+            self._damage = f"{self.path} is read-only here: it can be read and backed up, not changed"
         try:
             if self.path.parent and not self.path.parent.exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-            )
+            if self.read_only:
+                # a folder that cannot be written cannot hold the WAL's shared-memory file either
+                flags = "mode=ro" if os.access(self.path.parent, os.W_OK) else "mode=ro&immutable=1"
+                self._conn = sqlite3.connect(
+                    f"file:{self.path}?{flags}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None, check_same_thread=False,
+                )
+            else:
+                self._conn = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+                )
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the database file {self.path}: {exc}") from exc
         try:
-            self._configure()
+            if self.read_only:
+                self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            else:
+                self._configure()
             found = [row[0] for row in self._conn.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as exc:
             self._conn.close()
