@@ -35,7 +35,16 @@ from . import config
 from .errors import InvalidInput
 from .identity import name_key
 
-__all__ = ["secret_key", "Protection", "Checkpoint", "checkpoint_path", "store_identity", "KEY_BYTES"]
+__all__ = [
+    "secret_key",
+    "Protection",
+    "Checkpoint",
+    "checkpoint_path",
+    "store_identity",
+    "locked",
+    "write_private_json",
+    "KEY_BYTES",
+]
 
 KEY_BYTES = 32
 _keys: dict[Path, bytes] = {}
@@ -85,6 +94,27 @@ def secret_key(path: Path | None = None) -> bytes:
             raise InvalidInput(f"the key file {path} does not hold a key (64 hex digits)")
         _keys[path] = key
         return key
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``'s lock file (``path.lock``, 0600) for the block, across processes."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(str(path) + ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def write_private_json(path: Path, data: Any) -> None:
+    """Replace ``path`` with ``data`` as JSON in one step, mode 0600 (call while holding :func:`locked`)."""
+    partial = path.with_name(path.name + f".{os.getpid()}.tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(data, out)
+    os.replace(partial, path)
 
 
 def _derive(key: bytes, purpose: str) -> bytes:
@@ -143,16 +173,6 @@ class Protection:
         """True when ``checkpoint`` was signed with this installation's key."""
         return hmac.compare_digest(self.sign(checkpoint.seq, checkpoint.head).signature, checkpoint.signature)
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.checkpoint_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(str(self.checkpoint_file) + ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
-
     def read_checkpoint(self) -> Checkpoint | None | str:
         """The checkpoint on file; ``None`` when there is none; a problem (text) when it cannot be read."""
         try:
@@ -165,16 +185,11 @@ class Protection:
 
     def advance(self, seq: int, head: str) -> None:
         """Move the checkpoint on to entry ``seq`` (never back: another process may be further on)."""
-        with self._locked():
+        with locked(self.checkpoint_file):
             current = self.read_checkpoint()
             if isinstance(current, Checkpoint) and current.seq >= seq:
                 return
-            checkpoint = self.sign(seq, head)
-            partial = self.checkpoint_file.with_name(self.checkpoint_file.name + f".{os.getpid()}.tmp")
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(checkpoint.as_dict(), out)
-            os.replace(partial, self.checkpoint_file)
+            write_private_json(self.checkpoint_file, self.sign(seq, head).as_dict())
 
     def forget_checkpoint(self) -> None:
         """Remove the checkpoint (only when the store itself is deleted and made again)."""

@@ -19,17 +19,15 @@ several people may share one):
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import hmac
 import json
-import os
 import time
 from pathlib import Path
 from typing import Iterator
 
 from . import config
-from .protection import secret_key
+from .protection import locked, secret_key, write_private_json
 
 __all__ = ["Throttle", "FREE", "MAX_DELAY", "LOCK_AT", "LOCK_SECONDS"]
 
@@ -52,22 +50,13 @@ class Throttle:
 
     @contextlib.contextmanager
     def _state(self) -> Iterator[dict]:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(str(self.path) + ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with locked(self.path):
             try:
                 state = json.loads(self.path.read_text(encoding="utf-8"))
             except (FileNotFoundError, ValueError):
                 state = {}
             yield state
-            tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
-            out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(out, "w", encoding="utf-8") as handle:
-                json.dump(state, handle)
-            os.replace(tmp, self.path)
-        finally:
-            os.close(fd)
+            write_private_json(self.path, state)
 
     @staticmethod
     def _wait(entry: dict | None, factor: int, now: float) -> float:
