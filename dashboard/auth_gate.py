@@ -45,9 +45,10 @@ def _remember(principal: Principal) -> Principal:
 def _address() -> str | None:
     """The browser's address as Streamlit saw it, for throttling (``None`` when unknown)."""
     try:
-        return st.context.ip_address
+        address = st.context.ip_address
     except Exception:  # noqa: BLE001 - older Streamlit or no request context: throttle per account only
         return None
+    return address if isinstance(address, str) and address else None
 
 
 def _login_form(store: Store) -> None:
