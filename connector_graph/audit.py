@@ -99,6 +99,7 @@ class ChainReport(BaseModel):
     first_bad_seq: int | None = None
     problem: str | None = None
     legacy: int = 0  # entries written before the key existed (plain SHA-256)
+    warning: str | None = None  # something the check could not vouch for, short of a break
 
 
 def current_user() -> str:

@@ -324,8 +324,15 @@ def verify_audit(store: Store, *, extra: Iterable[Checkpoint] = ()) -> ChainRepo
         if not protection.genuine(checkpoint):
             return ChainReport(ok=False, checked=0, problem=(
                 f"the checkpoint recording entry {checkpoint.seq} is not signed with this installation's key: it was altered"))
-    if on_file is None and any(e.hash.startswith(KEYED) for e in entries):
-        return ChainReport(ok=False, checked=0, problem=(
-            f"the signed checkpoint {protection.checkpoint_file} is missing; the newest entries cannot be vouched for"))
     newest = max(known, key=lambda c: c.seq, default=None)
-    return verify_chain(entries, protection.audit_key, newest)
+    report = verify_chain(entries, protection.audit_key, newest)
+    if report.ok and on_file is None and entries:
+        # A store file copied or moved to another path, or a checkpoint deleted: the chain is intact
+        # as far as it goes, but nothing outside the database vouches for its newest entries.
+        report.warning = (
+            f"no signed checkpoint was found for this store ({protection.checkpoint_file}): the newest "
+            "entries cannot be vouched for; the store was moved or copied, or the checkpoint was deleted. "
+            "One is written now"
+        )
+        protection.advance(entries[-1].seq, entries[-1].hash)
+    return report

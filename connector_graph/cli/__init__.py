@@ -65,7 +65,9 @@ _MODULE_OF = {
 
 #: Commands that may create a new store; every other command reads (or changes) one that exists,
 #: so a mistyped path is a one-line error instead of a new empty database.
-CREATING = frozenset({"seed", "add-person", "add-org", "import", "restore", "user"})
+CREATING = frozenset(
+    {"seed", "add-person", "add-org", "tie", "introduce", "follow-up", "erase", "import", "restore", "user"}
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

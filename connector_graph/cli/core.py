@@ -223,6 +223,8 @@ def audit(ctx: click.Context, as_json: bool, verify: bool, target: str | None, l
         report = run(ctx, privacy.verify_audit)
         if not report.ok:
             fail(f"the audit log is broken: {report.problem} ({report.checked} entries before it are intact)")
+        if report.warning:
+            click.echo("warning: " + report.warning, err=True)
         legacy = f" ({report.legacy:,} written before the key existed)" if report.legacy else ""
         click.echo(f"The audit log is intact: {report.checked:,} entries checked against the signed checkpoint{legacy}.")
         return

@@ -78,7 +78,7 @@ def test_follow_up_records_the_outcome(cli):
         (["introduce", "--by", "a", "--subject", "b", "--to", "b"], "introduced to themselves"),
         (["introduce", "--by", "a", "--subject", "b", "--to", "c"], "no person or organisation"),
         (["follow-up", "nope", "--status", "made"], "no introduction with id 'nope'"),
-        (["show", "nope"], "no person or organisation"),
+        (["show", "nope"], "there is no store"),  # a read command on a store that does not exist
         (["erase", "nope", "--yes"], "no person or organisation"),
         (["erase", "nope"], "add --yes to confirm"),
         (["seed", "--size", "lots"], "--size must be 'demo' or a whole number"),
@@ -130,6 +130,7 @@ def test_every_command_has_help(cli, command):
 
 def test_module_and_console_script_both_run(tmp_path):
     env_url = f"sqlite:///{tmp_path / 'm.db'}"
+    open_store(env_url).close()  # read commands never create a store
     result = subprocess.run(
         [sys.executable, "-m", "connector_graph", "--store", env_url, "stats", "--json"],
         capture_output=True, text=True, check=True,

@@ -156,9 +156,13 @@ def test_a_lowered_checkpoint_is_found(logged):
     _broken(logged, "not signed")
 
 
-def test_a_deleted_checkpoint_is_found(logged):
+def test_a_deleted_checkpoint_is_reported_and_truncation_after_it_is_found(logged):
     logged.protection.checkpoint_file.unlink()
-    _broken(logged, "checkpoint", "missing")
+    report = privacy.verify_audit(logged)
+    assert report.ok and "no signed checkpoint" in report.warning  # a moved store looks the same
+    assert logged.protection.checkpoint_file.exists()  # written again at once
+    delete_entries(logged, [5])
+    _broken(logged, "newest entries 5 to 5 were removed")
 
 
 def test_an_untouched_log_verifies_after_more_writes(logged):
