@@ -91,7 +91,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.option("--skill", "skills", multiple=True, help="Skills. " + TAG_HELP)
 @click.option("--interest", "interests", multiple=True, help="Interests. " + TAG_HELP)
 @click.option("--need", "needs", multiple=True, help="Coarse need tags only, no health detail. " + TAG_HELP)
-@click.option("--basis", "lawful_basis", type=choices(LawfulBasis), help="Lawful basis for holding their details.")
+@click.option("--basis", "lawful_basis", type=choices(LawfulBasis),
+              help="Lawful basis for holding their details (default: CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS, "
+              "legitimate_interests unless set).")
 @click.option("--consent-date", "consent_given_on", type=DATE, help="When they gave consent (needed with --basis consent).")
 @click.option("--consent-method", type=choices(ConsentMethod), help="How they gave consent.")
 @click.option("--consent-by", "consent_recorded_by", help="Who recorded the consent.")
