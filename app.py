@@ -8,10 +8,18 @@ may not use are not even routed, so opening one by URL lands on the overview.
 import streamlit as st
 
 from connector_graph.auth import Permission, ROLE_PERMISSIONS, acting_as
+from connector_graph.signin import CLIENT_SETTINGS, unsafe_server_settings
 from dashboard.auth_gate import current_user
 from dashboard.state import get_store
 
 st.set_page_config(page_title="connector_graph", page_icon="dashboard/assets/icon.png", layout="wide")
+# The security settings hold wherever the app was started from, not only beside .streamlit/config.toml.
+for option, value in CLIENT_SETTINGS.items():
+    if st.get_option(option) != value:
+        st.set_option(option, value)
+if problems := unsafe_server_settings(st.get_option):
+    st.error("This app will not run while " + "; ".join(problems) + ". Start it from its own folder or fix the setting.")
+    st.stop()
 
 #: (file, title, icon, permission needed), in menu order.
 PAGES = [

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import functools
+import secrets
 
-from .auth import Permission, Principal, Role, User, check_password, hash_password, require, validate_username
-from .errors import InvalidInput, NotFound
+from .auth import (
+    Permission,
+    Principal,
+    Role,
+    User,
+    acting_as,
+    check_password,
+    hash_password,
+    require,
+    validate_username,
+)
+from .audit import AuditAction
+from .errors import InvalidInput, NotFound, TooManyAttempts
 from .model import Person, PersonRole
+from .throttle import Throttle
 from .store.base import Store
 
 __all__ = [
@@ -27,7 +40,7 @@ def add_user(
     user = User(
         username=validate_username(username),
         role=_role(role),
-        password_hash=hash_password(password) if password is not None else None,
+        password_hash=hash_password(password, username) if password is not None else None,
         person_id=_linkable(store, person_id) if person_id else None,
     )
     store.add_user(user)
@@ -57,7 +70,7 @@ def set_password(store: Store, username: str, password: str) -> None:
     """Replace an account's password."""
     require(Permission.MANAGE_USERS)
     user = store.get_user(validate_username(username))
-    store.update_user(user.model_copy(update={"password_hash": hash_password(password)}))
+    store.update_user(user.model_copy(update={"password_hash": hash_password(password, user.username)}))
 
 
 def link_person(store: Store, username: str, person_id: str | None) -> User:
@@ -96,14 +109,44 @@ def list_users(store: Store) -> list[User]:
     return store.list_users()
 
 
-def authenticate(store: Store, username: str, password: str) -> Principal | None:
-    """The principal for a correct name and password, else ``None`` (never says which part was wrong)."""
+def authenticate(
+    store: Store, username: str, password: str, *, address: str | None = None, throttle: Throttle | None = None
+) -> Principal | None:
+    """The principal for a correct name and password, else ``None`` (never says which part was wrong).
+
+    Repeated failures for an account or from an ``address`` make the next
+    attempt wait, then lock it for a while (:mod:`connector_graph.throttle`):
+    :class:`TooManyAttempts` says how long. Every attempt is audited (the
+    account name when it exists, never the password).
+    """
+    throttle = throttle or Throttle()
+    account = (username or "").strip().lower()[:64]
+    wait = throttle.wait_seconds(account, address)
+    if wait > 0:
+        store.record_audit(AuditAction.SIGN_IN_FAILED, _audited_name(store, account))
+        minutes = f"{wait / 60:.0f} minutes" if wait >= 120 else f"{wait:.0f} seconds"
+        raise TooManyAttempts(f"too many failed sign-ins; try again in {minutes}")
     try:
         user = store.get_user(validate_username(username))
     except (NotFound, InvalidInput):
         check_password(_dummy(), password)  # spend the same time as a real check
+        user = None
+    if user is None or not check_password(user, password):
+        throttle.failed(account, address)
+        store.record_audit(AuditAction.SIGN_IN_FAILED, user.username if user else None)
         return None
-    return Principal(user.username, user.role) if check_password(user, password) else None
+    throttle.succeeded(account)
+    with acting_as(user.username, user.role.value):
+        store.record_audit(AuditAction.SIGN_IN, user.username)
+    return Principal(user.username, user.role)
+
+
+def _audited_name(store: Store, account: str) -> str | None:
+    """The account name for the audit log if it is a real account (a typed password never is)."""
+    try:
+        return store.get_user(validate_username(account)).username
+    except (NotFound, InvalidInput):
+        return None
 
 
 def current_role(store: Store, username: str) -> Role | None:
@@ -131,4 +174,6 @@ def _keep_an_admin(store: Store, user: User, new_role: Role | None) -> None:
 
 @functools.cache
 def _dummy() -> User:
-    return User(username="nobody", role=Role.CONNECTOR, password_hash=hash_password("x" * 16))
+    from argon2 import PasswordHasher
+
+    return User(username="nobody", role=Role.CONNECTOR, password_hash=PasswordHasher().hash(secrets.token_hex(16)))

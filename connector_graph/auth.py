@@ -45,6 +45,7 @@ __all__ = [
     "check_password",
     "validate_username",
     "MIN_PASSWORD",
+    "check_password_rules",
 ]
 
 MIN_PASSWORD = 12
@@ -151,12 +152,33 @@ class User(BaseModel):
     person_id: str | None = None  # the person record (a connector or worker) this account is
 
 
-def hash_password(password: str) -> str:
-    """An Argon2id hash of ``password`` (at least ``MIN_PASSWORD`` characters)."""
+def check_password_rules(password: str, username: str = "") -> None:
+    """Refuse short, trivial and common passwords with one line saying why.
+
+    At least ``MIN_PASSWORD`` characters, not only white space, not the user
+    name, and strong enough by zxcvbn (score 3 of 4: it knows the common
+    password lists, keyboard patterns, repeats and sequences).
+    """
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+    if not password.strip() or len(set(password)) < 4:
+        raise InvalidInput("that password is too simple: use several different words or characters")
+    if username and username.lower() in password.lower():
+        raise InvalidInput("the password must not contain the user name")
+    from zxcvbn import zxcvbn
+
+    verdict = zxcvbn(password[:100], user_inputs=[username, "connector", "graph", "connector_graph"])
+    if verdict["score"] < 3:
+        hint = (verdict.get("feedback") or {}).get("warning") or "it is too easy to guess"
+        raise InvalidInput(f"that password is too easy to guess ({hint.rstrip('.').lower()}); try a few unrelated words")
+
+
+def hash_password(password: str, username: str = "") -> str:
+    """An Argon2id hash of ``password``, which must pass :func:`check_password_rules`."""
     from argon2 import PasswordHasher
 
-    if len(password or "") < MIN_PASSWORD:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+    check_password_rules(password, username)
     return PasswordHasher().hash(password)
 
 

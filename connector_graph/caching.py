@@ -4,6 +4,12 @@ Analysis results are keyed by the store's graph version, so a write never
 returns a stale answer; but an erasure must also make the erased person's
 details leave memory at once, so :func:`forget_everything` empties every
 cache registered here (the projection and report caches included).
+
+Another process's erasure moves the graph version on too. Keys that start
+with ``(store URL, graph version, ...)`` are watched: the first time a
+newer version of a store is asked for, every entry of that store's older
+versions is dropped from every cache, so nothing derived from before the
+erasure stays in this process's memory either.
 """
 
 from __future__ import annotations
@@ -17,6 +23,28 @@ __all__ = ["LruCache", "forget_everything"]
 T = TypeVar("T")
 
 _REGISTRY: list["LruCache"] = []
+_NEWEST: dict[str, int] = {}
+_NEWEST_LOCK = threading.Lock()
+
+
+def _versioned(key: Hashable) -> tuple[str, int] | None:
+    if isinstance(key, tuple) and len(key) >= 2 and isinstance(key[0], str) and isinstance(key[1], int):
+        return key[0], key[1]
+    return None
+
+
+def _note_version(key: Hashable) -> None:
+    """Drop every cached entry of older versions of the store ``key`` names, once a newer one is asked for."""
+    found = _versioned(key)
+    if found is None:
+        return
+    url, version = found
+    with _NEWEST_LOCK:
+        if version <= _NEWEST.get(url, -1):
+            return
+        _NEWEST[url] = version
+    for cache in list(_REGISTRY):
+        cache.drop(lambda k: (v := _versioned(k)) is not None and v[0] == url and v[1] < version)
 
 
 class LruCache:
@@ -39,6 +67,7 @@ class LruCache:
 
     def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
         """The cached value for ``key``, made (outside the lock) when missing."""
+        _note_version(key)
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -58,6 +87,12 @@ class LruCache:
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
+
+    def drop(self, stale: Callable[[Hashable], bool]) -> None:
+        """Forget the entries whose key ``stale`` picks."""
+        with self._lock:
+            for key in [k for k in self._items if stale(k)]:
+                del self._items[key]
 
     def clear(self) -> None:
         """Forget everything held."""

@@ -14,25 +14,67 @@ variable                       meaning
                                installed, else Python), ``python`` or ``gds``
 ``CONNECTOR_GRAPH_GDS_FROM``   actors from which ``auto`` uses Graph Data
                                Science (default 50,000)
-``CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS``  the lawful basis offered first for someone
-                               new (default ``legitimate_interests``; e.g.
-                               ``public_task`` for a council)
+``CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS``  lawful basis given to a new person who has none
+                               (default ``legitimate_interests``; one of the
+                               ``LawfulBasis`` values)
+``CONNECTOR_GRAPH_KEY_FILE``   the secret key for the audit chain and erasure
+                               fingerprints, kept outside the database (default
+                               ``~/.config/connector_graph/secret.key``, made
+                               with mode 0600 on first use)
+``CONNECTOR_GRAPH_STATE_DIR``  where signed audit checkpoints and import id
+                               mappings are kept, outside the database (default
+                               ``~/.local/state/connector_graph``)
 =============================  ==================================================
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Mapping, TypeVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping, TypeVar
 
-from .model import LawfulBasis
+if TYPE_CHECKING:
+    from .model import LawfulBasis
 
 N = TypeVar("N", int, float)
 
-__all__ = ["Settings", "DEFAULT_STORE_URL"]
+__all__ = ["Settings", "DEFAULT_STORE_URL", "DEFAULT_LAWFUL_BASIS", "default_lawful_basis", "key_file", "state_dir"]
 
 DEFAULT_STORE_URL = "sqlite:///data/connector_graph.db"
+DEFAULT_LAWFUL_BASIS = "legitimate_interests"
+
+
+def default_lawful_basis(environ: Mapping[str, str] | None = None) -> "LawfulBasis":
+    """The lawful basis a new person gets when none is given (``CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS``).
+
+    Examples
+    --------
+    >>> default_lawful_basis({}).value, default_lawful_basis({"CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS": "Public task"}).value
+    ('legitimate_interests', 'public_task')
+    """
+    from .model import LawfulBasis
+
+    env = os.environ if environ is None else environ
+    text = (env.get("CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS") or "").strip().lower().replace(" ", "_").replace("-", "_")
+    try:
+        return LawfulBasis(text or DEFAULT_LAWFUL_BASIS)
+    except ValueError:
+        return LawfulBasis(DEFAULT_LAWFUL_BASIS)
+
+
+def key_file(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the secret key lives (``CONNECTOR_GRAPH_KEY_FILE``), outside every database."""
+    env = os.environ if environ is None else environ
+    configured = env.get("CONNECTOR_GRAPH_KEY_FILE")
+    return Path(configured).expanduser() if configured else Path.home() / ".config" / "connector_graph" / "secret.key"
+
+
+def state_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where audit checkpoints and import id mappings live (``CONNECTOR_GRAPH_STATE_DIR``)."""
+    env = os.environ if environ is None else environ
+    configured = env.get("CONNECTOR_GRAPH_STATE_DIR")
+    return Path(configured).expanduser() if configured else Path.home() / ".local" / "state" / "connector_graph"
 
 
 @dataclass(frozen=True)
@@ -47,7 +89,9 @@ class Settings:
     neo4j_retry_seconds: float = 30.0
     engine: str = "auto"
     gds_from: int = 50_000
-    default_lawful_basis: LawfulBasis = LawfulBasis.LEGITIMATE_INTERESTS
+    default_lawful_basis: "LawfulBasis" = field(default_factory=lambda: default_lawful_basis({}))
+    key_file: Path | None = None
+    state_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -66,7 +110,9 @@ class Settings:
             engine=_choice(env.get("CONNECTOR_GRAPH_ENGINE"), ("auto", "python", "gds"), "auto"),
             # actors from which auto analyses inside Neo4j with Graph Data Science (1 to 10^9)
             gds_from=_number(env.get("CONNECTOR_GRAPH_GDS_FROM"), int, 50_000, 1, 1_000_000_000),
-            default_lawful_basis=_lawful_basis(env.get("CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS")),
+            default_lawful_basis=default_lawful_basis(env),
+            key_file=key_file(env),
+            state_dir=state_dir(env),
         )
 
 
@@ -95,17 +141,3 @@ def _number(text: str | None, kind: type[N], default: N, low: N, high: N) -> N:
     except ValueError:
         return default
     return value if low <= value <= high else default
-
-
-def _lawful_basis(text: str | None) -> LawfulBasis:
-    """The configured default lawful basis; ``legitimate_interests`` when unset or not a basis.
-
-    Examples
-    --------
-    >>> _lawful_basis("public_task").value, _lawful_basis(None).value, _lawful_basis("nonsense").value
-    ('public_task', 'legitimate_interests', 'legitimate_interests')
-    """
-    try:
-        return LawfulBasis((text or "").strip().lower()) if text else LawfulBasis.LEGITIMATE_INTERESTS
-    except ValueError:
-        return LawfulBasis.LEGITIMATE_INTERESTS

@@ -38,3 +38,7 @@ class StoreUnavailable(ConnectorGraphError):
 
 class Forbidden(ConnectorGraphError):
     """The signed-in user's role does not allow this action."""
+
+
+class TooManyAttempts(Forbidden):
+    """Sign-in is paused for this account or address after repeated failures."""

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from . import identity
+
 __all__ = ["Candidate", "Alike", "NameIndex", "SAME_WARD_AT", "ANY_WARD_AT", "alike_within", "look_alikes", "name_key"]
 
 #: How alike (0-100) two whole names must be to warn when they share a ward (or either ward is unknown).
@@ -47,14 +49,17 @@ class Alike:
 
 
 def _name_key(name: str) -> str:
-    """The form of a name that comparisons use: case-folded, punctuation as spaces, spaces collapsed.
+    """The form of a name that comparisons use: :func:`connector_graph.identity.name_key` (look-alike
+    letters, invisible characters, case and accents folded), punctuation as spaces, spaces collapsed.
 
     Examples
     --------
     >>> _name_key("  Adeyemi-Brown,  Olusegun ")
     'adeyemi brown olusegun'
+    >>> _name_key("\u0410nna Sm\u200bith") == _name_key("Anna Smith")
+    True
     """
-    return " ".join(_NOT_WORD.sub(" ", name.casefold()).split())
+    return " ".join(_NOT_WORD.sub(" ", identity.name_key(name)).split())
 
 
 def name_key(name: str) -> str:

@@ -32,7 +32,10 @@ from pydantic import (
     model_validator,
 )
 
+from .config import default_lawful_basis
 from .errors import InvalidInput
+from .identity import has_visible, refuse_noncharacters
+from .sensitive import special_category_word
 
 __all__ = [
     "StatusChange",
@@ -40,7 +43,6 @@ __all__ = [
     "LawfulBasis",
     "Article9Condition",
     "ConsentMethod",
-    "HEALTH_NEEDS",
     "touches_health",
     "OrgKind",
     "Sector",
@@ -56,6 +58,7 @@ __all__ = [
     "Ward",
     "Counts",
     "ErasureReport",
+    "ErasureRecord",
     "build",
     "clean_text",
     "new_id",
@@ -211,25 +214,15 @@ class ConsentMethod(_Enum):
     OTHER = "other"
 
 
-#: Need tags that touch health: storing any of them needs an Article 9 condition.
-HEALTH_NEEDS = frozenset(
-    {
-        "addiction", "anxiety", "dementia", "depression", "disability", "frailty", "hearing",
-        "illness", "long term condition", "low mood", "memory", "mental health", "mobility",
-        "pain", "recovery", "sight", "wellbeing",
-    }
-)
-
-
 def touches_health(tag: str) -> bool:
-    """True when a need tag is health-related (special category data).
+    """True when a tag holds a special category term (see :mod:`connector_graph.sensitive`).
 
     Examples
     --------
     >>> touches_health("low mood"), touches_health("mental health support"), touches_health("food")
     (True, True, False)
     """
-    return tag in HEALTH_NEEDS or "health" in tag or any(word in HEALTH_NEEDS for word in tag.split())
+    return special_category_word(tag) is not None
 
 
 # ---------------------------------------------------------------- stored records
@@ -275,7 +268,7 @@ def clean_text(value: Any, *, multiline: bool = False) -> Any:
     """
     if not isinstance(value, str) or _STORED.get():
         return value
-    text = unicodedata.normalize("NFC", value)
+    text = unicodedata.normalize("NFC", refuse_noncharacters(value))
     if text.isprintable() and not _BIDI.intersection(text):  # the common case: nothing to remove
         return " ".join(text.split())
     if multiline:
@@ -332,7 +325,15 @@ def _check_id(value: str) -> str:
     return value
 
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME), BeforeValidator(clean_text)]
+def _visible(value: str) -> str:
+    if not _STORED.get() and not has_visible(value):
+        raise ValueError("must show at least one visible character")
+    return value
+
+
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_NAME), BeforeValidator(clean_text), AfterValidator(_visible)
+]
 WardName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_WARD), BeforeValidator(clean_text)]
 Id = Annotated[
     str, StringConstraints(min_length=1, max_length=MAX_ID), BeforeValidator(clean_text), AfterValidator(_check_id)
@@ -390,7 +391,7 @@ class Person(_Model):
     skills: Tags = Field(default_factory=list)
     interests: Tags = Field(default_factory=list)
     needs: Tags = Field(default_factory=list)
-    lawful_basis: LawfulBasis | None = None
+    lawful_basis: LawfulBasis | None = Field(default_factory=lambda: default_lawful_basis())
     consent_given_on: dt.date | None = None
     consent_method: ConsentMethod | None = None
     consent_recorded_by: Annotated[Union[Annotated[str, StringConstraints(max_length=MAX_NAME)], None], BeforeValidator(_none_if_blank)] = None
@@ -425,17 +426,21 @@ class Person(_Model):
             return value or None
         return value
 
+    @field_validator("lawful_basis", mode="after")
+    @classmethod
+    def _basis_required(cls, value: Any) -> Any:
+        if _STORED.get() or value is not None:
+            return value
+        return default_lawful_basis()
+
     @model_validator(mode="after")
     def _check_privacy(self) -> "Person":
         if _STORED.get():
             return self
         today = dt.date.today()
-        health = [tag for tag in self.needs if touches_health(tag)]
-        if health and self.article9_condition is None:
-            raise ValueError(
-                f"the need tag(s) {', '.join(repr(t) for t in health)} touch health: record an Article 9 "
-                "condition (article9_condition) first, or leave them out"
-            )
+        if self.article9_condition is None:
+            for field in ("needs", "interests", "skills", "gifts"):
+                refuse_special_category(field, getattr(self, field), "record an Article 9 condition (article9_condition) first, or leave it out")
         if self.lawful_basis is LawfulBasis.CONSENT and self.consent_given_on is None:
             raise ValueError("consent is the lawful basis, so record when it was given (consent_given_on)")
         for label, value in (("consent_given_on", self.consent_given_on), ("consent_withdrawn_on", self.consent_withdrawn_on)):
@@ -588,6 +593,12 @@ class Introduction(_Model):
             raise ValueError(f"an introduction marked {self.status.label!r} cannot be dated in the future ({self.date})")
         if self.follow_up and self.follow_up < self.date:
             raise ValueError("the follow-up date cannot be before the introduction")
+        latest = _a_year_from_today()
+        for label, value in (("date", self.date), ("follow_up", self.follow_up)):
+            if value and value > latest:
+                raise ValueError(f"{label} ({value}) is more than a year ahead; plan introductions within the year")
+        refuse_special_category("purposes", self.purposes, "keep health and other special category detail out of introductions")
+        refuse_special_category("outcome", [self.outcome] if self.outcome else [], "keep health and other special category detail out of introductions")
         return self
 
 
@@ -620,6 +631,16 @@ class Counts(BaseModel):
     wards: int = 0
 
 
+class ErasureRecord(BaseModel):
+    """One line of the erasure register: keyed one-way values, never a name or a raw id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id_hash: str
+    fingerprint: str | None = None  # people only: keyed value of folded name and ward
+    erased_at: dt.datetime
+
+
 class ErasureReport(BaseModel):
     """What an erasure removed."""
 
@@ -628,6 +649,20 @@ class ErasureReport(BaseModel):
     introductions: int = 0
 
 
+
+
+def refuse_special_category(field: str, texts: list[str], advice: str) -> None:
+    """Raise ``ValueError`` naming the field and the word when ``texts`` hold special category data."""
+    for text in texts:
+        term = special_category_word(text, field=field)
+        if term:
+            shown = text if len(text) <= 60 else text[:57] + "..."
+            raise ValueError(f"{field}: {shown!r} is special category data (the word {term!r}); {advice}")
+
+
+def _a_year_from_today() -> dt.date:
+    today = dt.date.today()
+    return today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29) else today + dt.timedelta(days=365)
 
 
 def build(model: type[M], **fields: Any) -> M:

@@ -19,11 +19,12 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel
 
-from .audit import AuditAction, AuditEntry, ChainReport, verify_chain
+from .audit import KEYED, AuditAction, AuditEntry, ChainReport, verify_chain
 from .auth import Permission, require
 from .caching import forget_everything
 from .errors import NotFound
 from .model import Person
+from .protection import Checkpoint
 from .store.base import IntroductionFilter, Store
 
 __all__ = [
@@ -193,6 +194,7 @@ class RetentionReview(BaseModel):
     today: dt.date
     due: list[RetentionItem]
     undated: list[RetentionItem]
+    months: int | None = None  # the policy the review used, so applying it can check each person again
 
 
 def _last_activity(store: Store, today: dt.date) -> dict[str, dt.date]:
@@ -212,8 +214,17 @@ def _last_activity(store: Store, today: dt.date) -> dict[str, dt.date]:
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months``, never past the last date Python can hold.
+
+    Examples
+    --------
+    >>> _add_months(dt.date(2026, 1, 31), 1), _add_months(dt.date(9999, 12, 1), 24)
+    (datetime.date(2026, 2, 28), datetime.date(9999, 12, 31))
+    """
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
     return dt.date(year, month, min(day.day, 28))
 
 
@@ -238,14 +249,23 @@ def retention_review(store: Store, *, months: int, today: dt.date | None = None)
         due_on = _add_months(last, months)
         if due_on < today:
             due.append(RetentionItem(id=actor.id, due_on=due_on, reason=f"no activity for {months} months"))
-    return RetentionReview(today=today, due=due, undated=undated)
+    return RetentionReview(today=today, due=due, undated=undated, months=months)
 
 
 def apply_retention(store: Store, review: RetentionReview) -> int:
-    """Erase everyone the review found due; returns how many were erased."""
+    """Erase everyone the review found due who is still due now; returns how many were erased.
+
+    Each person is checked again first: someone whose record changed since
+    the review (new activity, a later retain-until date) is kept.
+    """
     require(Permission.RETENTION)
+    still_due = None
+    if review.months is not None:
+        still_due = {i.id for i in retention_review(store, months=review.months, today=review.today).due}
     erased = 0
     for item in review.due:
+        if still_due is not None and item.id not in still_due:
+            continue
         try:
             store.erase_actor(item.id)
             erased += 1
@@ -285,7 +305,34 @@ def audit_log(store: Store, *, target: str | None = None, limit: int | None = No
     return store.list_audit(target=target, limit=limit)
 
 
-def verify_audit(store: Store) -> ChainReport:
-    """Check the whole hash chain of the audit log; for admins."""
+def verify_audit(store: Store, *, extra: Iterable[Checkpoint] = ()) -> ChainReport:
+    """Check the whole keyed chain of the audit log against the signed checkpoint(s); for admins.
+
+    The store's own checkpoint (outside the database) is always used;
+    ``extra`` adds checkpoints carried by backups. A checkpoint that was not
+    signed with this installation's key, or that is missing while the log
+    holds keyed entries, is reported as such.
+    """
     require(Permission.AUDIT)
-    return verify_chain(store.list_audit())
+    protection = store.protection
+    entries = store.list_audit()
+    on_file = protection.read_checkpoint()
+    if isinstance(on_file, str):
+        return ChainReport(ok=False, checked=0, problem=on_file)
+    known = [c for c in (on_file, *extra) if c is not None]
+    for checkpoint in known:
+        if not protection.genuine(checkpoint):
+            return ChainReport(ok=False, checked=0, problem=(
+                f"the checkpoint recording entry {checkpoint.seq} is not signed with this installation's key: it was altered"))
+    newest = max(known, key=lambda c: c.seq, default=None)
+    report = verify_chain(entries, protection.audit_key, newest)
+    if report.ok and on_file is None and entries:
+        # A store file copied or moved to another path, or a checkpoint deleted: the chain is intact
+        # as far as it goes, but nothing outside the database vouches for its newest entries.
+        report.warning = (
+            f"no signed checkpoint was found for this store ({protection.checkpoint_file}): the newest "
+            "entries cannot be vouched for; the store was moved or copied, or the checkpoint was deleted. "
+            "One is written now"
+        )
+        protection.advance(entries[-1].seq, entries[-1].hash)
+    return report

@@ -915,7 +915,10 @@ class _Builder:
             purpose = rng.choice(purposes["person"])
         if target is None or target in (subject, introducer):
             return None
-        return subject, target, list(dict.fromkeys([purpose, tag if tag != "general" else purpose]))
+        # a need that is special category data stays on the person (with its Article 9 condition),
+        # never in the introduction's purposes
+        shown = tag if tag != "general" and not touches_health(tag) else purpose
+        return subject, target, list(dict.fromkeys([purpose, shown]))
 
     def _org_target(self, tag: str, w: int) -> int | None:
         """An organisation offering what ``tag`` calls for, in the ward if one does."""

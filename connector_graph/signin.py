@@ -15,9 +15,18 @@ import enum
 import ipaddress
 import os
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 
-__all__ = ["SignInMode", "SessionLimits", "is_loopback", "choose_mode", "session_expired"]
+__all__ = [
+    "SignInMode",
+    "SessionLimits",
+    "is_loopback",
+    "choose_mode",
+    "session_expired",
+    "CLIENT_SETTINGS",
+    "MAX_UPLOAD_MB",
+    "unsafe_server_settings",
+]
 
 
 class SignInMode(str, enum.Enum):
@@ -89,3 +98,31 @@ def session_expired(
     if now - last_seen > dt.timedelta(minutes=limits.idle_minutes):
         return f"nothing happened for {limits.idle_minutes} minutes"
     return None
+
+
+#: Browser-side settings the app applies itself on every run, wherever it was started from
+#: (``.streamlit/config.toml`` is only read from the folder Streamlit is started in).
+CLIENT_SETTINGS: dict[str, object] = {
+    "client.showErrorDetails": "none",
+    "client.toolbarMode": "minimal",
+    "client.disableDataExport": True,
+}
+
+#: The largest upload, in MB, the import page accepts whatever ``server.maxUploadSize`` says.
+MAX_UPLOAD_MB = 50
+
+
+def unsafe_server_settings(get_option: Callable[[str], object]) -> list[str]:
+    """Server settings that cannot be changed once running and are unsafe: each as a sentence.
+
+    Examples
+    --------
+    >>> unsafe_server_settings({"server.enableXsrfProtection": False}.get)
+    ['cross-site request forgery protection is off (server.enableXsrfProtection)']
+    >>> unsafe_server_settings({"server.enableXsrfProtection": True}.get)
+    []
+    """
+    problems = []
+    if get_option("server.enableXsrfProtection") is False:
+        problems.append("cross-site request forgery protection is off (server.enableXsrfProtection)")
+    return problems

@@ -8,7 +8,7 @@ import streamlit as st
 
 from connector_graph import accounts
 from connector_graph.auth import Principal, Role
-from connector_graph.errors import ConnectorGraphError
+from connector_graph.errors import ConnectorGraphError, TooManyAttempts
 from connector_graph.signin import SessionLimits, SignInMode, choose_mode, session_expired
 from connector_graph.store import Store
 from connector_graph.views.text import md_escape
@@ -42,6 +42,15 @@ def _remember(principal: Principal) -> Principal:
     return principal
 
 
+def _address() -> str | None:
+    """The browser's address as Streamlit saw it, for throttling (``None`` when unknown)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - older Streamlit or no request context: throttle per account only
+        return None
+    return address if isinstance(address, str) and address else None
+
+
 def _login_form(store: Store) -> None:
     st.title("Sign in")
     if reason := st.session_state.pop("signed_out_because", None):
@@ -52,7 +61,11 @@ def _login_form(store: Store) -> None:
         username = st.text_input("User name", key="login_user")
         password = st.text_input("Password", type="password", key="login_password")
         if st.form_submit_button("Sign in"):
-            principal = accounts.authenticate(store, username, password)
+            try:
+                principal = accounts.authenticate(store, username, password, address=_address())
+            except TooManyAttempts as exc:
+                st.error(md_escape(f"Sign-in is paused: {exc}."))
+                return
             if principal is None:
                 st.error("That user name and password do not match an account.")
             else:

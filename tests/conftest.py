@@ -14,7 +14,9 @@ under ``CI=true``, where a skipped ``neo4j`` test fails the run.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -28,6 +30,12 @@ from connector_graph.auth import acting_as  # noqa: E402
 from connector_graph.store import open_store  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# The secret key and the audit checkpoints live outside every database; tests keep theirs in a
+# folder of their own (inherited by the CLI and dashboard processes tests start), never in $HOME.
+_PROTECTION_DIR = Path(tempfile.mkdtemp(prefix="connector-graph-tests-"))
+os.environ["CONNECTOR_GRAPH_KEY_FILE"] = str(_PROTECTION_DIR / "secret.key")
+os.environ["CONNECTOR_GRAPH_STATE_DIR"] = str(_PROTECTION_DIR / "state")
 
 
 @pytest.fixture(autouse=True)
@@ -72,8 +80,11 @@ def _wipe(url: str) -> None:
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
             left = session.run("MATCH (n) RETURN count(n) AS n").single()["n"]
             if left == 0:
-                return
-        pytest.fail(f"the test Neo4j at {url} still holds {left} nodes after being emptied: a writer is still running")
+                break
+        else:
+            pytest.fail(f"the test Neo4j at {url} still holds {left} nodes after being emptied: a writer is still running")
+    # the wiped store starts a new audit log: its signed checkpoint goes with the old one
+    shutil.rmtree(_PROTECTION_DIR / "state" / "checkpoints", ignore_errors=True)
 
 
 def gds_version(url: str) -> str | None:

@@ -65,6 +65,13 @@ _MODULE_OF = {
 }
 
 
+#: Commands that may create a new store; every other command reads (or changes) one that exists,
+#: so a mistyped path is a one-line error instead of a new empty database.
+CREATING = frozenset(
+    {"seed", "add-person", "add-org", "tie", "introduce", "follow-up", "erase", "import", "restore", "user"}
+)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--store",
@@ -83,6 +90,6 @@ def main(ctx: click.Context, store_url: str | None, debug: bool) -> None:
     Log people, organisations, ties and introductions; load demo data; see
     what the network holds.
     """
-    state = State(store_url, debug)
+    state = State(store_url, debug, create=ctx.invoked_subcommand in CREATING)
     ctx.obj = state
     ctx.call_on_close(state.close)

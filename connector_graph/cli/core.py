@@ -95,7 +95,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.option("--skill", "skills", multiple=True, help="Skills. " + TAG_HELP)
 @click.option("--interest", "interests", multiple=True, help="Interests. " + TAG_HELP)
 @click.option("--need", "needs", multiple=True, help="Coarse need tags only, no health detail. " + TAG_HELP)
-@click.option("--basis", "lawful_basis", type=choices(LawfulBasis), help="Lawful basis for holding their details.")
+@click.option("--basis", "lawful_basis", type=choices(LawfulBasis),
+              help="Lawful basis for holding their details (default: CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS, "
+              "legitimate_interests unless set).")
 @click.option("--consent-date", "consent_given_on", type=DATE, help="When they gave consent (needed with --basis consent).")
 @click.option("--consent-method", type=choices(ConsentMethod), help="How they gave consent.")
 @click.option("--consent-by", "consent_recorded_by", help="Who recorded the consent.")
@@ -250,16 +252,20 @@ def audit(ctx: click.Context, as_json: bool, verify: bool, target: str | None, l
     """Show the audit log: who changed, exported or looked up which record, and when.
 
     Entries name records by id and never hold personal details. With
-    --verify the whole chain is checked: an entry changed, removed or
-    reordered after it was written is reported by its number.
+    --verify the whole keyed chain is checked against the signed checkpoint
+    kept outside the database: an entry changed, removed or reordered, the
+    newest entries (or all) removed, or the chain re-hashed is reported.
     """
-    from ..audit import verify_chain
+    from .. import privacy
 
     if verify:
-        report = verify_chain(run(ctx, lambda store: store.list_audit()))
+        report = run(ctx, privacy.verify_audit)
         if not report.ok:
             fail(f"the audit log is broken: {report.problem} ({report.checked} entries before it are intact)")
-        click.echo(f"The audit log is intact: {report.checked:,} entries checked.")
+        if report.warning:
+            click.echo("warning: " + report.warning, err=True)
+        legacy = f" ({report.legacy:,} written before the key existed)" if report.legacy else ""
+        click.echo(f"The audit log is intact: {report.checked:,} entries checked against the signed checkpoint{legacy}.")
         return
     entries = run(ctx, lambda store: store.list_audit(target=target, limit=limit))
     for entry in entries:

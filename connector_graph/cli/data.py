@@ -14,6 +14,7 @@ from ..io import csv_tables, json_backup, transfer
 from ..io.graph_files import GEXF_VERSIONS
 from ..io import openreferral
 from ..io.openreferral import feed
+from ..io.files import overwriting
 from ..io.loading import load
 from ..io.mapping import Mapping
 from ..io.report import ImportReport
@@ -34,9 +35,20 @@ def _progress(total: int, label: str) -> Iterator[Progress | None]:
         yield bar.update
 
 
+#: The option every command that writes a file shares.
+FORCE = click.option("--force", is_flag=True, help="Overwrite an existing file (never a link, device or folder).")
+
+#: The option every command that loads records shares.
+BRING_BACK = click.option(
+    "--bring-back-erased", "bring_back", metavar="REASON",
+    help="Admins only: load erased people too, giving the reason (audited). Without it they are left out.")
+
+
 def _show(report: ImportReport) -> None:
     """Print the report; fail with one line when rows were rejected."""
     ok = report.ok
+    if report.brought_back:
+        click.echo(f"Brought back {len(report.brought_back):,} erased record(s), as asked; the reason is audited.", err=True)
     for line in report.lines():
         click.echo(line, err=not ok)
     if not ok:
@@ -52,7 +64,8 @@ def _show(report: ImportReport) -> None:
 
 
 def _import(
-    ctx: click.Context, path: Path, fmt: str | None, *, dry_run: bool, require_empty: bool, mapping: Mapping | None = None
+    ctx: click.Context, path: Path, fmt: str | None, *, dry_run: bool, require_empty: bool,
+    mapping: Mapping | None = None, bring_back: str | None = None,
 ) -> None:
     def action(store: Store) -> ImportReport:
         click.echo(f"Reading {path} ({fmt or 'format recognised from its content'})...", err=True)
@@ -60,12 +73,13 @@ def _import(
         with _progress(stated or 0, "Checking") as tick:
             parsed = transfer.read_import(store, path, fmt, progress=tick, mapping=mapping)
         with _progress(len(parsed.batch), "Writing") as tick:
-            return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=tick)
+            return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=tick,
+                        bring_back_erased=bring_back)
 
     _show(run(ctx, action))
 
 
-def _import_feed(ctx: click.Context, url: str, fmt: str | None, *, dry_run: bool) -> None:
+def _import_feed(ctx: click.Context, url: str, fmt: str | None, *, dry_run: bool, bring_back: str | None = None) -> None:
     """Import a live Open Referral UK API, page by page, all or nothing."""
     if fmt not in (None, "openreferral"):
         fail("a web address is read as an Open Referral UK API: leave out --format, or use --format openreferral")
@@ -74,7 +88,7 @@ def _import_feed(ctx: click.Context, url: str, fmt: str | None, *, dry_run: bool
         click.echo(f"Reading the Open Referral API at {url}...", err=True)
         wards = [w.name for w in store.list_wards()]
         parsed = feed.read_openreferral_api(url, wards, say=lambda line: click.echo(line, err=True))
-        return load(store, openreferral.compare_with_store(store, parsed), dry_run=dry_run)
+        return load(store, openreferral.compare_with_store(store, parsed), dry_run=dry_run, bring_back_erased=bring_back)
 
     _show(run(ctx, action))
 
@@ -90,31 +104,36 @@ def _import_feed(ctx: click.Context, url: str, fmt: str | None, *, dry_run: bool
 @click.option("--default-type", type=click.Choice(["person", "organisation"], case_sensitive=False),
               help="What an element of an unknown or missing type becomes (default: person).")
 @click.option("--dry-run", is_flag=True, help="Check everything and report, but write nothing.")
+@BRING_BACK
 @click.pass_context
 def import_(
-    ctx: click.Context, path: str, fmt: str | None, type_map: str | None, default_type: str | None, dry_run: bool
+    ctx: click.Context, path: str, fmt: str | None, type_map: str | None, default_type: str | None, dry_run: bool,
+    bring_back: str | None,
 ) -> None:
     """Import a file or folder: all of it, or nothing if any row is rejected.
 
     The format is recognised from the content unless --format is given.
     PATH may also be the base address of an Open Referral UK API
     (https://...), whose services are read page by page.
-    Importing the same file again changes nothing.
+    Importing the same file again changes nothing. People who were erased
+    are left out and listed (the erasure register).
     """
     if feed.is_url(path):
-        return _import_feed(ctx, path, fmt and fmt.lower(), dry_run=dry_run)
+        return _import_feed(ctx, path, fmt and fmt.lower(), dry_run=dry_run, bring_back=bring_back)
     mapping = guarded(ctx.obj, lambda: Mapping.from_options(type_map, default_type))
-    _import(ctx, Path(path), fmt.lower() if fmt else None, dry_run=dry_run, require_empty=False, mapping=mapping)
+    _import(ctx, Path(path), fmt.lower() if fmt else None, dry_run=dry_run, require_empty=False, mapping=mapping,
+            bring_back=bring_back)
 
 
 def _export(
-    ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False, gexf_version: str = "1.2draft"
+    ctx: click.Context, path: Path, fmt: str, pseudonymise: bool = False, gexf_version: str = "1.2draft",
+    force: bool = False,
 ) -> None:
     def action(store: Store) -> transfer.ExportResult:
         total = transfer.records_in(store.counts())
         with _progress(total, "Exporting") as tick:
             return transfer.export_file(
-                store, path, fmt, progress=tick, pseudonymise=pseudonymise, gexf_version=gexf_version
+                store, path, fmt, progress=tick, pseudonymise=pseudonymise, gexf_version=gexf_version, force=force
             )
 
     result = run(ctx, action)
@@ -133,36 +152,44 @@ def _export(
               help="json (full backup), csv (folder, one file per entity), kumu (.xlsx), kumu-json (a Kumu "
               "blueprint), graphml, gexf or gml (actors and ties, for Gephi, yEd and other graph tools), "
               "openreferral-json (organisations and offers as ORUK 3.0).")
-@click.option("--pseudonymise", is_flag=True,
-              help="Replace people's names and all ids with pseudonyms new to this export, and drop free text.")
+@click.option("--pseudonymise/--named", "pseudonymise", default=True, show_default=True,
+              help="Pseudonymised (the default): people's names and all ids replaced with pseudonyms new to this "
+              "export, free text dropped. --named keeps names and is recorded as such in the audit log.")
 @click.option("--gexf-version", type=click.Choice(GEXF_VERSIONS), default="1.2draft", show_default=True,
               help="The GEXF version to write (Gephi 0.9 and later read all three).")
+@FORCE
 @click.pass_context
-def export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool, gexf_version: str) -> None:
-    """Export the whole network to a file (or, for csv, a folder).
+def export(ctx: click.Context, path: Path, fmt: str, pseudonymise: bool, gexf_version: str, force: bool) -> None:
+    """Export the whole network to a file (or, for csv, a folder), pseudonymised unless --named.
 
     People whose consent was withdrawn or whose record is restricted are left
-    out of every format except the json backup.
+    out of every export but the full backup ('backup').
     """
-    _export(ctx, path, fmt.lower(), pseudonymise, gexf_version)
+    _export(ctx, path, fmt.lower(), pseudonymise, gexf_version, force)
 
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
+@FORCE
 @click.pass_context
-def backup(ctx: click.Context, file: Path) -> None:
-    """Back up everything (wards, people, organisations, ties, introductions) to one JSON file."""
-    _export(ctx, file, "json")
+def backup(ctx: click.Context, file: Path, force: bool) -> None:
+    """Back up everything (wards, people, organisations, ties, introductions, erasure register) to one JSON file."""
+    _export(ctx, file, "json", force=force)
 
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--merge", is_flag=True, help="Restore into a store that already holds records, combining them.")
 @click.option("--dry-run", is_flag=True, help="Check the backup and report, but write nothing.")
+@BRING_BACK
 @click.pass_context
-def restore(ctx: click.Context, file: Path, merge: bool, dry_run: bool) -> None:
-    """Restore a backup made by 'backup' into an empty store (or, with --merge, any store)."""
-    _import(ctx, file, "json", dry_run=dry_run, require_empty=not merge)
+def restore(ctx: click.Context, file: Path, merge: bool, dry_run: bool, bring_back: str | None) -> None:
+    """Restore a backup made by 'backup' into an empty store (or, with --merge, any store).
+
+    The backup's erasure register is restored too and applied; people erased
+    since (in this store's register) are left out and listed.
+    """
+    _import(ctx, file, "json", dry_run=dry_run, require_empty=not merge, bring_back=bring_back)
 
 
 @click.command()
@@ -170,8 +197,9 @@ def restore(ctx: click.Context, file: Path, merge: bool, dry_run: bool) -> None:
 @click.option("--to", "target_url", required=True, metavar="URL", help="The store to copy into (empty unless --merge).")
 @click.option("--merge", is_flag=True, help="Copy into a store that already holds records.")
 @click.option("--dry-run", is_flag=True, help="Check and report, but write nothing.")
+@BRING_BACK
 @click.pass_context
-def copy(ctx: click.Context, source_url: str, target_url: str, merge: bool, dry_run: bool) -> None:
+def copy(ctx: click.Context, source_url: str, target_url: str, merge: bool, dry_run: bool, bring_back: str | None) -> None:
     """Copy a whole network from one store to another (SQLite and Neo4j either way)."""
     settings = Settings.from_env()
 
@@ -182,7 +210,8 @@ def copy(ctx: click.Context, source_url: str, target_url: str, merge: bool, dry_
             try:
                 total = transfer.records_in(source.counts())
                 with _progress(2 * total, "Copying") as tick:
-                    return transfer.copy_store(source, target, merge=merge, dry_run=dry_run, progress=tick)
+                    return transfer.copy_store(source, target, merge=merge, dry_run=dry_run, progress=tick,
+                                               bring_back_erased=bring_back)
             finally:
                 target.close()
         finally:
@@ -193,10 +222,15 @@ def copy(ctx: click.Context, source_url: str, target_url: str, merge: bool, dry_
 
 @click.command()
 @click.argument("folder", type=click.Path(path_type=Path))
+@FORCE
 @click.pass_context
-def templates(ctx: click.Context, folder: Path) -> None:
+def templates(ctx: click.Context, folder: Path, force: bool) -> None:
     """Write the CSV import templates, each with example rows, into FOLDER."""
-    written = guarded(ctx.obj, lambda: csv_tables.write_templates(folder))
+    def action() -> list[Path]:
+        with overwriting(force):
+            return csv_tables.write_templates(folder)
+
+    written = guarded(ctx.obj, action)
     click.echo(f"Wrote {', '.join(p.name for p in written)} to {folder}.")
 
 

@@ -8,25 +8,35 @@ from typing import Any
 
 import click
 
-from .support import DATE, fail, run
+from .support import DATE, run
 
 
 @click.command("subject-access")
 @click.argument("person_id", metavar="ID")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Where to write the JSON; a readable .md version is written beside it.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Where to write the JSON (.json is added if missing); a readable .md version is written beside it.")
+@click.option("--force", is_flag=True, help="Overwrite existing report files.")
 @click.pass_context
-def subject_access(ctx: click.Context, person_id: str, out: Path) -> None:
+def subject_access(ctx: click.Context, person_id: str, out: Path, force: bool) -> None:
     """Everything held about one person, others pseudonymised (a subject access request)."""
     from .. import privacy
+    from ..io.files import check_target, overwriting, safe_output
 
-    report = run(ctx, lambda store: privacy.subject_access(store, person_id))
+    if out.suffix.lower() != ".json":  # x.md would otherwise be overwritten by its own readable version
+        out = out.with_name(out.name + ".json")
     readable = out.with_suffix(".md")
-    try:
-        out.write_text(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        readable.write_text(privacy.render_subject_access(report), encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write the report: {exc}")
+
+    def action(store: Any) -> None:
+        with overwriting(force):
+            check_target(out)
+            check_target(readable)
+            report = privacy.subject_access(store, person_id)
+            with safe_output(out) as handle:
+                handle.write(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
+            with safe_output(readable) as handle:
+                handle.write(privacy.render_subject_access(report))
+
+    run(ctx, action)
     click.echo(f"Wrote {out} and {readable}.")
 
 

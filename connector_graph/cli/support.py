@@ -47,15 +47,16 @@ DATE = IsoDate()
 class State:
     """What the group passes to its commands: how to open the store."""
 
-    def __init__(self, store_url: str | None, debug: bool) -> None:
+    def __init__(self, store_url: str | None, debug: bool, *, create: bool = True) -> None:
         self.store_url = store_url
         self.debug = debug
+        self.create = create
         self._store: Store | None = None
 
     def store(self) -> Store:
-        """The store, opened on first use."""
+        """The store, opened on first use (made only by commands that may create one)."""
         if self._store is None:
-            self._store = open_store(self.store_url, Settings.from_env())
+            self._store = open_store(self.store_url, Settings.from_env(), create=self.create)
         return self._store
 
     def close(self) -> None:
@@ -72,9 +73,39 @@ def cli_user() -> str:
         return "cli:unknown"
 
 
+#: The longest message a failure may print: a file's contents never reach the terminal.
+MAX_MESSAGE = 300
+
+
+def plain_failure(exc: BaseException) -> str:
+    """One short sentence for a failure nobody planned for (no type names, no pasted input).
+
+    Examples
+    --------
+    >>> plain_failure(RecursionError("maximum recursion depth exceeded"))
+    'the input is nested too deeply to read (run again with --debug for details)'
+    >>> len(plain_failure(ValueError("x" * 10_000_000))) <= MAX_MESSAGE + 60
+    True
+    """
+    if isinstance(exc, RecursionError):
+        what = "the input is nested too deeply to read"
+    elif isinstance(exc, MemoryError):
+        what = "the input is too large to read in the memory available"
+    elif isinstance(exc, OSError):
+        what = f"the operating system refused: {exc.strerror or 'input/output error'}"
+    else:
+        text = " ".join(str(exc).split())
+        text = text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+        what = f"something went wrong ({text})" if text else "something went wrong"
+    return what + " (run again with --debug for details)"
+
+
 def fail(message: str) -> NoReturn:
     """Print ``error: message`` on one line of standard error and exit with code 1."""
-    click.echo("error: " + " ".join(message.split()), err=True)
+    text = " ".join(message.split())
+    if len(text) > MAX_MESSAGE * 2:
+        text = text[: MAX_MESSAGE * 2 - 3] + "..."
+    click.echo("error: " + text, err=True)
     sys.exit(1)
 
 
@@ -98,7 +129,7 @@ def guarded(state: State, action: Callable[[], Any]) -> Any:
     except Exception as exc:  # never a stack trace for users
         if state.debug:
             raise
-        fail(f"unexpected {type(exc).__name__}: {exc} (run again with --debug for details)")
+        fail(plain_failure(exc))
 
 
 def actor_id(store: Store, text: str, option: str, *, people_only: bool = False) -> str:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import InvalidInput
 from ..model import Introduction, Organisation, Person, Tie, Ward
 from ..store.base import Batch, Progress
-from .files import CsvTable, prepare_output, read_csv_rows, require_folder
+from .files import CsvTable, read_csv_rows, require_folder, safe_output_folder
 from .report import ImportReport, Parsed, reason, stable_id, unneutralise
 from .safe_csv import neutralise
 
@@ -107,30 +107,28 @@ def template_text(entity: str, *, example: bool = True) -> str:
 
 def write_templates(folder: Path | str) -> list[Path]:
     """Write every template with its example row into ``folder``; returns the files written."""
-    folder = prepare_output(folder, folder=True)
     written = []
-    for entity in COLUMNS:
-        path = folder / f"{entity}.csv"
-        path.write_text(template_text(entity), encoding="utf-8", newline="")
-        written.append(path)
+    with safe_output_folder(folder) as partial:
+        for entity in COLUMNS:
+            (partial / f"{entity}.csv").write_text(template_text(entity), encoding="utf-8", newline="")
+            written.append(Path(folder) / f"{entity}.csv")
     return written
 
 
 def write_csv_folder(batch: Batch, folder: Path | str, *, progress: Progress | None = None) -> list[Path]:
     """Write ``batch`` as one formula-safe CSV file per entity into ``folder``."""
-    folder = prepare_output(folder, folder=True)
     tick = progress or (lambda n: None)
     written = []
-    for entity, columns in COLUMNS.items():
-        records = getattr(batch, entity)
-        path = folder / f"{entity}.csv"
-        with path.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(columns)
-            for record in records:
-                writer.writerow([neutralise(_cell(getattr(record, c))) for c in columns])
-        tick(len(records))
-        written.append(path)
+    with safe_output_folder(folder) as partial:
+        for entity, columns in COLUMNS.items():
+            records = getattr(batch, entity)
+            with (partial / f"{entity}.csv").open("w", encoding="utf-8", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow(columns)
+                for record in records:
+                    writer.writerow([neutralise(_cell(getattr(record, c))) for c in columns])
+            tick(len(records))
+            written.append(Path(folder) / f"{entity}.csv")
     return written
 
 

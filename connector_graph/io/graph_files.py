@@ -19,7 +19,7 @@ import networkx as nx
 
 from ..errors import InvalidInput
 from ..store.base import Progress
-from .files import CsvTable, prepare_output, read_csv_rows, require_file
+from .files import CsvTable, read_csv_rows, require_file, safe_output_path
 from .mapping import Mapping
 from .network import Network, network_from_graph, parse_network
 from .report import Parsed
@@ -199,22 +199,20 @@ def read_gephi_csv(path: Path | str, mapping: Mapping | None = None, progress: P
 
 def write_graph_file(G: nx.MultiDiGraph, path: Path | str, fmt: str, *, gexf_version: str = "1.2draft") -> Path:
     """Write the export graph as GraphML, GEXF (``gexf_version``: one of :data:`GEXF_VERSIONS`) or GML."""
-    path = prepare_output(path)
-    partial = path.with_name(path.name + ".partial")
-    if fmt == "graphml":
-        nx.write_graphml(G, partial, encoding="utf-8", prettyprint=False, named_key_ids=True)
-    elif fmt == "gexf":
-        if gexf_version not in GEXF_VERSIONS:
-            raise InvalidInput(f"GEXF version {gexf_version!r} is not one of {', '.join(GEXF_VERSIONS)}")
-        buffer = io.BytesIO()
-        nx.write_gexf(_for_gexf(G), buffer, encoding="utf-8", prettyprint=False, version=gexf_version)
-        partial.write_bytes(_schema_valid_gexf(buffer.getvalue()))
-    elif fmt == "gml":
-        nx.write_gml(_for_gml(G), partial)
-    else:
+    if fmt == "gexf" and gexf_version not in GEXF_VERSIONS:
+        raise InvalidInput(f"GEXF version {gexf_version!r} is not one of {', '.join(GEXF_VERSIONS)}")
+    if fmt not in ("graphml", "gexf", "gml"):
         raise InvalidInput(f"cannot write the graph format {fmt!r}")
-    partial.replace(path)
-    return path
+    with safe_output_path(path) as partial:
+        if fmt == "graphml":
+            nx.write_graphml(G, partial, encoding="utf-8", prettyprint=False, named_key_ids=True)
+        elif fmt == "gexf":
+            buffer = io.BytesIO()
+            nx.write_gexf(_for_gexf(G), buffer, encoding="utf-8", prettyprint=False, version=gexf_version)
+            partial.write_bytes(_schema_valid_gexf(buffer.getvalue()))
+        else:
+            nx.write_gml(_for_gml(G), partial)
+    return Path(path)
 
 
 def _for_gexf(G: nx.MultiDiGraph) -> nx.MultiDiGraph:

@@ -16,22 +16,31 @@ Layout (version 1)::
 
 Each record is the model's own JSON form, so every field survives a round
 trip. The ``counts`` header lets a restore notice a cut-off file.
+
+Version 2 adds two sections: ``erasure_register`` (keyed values of erased
+ids and fingerprints, never names; a restore re-applies them) and
+``audit_checkpoint`` (the signed number and hash of the newest audit entry
+when the backup was made, so a later ``audit --verify --backup FILE`` finds
+entries removed since). Version 1 files are still read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import stat
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Sequence, TextIO
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InvalidInput
-from ..model import Introduction, Organisation, Person, Tie, Ward
+from ..model import ErasureRecord, Introduction, Organisation, Person, Tie, Ward
+from ..protection import Checkpoint
 from ..store.base import Batch, Progress
-from .files import prepare_output, require_file
+from .files import load_json, require_file, safe_output
 from .report import ImportReport, Parsed, reason
 
 __all__ = [
@@ -46,7 +55,7 @@ __all__ = [
 ]
 
 FORMAT = "connector_graph-backup"
-VERSION = 1
+VERSION = 2
 
 #: Sections in the order they are written and loaded.
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -56,17 +65,27 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "ties": Tie,
     "introductions": Introduction,
 }
-_HEADER_KEYS = {"format", "version", "exported_at", "counts"}
+_HEADER_KEYS = {"format", "version", "exported_at", "counts", "erasure_register", "audit_checkpoint"}
 
 
-def dump_backup(batch: Batch, out: TextIO, *, exported_at: dt.datetime | None = None, progress: Progress | None = None) -> None:
-    """Write ``batch`` as a backup document to ``out``, one record per line."""
+def dump_backup(
+    batch: Batch,
+    out: TextIO,
+    *,
+    exported_at: dt.datetime | None = None,
+    progress: Progress | None = None,
+    register: Sequence[ErasureRecord] = (),
+    checkpoint: Checkpoint | None = None,
+) -> None:
+    """Write ``batch`` (with the erasure register and audit checkpoint) as a backup document to ``out``."""
     report = progress or (lambda n: None)
     when = (exported_at or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
     counts = {name: len(getattr(batch, name)) for name in SECTIONS}
     out.write("{\n")
     out.write(f'"format": {json.dumps(FORMAT)},\n"version": {VERSION},\n"exported_at": {json.dumps(when)},\n')
     out.write(f'"counts": {json.dumps(counts)}')
+    out.write(',\n"erasure_register": ' + json.dumps([r.model_dump(mode="json") for r in register]))
+    out.write(',\n"audit_checkpoint": ' + json.dumps(checkpoint.as_dict() if checkpoint else None))
     for name in SECTIONS:
         records = getattr(batch, name)
         out.write(f',\n"{name}": [')
@@ -80,26 +99,24 @@ def dump_backup(batch: Batch, out: TextIO, *, exported_at: dt.datetime | None = 
     out.write("\n}\n")
 
 
-def write_backup(batch: Batch, path: Path | str, *, progress: Progress | None = None) -> Path:
-    """Write ``batch`` as a backup file (written to a temporary name, then renamed)."""
-    path = prepare_output(path)
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8", newline="\n") as out:
-        dump_backup(batch, out, progress=progress)
-    partial.replace(path)
-    return path
+def write_backup(
+    batch: Batch,
+    path: Path | str,
+    *,
+    progress: Progress | None = None,
+    register: Sequence[ErasureRecord] = (),
+    checkpoint: Checkpoint | None = None,
+) -> Path:
+    """Write ``batch`` as a backup file (a private temporary file in the same folder, then renamed)."""
+    with safe_output(path) as out:
+        dump_backup(batch, out, progress=progress, register=register, checkpoint=checkpoint)
+    return Path(path)
 
 
 def read_backup(path: Path | str, progress: Progress | None = None) -> Parsed:
     """Read and validate a backup file into a batch and a report (nothing is written)."""
     path = require_file(path, "backup file")
-    try:
-        with path.open(encoding="utf-8") as handle:
-            document = json.load(handle)
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path.name} is not a connector_graph backup (not UTF-8 text)") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg}); is the file complete?") from None
+    document = load_json(path, "connector_graph backup")
     return parse_backup(document, source=path.name, progress=progress)
 
 
@@ -110,6 +127,8 @@ def stated_total(path: Path | str) -> int | None:
     the whole file is checked.
     """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block here: the reader refuses it
+            return None
         with Path(path).open(encoding="utf-8") as handle:
             head = handle.read(2048)
     except (OSError, UnicodeDecodeError):
@@ -166,8 +185,26 @@ def parse_backup(document: Any, *, source: str = "backup", progress: Progress | 
                 tick(5000)
         tick(len(records) % 5000)
     _check_actor_ids_unique(parsed)
+    _read_protection(document, parsed, source)
     report.count(parsed.batch)
     return parsed
+
+
+def _read_protection(document: dict, parsed: Parsed, source: str) -> None:
+    """The erasure register and audit checkpoint a version 2 backup carries."""
+    register = document.get("erasure_register") or []
+    if not isinstance(register, list):
+        raise InvalidInput(f"{source}: \"erasure_register\" must be a list")
+    try:
+        parsed.erasures = [ErasureRecord.model_validate(r) for r in register]
+    except ValidationError:
+        raise InvalidInput(f"{source}: the erasure register is damaged; the backup cannot be restored safely") from None
+    checkpoint = document.get("audit_checkpoint")
+    if checkpoint is not None:
+        try:
+            parsed.checkpoint = Checkpoint(int(checkpoint["seq"]), str(checkpoint["head"]), str(checkpoint["signature"]))
+        except (TypeError, KeyError, ValueError):
+            raise InvalidInput(f"{source}: the audit checkpoint is damaged") from None
 
 
 def _check_actor_ids_unique(parsed: Parsed) -> None:

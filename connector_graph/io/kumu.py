@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from ..errors import InvalidInput
 from ..model import MAX_ID, MAX_TAG, Organisation, OrgKind, Person, Tie, TieSource
 from ..store.base import Batch, Progress
-from .files import CsvTable, prepare_output, read_csv_rows, require_file
+from .files import CsvTable, check_target, read_csv_rows, require_file, safe_output_path
 from .mapping import CONNECTION_TYPES, ORGANISATION_TYPES, PERSON_TYPES, Mapping, fold
 from .report import ImportReport, Parsed, reason, stable_id, unneutralise
 from .safe_csv import neutralise
@@ -394,7 +394,7 @@ def write_kumu_workbook(batch: Batch, path: Path | str, *, progress: Progress | 
     """
     from openpyxl import Workbook
 
-    path = prepare_output(path)
+    path = check_target(path)
     tick = progress or (lambda n: None)
     book = Workbook(write_only=True)
     elements = book.create_sheet("Elements")
@@ -407,9 +407,8 @@ def write_kumu_workbook(batch: Batch, path: Path | str, *, progress: Progress | 
     for tie in batch.ties:
         connections.append(_safe(connection_cells(tie)))
     tick(len(batch.ties))
-    partial = path.with_name(path.name + ".partial")
-    book.save(partial)
-    partial.replace(path)
+    with safe_output_path(path) as partial:
+        book.save(partial)
     return path
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import InvalidInput
 from ..store.base import Batch
-from .files import CsvTable, prepare_output
+from .files import CsvTable, load_json, safe_output
 from .kumu import CONNECTION_COLUMNS, connection_cells, element_cells, element_header, table_from_records
 
 __all__ = ["read_blueprint_tables", "write_kumu_blueprint", "is_blueprint"]
@@ -42,12 +42,7 @@ def _columns(attributes: Any, where: str) -> dict[str, Any]:
 
 def read_blueprint_tables(path: Path) -> tuple[CsvTable, CsvTable | None]:
     """The elements and connections of a blueprint, as tables (raises ``InvalidInput`` for a malformed one)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path.name} is not UTF-8 text ({exc.reason})") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    data = load_json(path, "Kumu blueprint")
     if not is_blueprint(data):
         raise InvalidInput(f"{path.name} is not a Kumu blueprint: it needs an 'elements' list and a 'connections' list")
     elements: list[dict[str, Any]] = []
@@ -87,7 +82,6 @@ def _value(column: str, cell: Any) -> Any:
 
 def write_kumu_blueprint(batch: Batch, path: Path | str) -> Path:
     """Write people, organisations and ties as a Kumu JSON blueprint (introductions are not part of a Kumu map)."""
-    path = prepare_output(path)
     header = element_header()
     elements = []
     for actor in (*batch.people, *batch.organisations):
@@ -110,7 +104,6 @@ def write_kumu_blueprint(batch: Batch, path: Path | str) -> Path:
         "elements": elements,
         "connections": connections,
     }
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    partial.replace(path)
-    return path
+    with safe_output(path) as handle:
+        handle.write(json.dumps(document, ensure_ascii=False, indent=1))
+    return Path(path)

@@ -15,6 +15,8 @@ from ..model import Counts
 from ..auth import Permission, require
 from ..store.base import Batch, Progress, Store, missing_references
 from .changes import compare_with_store
+from ..caching import forget_everything
+from .erasures import apply_register, hold_back_erased
 from .report import ImportReport, Parsed
 
 __all__ = ["load", "check_against_store", "is_empty", "TYPE_LOOKUP_LIMIT"]
@@ -38,12 +40,18 @@ def load(
     dry_run: bool = False,
     require_empty: bool = False,
     progress: Progress | None = None,
+    bring_back_erased: str | None = None,
 ) -> ImportReport:
     """Check ``parsed`` against ``store`` and write it unless a row was rejected.
 
     With ``dry_run`` nothing is written; the report says what would be.
     With ``require_empty`` a store that already holds records is refused
     (restores and copies, unless the user asks to merge).
+
+    Erased people never come back: records the erasure register names (the
+    store's, and a backup's own) are left out and listed, unless an admin
+    gives ``bring_back_erased`` (a reason, audited). A backup's register is
+    added to the store's and applied to what the store already held.
     """
     require(Permission.IMPORT)
     report = parsed.report
@@ -55,11 +63,16 @@ def load(
             f"the store already holds {held:,} people and organisations; "
             "restore into an empty store, or add --merge to combine them"
         )
+    hold_back_erased(store, parsed, bring_back_erased)
+    report = parsed.report
     check_against_store(store, parsed)
     report.count(parsed.batch)
     compare_with_store(store, parsed.batch, report)
     if report.ok and not dry_run:
         store.bulk_load(parsed.batch, progress)
+        apply_register(store, parsed, bring_back_erased)
+        if report.erased_again:
+            forget_everything()
         report.written = True
         report.after = store.counts()
     return report

@@ -1,9 +1,13 @@
 """Pseudonymised exports: keyed pseudonyms that differ per export, no free text.
 
 People's names and every id are replaced with pseudonyms from a key made
-fresh for each export, so two exports cannot be joined on them. The
-introduction outcome (the only free text) and who recorded consent are
-dropped. Organisations keep their names: they are not personal data.
+fresh for each export, so two exports cannot be joined on them. Free
+text is dropped: introduction outcomes and purposes, people's gifts,
+skills, interests and needs (tags typed by staff, which can identify
+someone or hold special category detail) and who recorded consent.
+People whose consent was withdrawn or whose record is restricted are left
+out before this (see :func:`connector_graph.io.transfer.export_file`).
+Organisations keep their names: they are not personal data.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ class Pseudonyms:
         """The batch with people's names, every id and all free text replaced or dropped."""
         people = [
             p.model_copy(update={"id": self.id(p.id), "name": "Person " + self.id(p.id)[2:].upper(),
-                                 "consent_recorded_by": None})
+                                 "consent_recorded_by": None, "gifts": [], "skills": [], "interests": [],
+                                 "needs": []})
             for p in batch.people
         ]
         organisations = [o.model_copy(update={"id": self.id(o.id)}) for o in batch.organisations]
@@ -50,6 +55,7 @@ class Pseudonyms:
                     "subject_id": self.id(i.subject_id),
                     "target_id": self.id(i.target_id),
                     "outcome": None,
+                    "purposes": [],
                 }
             )
             for i in batch.introductions

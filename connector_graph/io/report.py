@@ -13,7 +13,8 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
-from ..model import Counts, describe_validation_error
+from ..model import Counts, ErasureRecord, describe_validation_error
+from ..protection import Checkpoint
 from ..store.base import Batch
 
 __all__ = [
@@ -109,6 +110,9 @@ class ImportReport:
         """Count one value of the source mapped onto ours, for the mapping summary."""
         key = f"{original} \u2192 {becomes}"
         self.mappings[key] = self.mappings.get(key, 0) + 1
+    skipped_erased: list[str] = field(default_factory=list)  # where each held-back record came from
+    brought_back: list[str] = field(default_factory=list)  # erased people brought back by an admin
+    erased_again: list[str] = field(default_factory=list)  # stored people a backup's register erased
 
     @property
     def ok(self) -> bool:
@@ -156,6 +160,8 @@ class ImportReport:
         for where, columns in self.ignored_columns.items():
             out.append(f"ignored columns in {where} (not stored): {', '.join(columns)}")
         out.extend(self.notes)
+        for where in self.skipped_erased[:limit]:
+            out.append(f"skipped {where}: an erased person or organisation (erasure register)")
         for rejection in self.rejected[:limit]:
             out.append(f"rejected {rejection}")
         hidden = self.rejected_total - min(limit, len(self.rejected))
@@ -171,6 +177,8 @@ class Parsed:
     batch: Batch
     report: ImportReport
     origins: dict[str, str] = field(default_factory=dict)  # record id -> where it came from
+    erasures: list[ErasureRecord] = field(default_factory=list)  # a backup's erasure register
+    checkpoint: Checkpoint | None = None  # a backup's signed audit checkpoint
 
     def where(self, record_id: str, fallback: str) -> str:
         """Where the record with this id was read from, for messages."""

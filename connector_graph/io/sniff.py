@@ -101,7 +101,7 @@ def _json_shape(path: Path, head: str) -> Sniffed | None:
         return Sniffed("json", FORMAT_NAMES["json"])
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
     if isinstance(data, dict):
         if data.get("format") == "connector_graph-backup":

@@ -20,6 +20,7 @@ from ..model import Counts
 from ..store.base import Batch, Progress, Store
 from . import csv_tables, json_backup, kumu, kumu_json, openreferral
 from .graph_files import read_gephi_csv, read_graph_file, write_graph_file
+from .files import overwriting
 from .loading import load
 from .mapping import Mapping
 from .network import network_for_export
@@ -111,13 +112,16 @@ def import_file(
     require_empty: bool = False,
     progress: Progress | None = None,
     mapping: Mapping | None = None,
+    bring_back_erased: str | None = None,
 ) -> ImportReport:
     """Read, check and (unless ``dry_run`` or a row was rejected) write an import.
 
     Importing the same file twice changes nothing: ids come from the file.
+    Erased people are left out (see :func:`connector_graph.io.loading.load`).
     """
     parsed = read_import(store, path, fmt, mapping=mapping)
-    return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=progress)
+    return load(store, parsed, dry_run=dry_run, require_empty=require_empty, progress=progress,
+                bring_back_erased=bring_back_erased)
 
 
 def export_file(
@@ -130,6 +134,7 @@ def export_file(
     progress: Progress | None = None,
     pseudonymise: bool = False,
     gexf_version: str = "1.2draft",
+    force: bool = False,
 ) -> ExportResult:
     """Write the whole store to ``path`` in format ``fmt``.
 
@@ -137,9 +142,13 @@ def export_file(
     export and drops free text (it sets ``transform`` and ``graph_transform``).
 
     ``csv`` writes a folder of files; the others write one file. The json
-    format is the full backup; the other formats leave out people whose
-    consent was withdrawn or whose record is restricted. Every export is
-    recorded in the audit log.
+    format is the full backup (with the erasure register and the signed
+    audit checkpoint); the other formats, and every pseudonymised export,
+    leave out people whose consent was withdrawn or whose record is
+    restricted. Files are written safely (:mod:`connector_graph.io.files`):
+    an existing file is replaced only with ``force``. Every export is
+    recorded in the audit log; one that carries names outside a backup as
+    ``export_named``.
     """
     require(Permission.EXPORT)
     if pseudonymise:
@@ -147,8 +156,11 @@ def export_file(
 
         pseudonyms = Pseudonyms()
         transform, graph_transform = pseudonyms.batch, pseudonyms.graph
-    result = _export(store, path, fmt, transform, graph_transform, progress, gexf_version)
-    store.record_audit(AuditAction.EXPORT)
+    with overwriting(force):
+        result = _export(store, path, fmt, transform, graph_transform, progress, pseudonymise, gexf_version)
+    named = not pseudonymise and fmt != "json" and transform is None and graph_transform is None
+    if not getattr(store, "read_only", False):  # a read-only store can be backed up, not written to
+        store.record_audit(AuditAction.EXPORT_NAMED if named else AuditAction.EXPORT)
     return result
 
 
@@ -177,6 +189,7 @@ def _export(
     graph_transform: GraphTransform | None,
     progress: Progress | None,
     gexf_version: str = "1.2draft",
+    pseudonymise: bool = False,
 ) -> ExportResult:
     if fmt in GRAPH_EXPORTS:
         G = network_for_export(store, graph_transform)
@@ -190,7 +203,7 @@ def _export(
         written, n = openreferral.export_organisations(store, path, transform, progress)
         return ExportResult(fmt, [written], counts=Counts(organisations=n))
     batch = snapshot(store, progress)
-    if fmt != "json":
+    if fmt != "json" or pseudonymise:
         batch = without_withheld_people(batch)
     if transform is not None:
         batch = transform(batch)
@@ -202,7 +215,10 @@ def _export(
         wards=len(batch.wards),
     )
     if fmt == "json":
-        paths = [json_backup.write_backup(batch, path)]
+        register = [] if pseudonymise else store.list_erasures()
+        checkpoint = None if pseudonymise else store.protection.read_checkpoint()
+        paths = [json_backup.write_backup(
+            batch, path, register=register, checkpoint=checkpoint if not isinstance(checkpoint, str) else None)]
     elif fmt == "csv":
         paths = csv_tables.write_csv_folder(batch, path)
     elif fmt == "kumu-json":
@@ -219,8 +235,9 @@ def copy_store(
     merge: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    bring_back_erased: str | None = None,
 ) -> ImportReport:
-    """Copy every record of ``source`` into ``target`` (all or nothing).
+    """Copy every record of ``source`` into ``target`` (all or nothing), with its erasure register.
 
     ``target`` must be empty unless ``merge`` is set. ``progress`` counts
     records read and then records written.
@@ -230,4 +247,6 @@ def copy_store(
     batch = snapshot(source, progress)
     report = ImportReport(source=source.url, format="store")
     report.count(batch)
-    return load(target, Parsed(batch, report), dry_run=dry_run, require_empty=not merge, progress=progress)
+    parsed = Parsed(batch, report, erasures=source.list_erasures())
+    return load(target, parsed, dry_run=dry_run, require_empty=not merge, progress=progress,
+                bring_back_erased=bring_back_erased)

@@ -32,6 +32,7 @@ from ..model import (
     StatusChange,
     Actor,
     Counts,
+    ErasureRecord,
     ErasureReport,
     Introduction,
     IntroStatus,
@@ -140,7 +141,14 @@ class Store(Protocol):
         """Actors whose name contains ``text`` (case-insensitive), best first."""
 
     def erase_actor(self, actor_id: str) -> ErasureReport:
-        """Remove an actor, their ties and every introduction that names them."""
+        """Remove an actor, their ties and every introduction that names them; add them to the erasure register."""
+
+    # -- erasure register
+    def list_erasures(self) -> list[ErasureRecord]:
+        """The erasure register (keyed values of erased ids and people's names and wards), oldest first."""
+
+    def add_erasures(self, records: Sequence[ErasureRecord]) -> int:
+        """Add register lines not there yet (from a backup); returns how many were added, audited."""
 
     # -- ties and introductions
     def add_tie(self, tie: Tie) -> None:
@@ -257,11 +265,13 @@ def chunks(items: Sequence, size: int = BATCH_SIZE) -> Iterator[Sequence]:
         yield items[start : start + size]
 
 
-def open_store(url: str | None = None, settings: Settings | None = None) -> Store:
+def open_store(url: str | None = None, settings: Settings | None = None, *, create: bool = True) -> Store:
     """Open the store named by ``url`` (default: the settings' store URL).
 
     ``sqlite:///relative/path.db`` and ``sqlite:////absolute/path.db`` open
-    the embedded store, creating the file and its folder; ``bolt://`` and
+    the embedded store, creating the file and its folder unless ``create``
+    is false (then a missing file is a one-line error naming the path; a
+    file that cannot be written is opened read-only); ``bolt://`` and
     ``neo4j://`` (and their ``+s``/``+ssc`` forms) open Neo4j.
 
     Examples
@@ -275,10 +285,12 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Stor
     settings = settings or Settings.from_env()
     url = (url or settings.store_url).strip()
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    from ..protection import Protection
+
     if scheme == "sqlite":
         from .sqlite_store import SqliteStore
 
-        return SqliteStore(url)
+        return SqliteStore(url, Protection.for_store(url, settings=settings), create=create)
     if scheme in ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc"):
         from .neo4j_store import Neo4jStore
 
@@ -288,6 +300,7 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Stor
             password=settings.neo4j_password,
             database=settings.neo4j_database,
             retry_seconds=settings.neo4j_retry_seconds,
+            settings=settings,
         )
     raise InvalidInput(
         f"unknown store URL {url!r}: use sqlite:///path/to/file.db, bolt://host:port or neo4j://host:port"

@@ -7,9 +7,11 @@ from typing import Any, TypeVar
 from ..errors import Duplicate, InvalidInput
 import datetime as dt
 
-from ..model import MAX_NAME, Actor, Introduction, StatusChange, clean_text
+from ..identity import name_key
+from ..model import MAX_NAME, Actor, ErasureRecord, Introduction, StatusChange, clean_text
+from ..protection import Protection
 
-__all__ = ["next_history", "require", "check_same_actor", "check_same_people", "check_page", "search_needle"]
+__all__ = ["next_history", "require", "check_same_actor", "check_same_people", "check_page", "search_needle", "erasure_record"]
 
 T = TypeVar("T")
 
@@ -48,12 +50,13 @@ def check_page(limit: int | None, offset: int) -> None:
 
 
 def search_needle(text: str) -> str:
-    """The case-folded, cleaned form of a search text (empty means nothing can match).
+    """The search text as :func:`connector_graph.identity.name_key` folds names (empty: nothing can match).
 
-    A text longer than the longest allowed name cannot match any name, so it
+    Look-alike letters, invisible characters, case and accents are folded
+    the same way as the stored names, so "\u0410nna" finds "Anna". A text longer than the longest allowed name cannot match any name, so it
     is answered at once instead of being sent to the database.
     """
-    needle = clean_text((text or "")[: MAX_NAME * 4]).casefold()
+    needle = name_key((text or "")[: MAX_NAME * 4])
     return needle if len(needle) <= MAX_NAME else ""
 
 
@@ -72,3 +75,12 @@ def next_history(old: Introduction, new: Introduction, history: list[StatusChang
         states.pop()
     states.append(StatusChange(new.id, max(today, new.date), new.status, new.outcome))
     return states
+
+
+def erasure_record(protection: Protection, actor_id: str, actor_type: str, name: str, ward: str | None) -> ErasureRecord:
+    """The erasure register line for an actor being erased (a fingerprint for people only)."""
+    return ErasureRecord(
+        id_hash=protection.id_hash(actor_id),
+        fingerprint=protection.fingerprint(name, ward) if actor_type == "person" else None,
+        erased_at=dt.datetime.now(dt.timezone.utc),
+    )

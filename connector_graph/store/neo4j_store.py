@@ -33,6 +33,9 @@ from neo4j import exceptions as nx_err
 
 from ..audit import AuditAction, AuditEntry, new_entry
 from ..auth import User
+from ..identity import name_key
+from ..config import Settings
+from ..protection import Protection
 from ..errors import ConnectorGraphError, Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
     StatusChange,
@@ -40,6 +43,7 @@ from ..model import (
     from_store,
     Actor,
     Counts,
+    ErasureRecord,
     ErasureReport,
     Introduction,
     Organisation,
@@ -81,6 +85,7 @@ _SCHEMA = (
     "CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE",
     "CREATE INDEX audit_target IF NOT EXISTS FOR (e:AuditEntry) ON (e.target)",
     "CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.username IS UNIQUE",
+    "CREATE CONSTRAINT erasure_id IF NOT EXISTS FOR (e:Erasure) REQUIRE e.id_hash IS UNIQUE",
     "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name_fold)",
     "CREATE INDEX actor_ward IF NOT EXISTS FOR (a:Actor) ON (a.ward)",
     "CREATE INDEX introduction_date IF NOT EXISTS FOR (i:Introduction) ON (i.date)",
@@ -114,7 +119,7 @@ def _actor(props: dict[str, Any], labels: Iterable[str]) -> Actor:
 
 
 def _actor_props(actor: Actor) -> dict[str, Any]:
-    return {**_props(actor), "name_fold": actor.name.casefold()}
+    return {**_props(actor), "name_fold": name_key(actor.name)}
 
 
 def _tie(props: dict[str, Any], source_id: str, target_id: str) -> Tie:
@@ -212,12 +217,14 @@ class Neo4jStore:
         password: str | None = None,
         database: str | None = None,
         retry_seconds: float = 30.0,
+        settings: Settings | None = None,
     ) -> None:
         address, auth = _split_url(url)
         if auth is None and password is not None:
             auth = (user or "neo4j", password)
         self.url = address  # never keep the password in the URL we show
         self._database = database or None
+        self.protection = Protection.for_store(address, database, settings)
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 address,
@@ -271,6 +278,16 @@ class Neo4jStore:
                     if "already exists" not in (exc.message or "") and "Equivalent" not in (exc.message or ""):
                         raise
             session.execute_write(lambda tx: tx.run("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = timestamp() * 1000"))
+            session.execute_write(self._fold_names_again)
+
+    @staticmethod
+    def _fold_names_again(tx: neo4j.ManagedTransaction) -> None:
+        """Stores made before names were folded by ``identity.name_key``: fold them again, once."""
+        if tx.run("MATCH (m:Meta {id: 'graph'}) RETURN m.name_key AS k").single()["k"]:
+            return
+        rows = [{"id": r["id"], "fold": name_key(r["name"])} for r in tx.run("MATCH (a:Actor) RETURN a.id AS id, a.name AS name")]
+        tx.run("UNWIND $rows AS r MATCH (a:Actor {id: r.id}) SET a.name_fold = r.fold", rows=rows).consume()
+        tx.run("MATCH (m:Meta {id: 'graph'}) SET m.name_key = 1").consume()
 
     def _write(
         self,
@@ -282,16 +299,22 @@ class Neo4jStore:
     ) -> T | None:
         """Run ``work`` in one write transaction that bumps the graph version first and ends with its audit entry."""
 
+        written: list[AuditEntry] = []
+
         def unit(tx: neo4j.ManagedTransaction) -> T:
+            written.clear()  # a retried transaction starts again
             tx.run(_BUMP if bump else _LOCK).consume()
             result = work(tx)
             if action is not None:
-                self._append_audit(tx, action, target)
+                written.append(self._append_audit(tx, action, target))
             return result
 
         with contextlib.suppress(_NoChange), self._errors():
             with self._driver.session(database=self._database) as session:
-                return session.execute_write(unit)
+                result = session.execute_write(unit)
+            if written:
+                self.protection.advance(written[0].seq, written[0].hash)
+            return result
         return None
 
     def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
@@ -398,8 +421,19 @@ class Neo4jStore:
         """Remove an actor, their ties and the introductions that name them."""
 
         def work(tx: neo4j.ManagedTransaction) -> ErasureReport:
-            if tx.run("MATCH (a:Actor {id: $id}) RETURN a.id", id=actor_id).single() is None:
+            found = tx.run(
+                "MATCH (a:Actor {id: $id}) RETURN a.name AS name, a.ward AS ward, 'Person' IN labels(a) AS person",
+                id=actor_id,
+            ).single()
+            if found is None:
                 raise NotFound(f"no person or organisation with id {actor_id!r}")
+            record = common.erasure_record(
+                self.protection, actor_id, "person" if found["person"] else "organisation", found["name"], found["ward"]
+            )
+            tx.run(
+                "MERGE (e:Erasure {id_hash: $i}) SET e.fingerprint = $f, e.erased_at = $at",
+                i=record.id_hash, f=record.fingerprint, at=record.erased_at.isoformat(),
+            ).consume()
             intros = tx.run(
                 "MATCH (i:Introduction)-[:MADE_BY|INTRODUCED|TO]->(:Actor {id: $id}) "
                 "WITH DISTINCT i DETACH DELETE i RETURN count(i) AS n",
@@ -552,11 +586,10 @@ class Neo4jStore:
 
     # --------------------------------------------------------------- audit
 
-    @staticmethod
-    def _append_audit(tx: neo4j.ManagedTransaction, action: AuditAction, target: str | None) -> None:
+    def _append_audit(self, tx: neo4j.ManagedTransaction, action: AuditAction, target: str | None) -> AuditEntry:
         head = tx.run("MATCH (m:Meta {id: 'graph'}) RETURN m.audit_seq AS seq, m.audit_head AS hash").single()
         prev = (head["seq"], head["hash"]) if head and head["seq"] else None
-        entry = new_entry(prev, action, target)
+        entry = new_entry(prev, action, target, self.protection.audit_key)
         props = entry.model_dump(mode="json")
         tx.run(
             "MATCH (m:Meta {id: 'graph'}) SET m.audit_seq = $seq, m.audit_head = $hash "
@@ -565,6 +598,32 @@ class Neo4jStore:
             hash=entry.hash,
             props={k: v for k, v in props.items() if v is not None},
         ).consume()
+        return entry
+
+    # ----------------------------------------------------- erasure register
+
+    def list_erasures(self) -> list[ErasureRecord]:
+        """The erasure register, oldest first."""
+        rows = self._read(
+            "MATCH (e:Erasure) RETURN e.id_hash AS i, e.fingerprint AS f, e.erased_at AS at ORDER BY at, i"
+        )
+        return [ErasureRecord(id_hash=r["i"], fingerprint=r["f"], erased_at=r["at"]) for r in rows]
+
+    def add_erasures(self, records: Sequence[ErasureRecord]) -> int:
+        """Add register lines (from a backup) that are not there yet; returns how many were added."""
+        rows = [{"i": r.id_hash, "f": r.fingerprint, "at": r.erased_at.isoformat()} for r in records]
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            added = tx.run(
+                "UNWIND $rows AS r OPTIONAL MATCH (old:Erasure {id_hash: r.i}) WITH r, old WHERE old IS NULL "
+                "CREATE (e:Erasure {id_hash: r.i, erased_at: r.at}) SET e.fingerprint = r.f RETURN count(e) AS n",
+                rows=rows,
+            ).single()["n"]
+            if not added:
+                raise _NoChange
+            return added
+
+        return self._write(work, AuditAction.ERASURE_REGISTER, bump=False) or 0
 
     def record_audit(self, action: AuditAction, target: str | None = None) -> None:
         """Append an audit entry for something that changed no record (an export, a subject access)."""

@@ -25,6 +25,8 @@ from pydantic import BaseModel
 
 from ..audit import AuditAction, AuditEntry, new_entry
 from ..auth import User
+from ..identity import name_key
+from ..protection import Protection
 from ..errors import Duplicate, InvalidInput, NotFound, StoreUnavailable
 from ..model import (
     StatusChange,
@@ -32,6 +34,7 @@ from ..model import (
     from_store,
     Actor,
     Counts,
+    ErasureRecord,
     ErasureReport,
     Introduction,
     Organisation,
@@ -104,6 +107,8 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target);
 CREATE TABLE IF NOT EXISTS users (username TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS erasures (id_hash TEXT PRIMARY KEY, fingerprint TEXT, erased_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS erasures_by_fingerprint ON erasures (fingerprint);
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only_delete BEFORE DELETE ON audit
@@ -161,23 +166,51 @@ def _state(intro_id: str, day: str, status: str, outcome: str | None) -> StatusC
 class SqliteStore:
     """A store in one SQLite file (the default backend)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, protection: Protection | None = None, *, create: bool = True) -> None:
         self.url = url
         self.path = sqlite_path(url)
         self._lock = threading.RLock()
+        self.protection = protection or Protection.for_store(url)
+        self._damage: str | None = None
+        self.read_only = False
+        if not create and not self.path.exists():
+            raise InvalidInput(f"there is no store at {self.path}: check the path (nothing was created)")
+        if self.path.exists() and not os.access(self.path, os.W_OK) or (
+            self.path.exists() and not os.access(self.path.parent, os.W_OK)
+        ):
+            self.read_only = True
+            self._damage = f"{self.path} is read-only here: it can be read and backed up, not changed"
         try:
             if self.path.parent and not self.path.parent.exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-            )
+            if self.read_only:
+                # a folder that cannot be written cannot hold the WAL's shared-memory file either
+                flags = "mode=ro" if os.access(self.path.parent, os.W_OK) else "mode=ro&immutable=1"
+                self._conn = sqlite3.connect(
+                    f"file:{self.path}?{flags}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None, check_same_thread=False,
+                )
+            else:
+                self._conn = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+                )
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the database file {self.path}: {exc}") from exc
         try:
-            self._configure()
+            if self.read_only:
+                self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            else:
+                self._configure()
+            found = [row[0] for row in self._conn.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise StoreUnavailable(f"{self.path} is not a connector_graph database: {exc}") from exc
+        if found != ["ok"]:
+            # reads stay possible, so what is left can be backed up; writes would spread the damage
+            self._damage = (
+                f"{self.path} is damaged ({found[0]}); writes are refused: back up what can be read "
+                "and restore into a new store"
+            )
 
     # ------------------------------------------------------------ plumbing
 
@@ -209,6 +242,11 @@ class SqliteStore:
                 raise StoreUnavailable(
                     f"{self.path} was written by a newer connector_graph (schema {found}); upgrade to open it"
                 )
+            if cur.execute("SELECT 1 FROM meta WHERE key = 'name_key'").fetchone() is None:
+                # names are found by identity.name_key since this key was added: fold stored names again
+                rows = cur.execute("SELECT id, name FROM actors").fetchall()
+                cur.executemany("UPDATE actors SET name_fold = ? WHERE id = ?", [(name_key(n), i) for i, n in rows])
+                cur.execute("INSERT INTO meta (key, value) VALUES ('name_key', 1)")
 
     @contextlib.contextmanager
     def _write(
@@ -221,13 +259,18 @@ class SqliteStore:
                 cur.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise StoreUnavailable(f"the database is busy or read-only: {exc}") from exc
+            if self._damage:
+                raise StoreUnavailable(self._damage)
+            entry = None
             try:
                 yield cur
                 if bump:
                     cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
                 if action is not None:
-                    self._append_audit(cur, action, target)
+                    entry = self._append_audit(cur, action, target)
                 cur.execute("COMMIT")
+                if entry is not None:
+                    self.protection.advance(entry.seq, entry.hash)
             except BaseException as exc:
                 with contextlib.suppress(sqlite3.Error):
                     cur.execute("ROLLBACK")
@@ -269,7 +312,7 @@ class SqliteStore:
                 raise _NoChange
             cur.execute(
                 "INSERT INTO actors (id, type, name, name_fold, ward, body) VALUES (?, ?, ?, ?, ?, ?)",
-                (actor.id, actor.actor_type, actor.name, actor.name.casefold(), actor.ward, body),
+                (actor.id, actor.actor_type, actor.name, name_key(actor.name), actor.ward, body),
             )
 
     def add_person(self, person: Person) -> None:
@@ -290,7 +333,7 @@ class SqliteStore:
                 raise NotFound(f"no {actor.actor_type} with id {actor.id!r}")
             cur.execute(
                 "UPDATE actors SET name = ?, name_fold = ?, ward = ?, body = ? WHERE id = ?",
-                (actor.name, actor.name.casefold(), actor.ward, _dump(actor), actor.id),
+                (actor.name, name_key(actor.name), actor.ward, _dump(actor), actor.id),
             )
 
     def update_person(self, person: Person) -> None:
@@ -345,8 +388,14 @@ class SqliteStore:
     def erase_actor(self, actor_id: str) -> ErasureReport:
         """Remove an actor, their ties and the introductions that name them."""
         with self._write(AuditAction.ERASE, actor_id) as cur:
-            if cur.execute("SELECT 1 FROM actors WHERE id = ?", (actor_id,)).fetchone() is None:
+            row = cur.execute("SELECT type, name, ward FROM actors WHERE id = ?", (actor_id,)).fetchone()
+            if row is None:
                 raise NotFound(f"no person or organisation with id {actor_id!r}")
+            record = common.erasure_record(self.protection, actor_id, *row)
+            cur.execute(
+                "INSERT OR REPLACE INTO erasures (id_hash, fingerprint, erased_at) VALUES (?, ?, ?)",
+                (record.id_hash, record.fingerprint, record.erased_at.isoformat()),
+            )
             intros = cur.execute(
                 "DELETE FROM introductions WHERE ? IN (introducer_id, subject_id, target_id)", (actor_id,)
             ).rowcount
@@ -501,14 +550,35 @@ class SqliteStore:
 
     # --------------------------------------------------------------- audit
 
-    @staticmethod
-    def _append_audit(cur: sqlite3.Cursor, action: AuditAction, target: str | None) -> None:
+    def _append_audit(self, cur: sqlite3.Cursor, action: AuditAction, target: str | None) -> AuditEntry:
         last = cur.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        entry = new_entry(tuple(last) if last else None, action, target)
+        entry = new_entry(tuple(last) if last else None, action, target, self.protection.audit_key)
         cur.execute(
             "INSERT INTO audit (seq, at, who, action, target, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (entry.seq, entry.at.isoformat(), entry.who, entry.action.value, entry.target, entry.prev_hash, entry.hash),
         )
+        return entry
+
+    # ----------------------------------------------------- erasure register
+
+    def list_erasures(self) -> list[ErasureRecord]:
+        """The erasure register, oldest first."""
+        rows = self._read("SELECT id_hash, fingerprint, erased_at FROM erasures ORDER BY erased_at, id_hash")
+        return [ErasureRecord(id_hash=i, fingerprint=f, erased_at=at) for i, f, at in rows]
+
+    def add_erasures(self, records: Sequence[ErasureRecord]) -> int:
+        """Add register lines (from a backup) that are not there yet; returns how many were added."""
+        with contextlib.suppress(_NoChange), self._write(AuditAction.ERASURE_REGISTER, bump=False) as cur:
+            before = cur.execute("SELECT count(*) FROM erasures").fetchone()[0]
+            cur.executemany(
+                "INSERT OR IGNORE INTO erasures (id_hash, fingerprint, erased_at) VALUES (?, ?, ?)",
+                [(r.id_hash, r.fingerprint, r.erased_at.isoformat()) for r in records],
+            )
+            added = cur.execute("SELECT count(*) FROM erasures").fetchone()[0] - before
+            if not added:
+                raise _NoChange
+            return added
+        return 0
 
     def record_audit(self, action: AuditAction, target: str | None = None) -> None:
         """Append an audit entry for something that changed no record (an export, a subject access)."""
@@ -608,7 +678,7 @@ class SqliteStore:
                     "INSERT INTO actors (id, type, name, name_fold, ward, body) VALUES (?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (id) DO UPDATE SET type = excluded.type, name = excluded.name, "
                     "name_fold = excluded.name_fold, ward = excluded.ward, body = excluded.body",
-                    [(a.id, a.actor_type, a.name, a.name.casefold(), a.ward, _dump(a)) for a in part],
+                    [(a.id, a.actor_type, a.name, name_key(a.name), a.ward, _dump(a)) for a in part],
                 )
                 report(len(part))
             for part in chunks(batch.ties):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from ..signin import MAX_UPLOAD_MB
 from ..errors import InvalidInput
 from ..io import csv_tables, transfer
 from ..io.report import ImportReport
@@ -88,6 +89,9 @@ def stage_uploads(uploads: Sequence[Upload], fmt: str, folder: Path) -> Path:
         raise InvalidInput(f"cannot import the format {fmt!r}; choose one of {', '.join(IMPORT_CHOICES)}")
     if not uploads:
         raise InvalidInput("choose a file to import first")
+    too_big = [u.name for u in uploads if len(u.data) > MAX_UPLOAD_MB * 1024 * 1024]
+    if too_big:
+        raise InvalidInput(f"{too_big[0]} is larger than {MAX_UPLOAD_MB} MB; import it from the command line instead")
     if fmt in _SINGLE_FILE and len(uploads) > 1:
         raise InvalidInput(f"a {fmt} import is one file; {len(uploads)} were given")
     names = [_safe_name(u.name) for u in uploads]

@@ -113,7 +113,7 @@ def actor_table(
     interests, offers), ignoring case.
     """
     require(Permission.VIEW)
-    needle = text.strip().casefold()
+    needle = name_key(text.strip())
     rows = []
     for actor in store.iter_actors():
         if actor_type and actor.actor_type != actor_type:
@@ -130,7 +130,7 @@ def actor_table(
                 continue
             tags = [*actor.offers, *actor.spaces]
             kind = f"{actor.kind.label} ({actor.sector.label})"
-        if needle and needle not in actor.name.casefold() and not any(needle in t for t in tags):
+        if needle and needle not in name_key(actor.name) and not any(needle in name_key(t) for t in tags):
             continue
         rows.append({"id": actor.id, "name": actor.name, "type": actor.actor_type, "ward": actor.ward or "",
                      "roles or kind": kind, "gifts, skills, offers": ", ".join(tags[:8])})

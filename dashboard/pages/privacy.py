@@ -81,6 +81,8 @@ with tabs[3]:
         check = privacy.verify_audit(store)
         if check.ok:
             st.success(f"The audit log is intact: {check.checked:,} entries checked.")
+            if check.warning:
+                st.warning(md_escape(check.warning) + ".")
         else:
             st.error(f"The audit log has been tampered with: {md_escape(check.problem)}.")
         about = st.text_input("Only entries about this id", key="au_target")

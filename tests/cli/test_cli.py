@@ -59,8 +59,9 @@ def test_follow_up_records_the_outcome(cli):
         (["introduce", "--by", "a", "--subject", "b", "--to", "c", "--date", "31/01/2025"], "write it as YYYY-MM-DD"),
         (["introduce", "--by", "a", "--subject", "b", "--to", "c"], "--by: no one is called 'a'"),
         (["follow-up", "nope", "--status", "made"], "no introduction with id 'nope'"),
-        (["show", "nope"], "ID|NAME: no one is called 'nope'"),
+        (["show", "nope"], "there is no store"),  # a read command on a store that does not exist
         (["erase", "nope", "--yes"], "no one is called 'nope'"),
+        (["erase", "nope"], "add --yes to confirm"),
         (["seed", "--size", "lots"], "--size must be 'demo' or a whole number"),
         (["no-such-command"], "No such command"),
     ],
@@ -110,6 +111,7 @@ def test_every_command_has_help(cli, command):
 
 def test_module_and_console_script_both_run(tmp_path):
     env_url = f"sqlite:///{tmp_path / 'm.db'}"
+    open_store(env_url).close()  # read commands never create a store
     result = subprocess.run(
         [sys.executable, "-m", "connector_graph", "--store", env_url, "stats", "--json"],
         capture_output=True, text=True, check=True,

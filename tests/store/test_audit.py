@@ -30,7 +30,7 @@ def test_every_change_appends_one_entry_attributed_to_the_user(store):
         ("add_tie", tie_id, "cath"),
         ("erase", "b", "admin"),
     ]
-    assert verify_chain(store.list_audit()).ok
+    assert verify_chain(store.list_audit(), store.protection.audit_key).ok
 
 
 def test_no_change_and_failed_writes_leave_no_entry(store):
@@ -69,9 +69,9 @@ def test_a_changed_entry_breaks_the_chain(store):
         store.add_person(build(Person, id=f"p{n}", name=f"P{n}"))
     entries = store.list_audit()
     forged = entries[:2] + [entries[2].model_copy(update={"who": "someone-else"})] + entries[3:]
-    report = verify_chain(forged)
+    report = verify_chain(forged, store.protection.audit_key)
     assert (report.ok, report.first_bad_seq, report.checked) == (False, 3, 2)
-    dropped = verify_chain(entries[:1] + entries[2:])
+    dropped = verify_chain(entries[:1] + entries[2:], store.protection.audit_key)
     assert (dropped.ok, dropped.first_bad_seq) == (False, 3)
 
 
@@ -98,7 +98,7 @@ def test_neo4j_tampering_is_found_by_verification(empty_neo4j_url):
             store.add_person(build(Person, id=f"p{n}", name=f"P{n}"))
         with neo4j.GraphDatabase.driver(empty_neo4j_url, auth=None) as driver:
             driver.execute_query("MATCH (e:AuditEntry {seq: 2}) SET e.target = 'p-other'")
-        report = verify_chain(store.list_audit())
+        report = verify_chain(store.list_audit(), store.protection.audit_key)
         assert (report.ok, report.first_bad_seq) == (False, 2)
     finally:
         store.close()

@@ -16,12 +16,12 @@ organizations page with each organisation's offers as services.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterable
 
 from ...errors import InvalidInput
 from ...store.base import Batch, Progress, Store
+from ..files import load_json, require_file
 from ..report import ImportReport, Parsed
 from .export import export_organisations, write_openreferral
 from .nested import flatten
@@ -102,10 +102,6 @@ def _done(parsed: Parsed, progress: Progress | None) -> Parsed:
 
 def _load_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path.name} is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        return load_json(require_file(path, "Open Referral file"), "Open Referral file")
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None

@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 from ...model import Organisation
 from ...store.base import Batch, Progress, Store
+from ..files import safe_output
 from .nested import KIND_TAXONOMY, SCHEME, SECTOR_TAXONOMY, SPACE_TAXONOMY, WARD_TAXONOMY
 
 __all__ = ["export_organisations", "write_openreferral", "oruk_document", "oruk_uuid"]
@@ -70,12 +71,10 @@ def export_organisations(
 
 def write_openreferral(batch: Batch, path: Path | str) -> Path:
     """Write the organisations of ``batch`` to ``path`` as an ORUK 3.0 organizations page."""
-    path = Path(path)
     text = json.dumps(oruk_document(batch.organisations), ensure_ascii=False, indent=1)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text + "\n", encoding="utf-8")
-    partial.replace(path)
-    return path
+    with safe_output(path) as handle:
+        handle.write(text + "\n")
+    return Path(path)
 
 
 def oruk_document(organisations: list[Organisation]) -> dict[str, Any]:
