@@ -21,13 +21,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidInput
+from .files import require_file
 
 __all__ = ["Sniffed", "sniff", "recognise", "source_for", "wrong_format", "RECOGNISED", "FORMAT_NAMES"]
 
@@ -68,6 +71,9 @@ class Sniffed:
 
 
 def _head(path: Path) -> bytes:
+    """The first bytes of a regular file (a FIFO or device is never opened: it could block or never end)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        return b""
     with path.open("rb") as handle:
         return handle.read(_HEAD)
 
@@ -201,6 +207,8 @@ def sniff(path: Path | str) -> Sniffed:
     path = Path(path)
     if not path.exists():
         raise InvalidInput(f"no such file or folder: {path}")
+    if not path.is_dir():
+        require_file(path)  # regular files only; refuses FIFOs, devices and bombs in one line
     try:
         found = recognise(path)
     except OSError as exc:

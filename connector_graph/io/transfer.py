@@ -83,6 +83,8 @@ def read_import(
     try:
         return _read(store, path, fmt, progress, mapping)
     except InvalidInput as exc:
+        if "nests more than" in str(exc):  # refused for its shape, whatever the format
+            raise
         raise (wrong_format(path, fmt) or exc) from None
 
 
@@ -157,7 +159,8 @@ def export_file(
         pseudonyms = Pseudonyms()
         transform, graph_transform = pseudonyms.batch, pseudonyms.graph
     with overwriting(force):
-        result = _export(store, path, fmt, transform, graph_transform, progress, pseudonymise, gexf_version)
+        result = _export(store, path, fmt, transform, graph_transform, progress, gexf_version=gexf_version,
+                         pseudonymise=pseudonymise)
     named = not pseudonymise and fmt != "json" and transform is None and graph_transform is None
     if not getattr(store, "read_only", False):  # a read-only store can be backed up, not written to
         store.record_audit(AuditAction.EXPORT_NAMED if named else AuditAction.EXPORT)

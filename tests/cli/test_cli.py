@@ -61,7 +61,7 @@ def test_follow_up_records_the_outcome(cli):
         (["follow-up", "nope", "--status", "made"], "no introduction with id 'nope'"),
         (["show", "nope"], "there is no store"),  # a read command on a store that does not exist
         (["erase", "nope", "--yes"], "no one is called 'nope'"),
-        (["erase", "nope"], "add --yes to confirm"),
+        (["erase", "nope"], "no one is called 'nope'"),  # the name is looked up before confirming
         (["seed", "--size", "lots"], "--size must be 'demo' or a whole number"),
         (["no-such-command"], "No such command"),
     ],

@@ -241,7 +241,8 @@ def test_round_trip_gives_the_same_organisations_and_offers(store, tmp_path):
     before = {o.id: o for o in store.list_organisations()}
     _empty(store)
     assert store.counts().organisations == 0
-    report = transfer.import_file(store, out, "openreferral")
+    # the emptied store's erasure register holds the organisations back unless an admin says why
+    report = transfer.import_file(store, out, "openreferral", bring_back_erased=_BACK)
     assert report.written, report.lines()
     after = {o.id: o for o in store.list_organisations()}
     assert set(after) == set(before)
@@ -249,6 +250,9 @@ def test_round_trip_gives_the_same_organisations_and_offers(store, tmp_path):
         if not (org.offers or org.spaces):  # nothing in ORUK 3.0 carries their places and times
             org = org.model_copy(update={"locations": None, "schedule": None})
         assert after[oid] == org
+
+
+_BACK = "round trip into the store emptied for this test"
 
 
 def _empty(store) -> None:
@@ -264,7 +268,7 @@ def test_export_then_import_into_an_empty_store_keeps_wards(store, tmp_path):
     transfer.export_file(store, out, "openreferral-json")
     wards = {o.id: o.ward for o in store.list_organisations()}
     _empty(store)
-    transfer.import_file(store, out, "openreferral")
+    transfer.import_file(store, out, "openreferral", bring_back_erased=_BACK)
     assert {o.id: o.ward for o in store.list_organisations()} == wards
 
 
