@@ -84,7 +84,7 @@ def analyse_store(
             introductions=introduction_records(selection),
             as_of=as_of,
             ward_filter=wards,
-            engine=engine,
+            engine=engine if engine in ("networkx", "igraph") else "auto",  # "python" and "auto": either, by size
             seed=seed,
             **extra,
         )

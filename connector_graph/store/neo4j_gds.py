@@ -55,11 +55,11 @@ _LINKS = (
     " RETURN a, b"
     " UNION ALL"
     " MATCH (i:Introduction)-[:MADE_BY]->(a:Actor), (i)-[:INTRODUCED|TO]->(b:Actor)"
-    f" WHERE a <> b AND ($as_of IS NULL OR i.date <= $as_of) AND {_KEEP} AND {_KEEP_B}"
+    f" WHERE a <> b AND i.date <= $day AND {_KEEP} AND {_KEEP_B}"
     " RETURN a, b"
     " UNION ALL"
     " MATCH (a:Actor)<-[:INTRODUCED]-(i:Introduction)-[:TO]->(b:Actor)"
-    " WHERE a <> b AND i.status IN ['made', 'followed_up'] AND ($as_of IS NULL OR i.date <= $as_of)"
+    " WHERE a <> b AND i.status IN ['made', 'followed_up'] AND i.date <= $day"
     f" AND {_KEEP} AND {_KEEP_B}"
     " RETURN a, b"
     "}"
@@ -135,6 +135,7 @@ def gds_version(store: "Neo4jStore") -> str | None:
 def _filters(as_of: dt.date | None, wards: Collection[str] | None, include_organisations: bool) -> dict[str, Any]:
     return {
         "as_of": as_of,
+        "day": as_of or dt.date.today(),  # introductions dated later add nothing, as in analysis/asof.py
         "wards": None if wards is None else sorted({str(w) for w in wards}),
         "orgs": bool(include_organisations),
     }
@@ -344,7 +345,7 @@ def introductions_made(
     row = _read(
         store,
         "MATCH (i:Introduction)-[:MADE_BY]->(a:Actor) "
-        f"WHERE ($as_of IS NULL OR i.date <= $as_of) AND {_KEEP} "
+        f"WHERE i.date <= $day AND i.status IN ['made', 'followed_up'] AND {_KEEP} "
         "WITH a.id AS id, count(i) AS n RETURN collect(id) AS ids, collect(n) AS counts",
         filters,
     )[0]
