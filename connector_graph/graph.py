@@ -33,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Collection
 
-from .analysis import asof
 from .caching import LruCache
 from .model import TieKind
 from .store.base import Store

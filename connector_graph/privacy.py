@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel
 
-from .audit import KEYED, AuditAction, AuditEntry, ChainReport, verify_chain
+from .audit import AuditAction, AuditEntry, ChainReport, verify_chain
 from .auth import Permission, require
 from .caching import forget_everything
 from .errors import NotFound

@@ -48,7 +48,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Collection, NamedTuple
+from typing import Any, Collection, Mapping, NamedTuple, Sequence
 
 import numpy as np
 

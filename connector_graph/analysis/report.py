@@ -47,8 +47,7 @@ import networkx as nx
 
 from ..model import Introduction, Tie, Ward
 from . import engine as engines
-from . import asof
-from .centrality import DEFAULT_SAMPLES, EXACT_LIMIT_IGRAPH, beside_measures, sampling_plan, METRICS, compute_metrics, key_connectors
+from .centrality import DEFAULT_SAMPLES, beside_measures, sampling_plan, METRICS, compute_metrics, key_connectors
 from .communities import bridging_actors, detect_communities
 from .gaps import (
     isolated_actors,

@@ -8,7 +8,7 @@ from ..errors import Duplicate, InvalidInput
 import datetime as dt
 
 from ..identity import name_key
-from ..model import MAX_NAME, Actor, ErasureRecord, Introduction, StatusChange, clean_text
+from ..model import MAX_NAME, Actor, ErasureRecord, Introduction, StatusChange
 from ..protection import Protection
 
 __all__ = ["next_history", "require", "check_same_actor", "check_same_people", "check_page", "search_needle", "erasure_record"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ..auth import Permission, require

@@ -24,7 +24,6 @@ from pydantic import ValidationError
 
 from ...errors import InvalidInput
 from ...model import MAX_DETAILS, MAX_ID, MAX_TAGS, Organisation
-from ...store.base import Batch
 from ..files import CsvTable, read_csv_rows
 from ..report import ImportReport, Parsed, reason, stable_id, unneutralise
 from ..vocab import as_tag, guess_kind, sector_for
