@@ -113,6 +113,7 @@ def page(browser, dialogs) -> Iterator:
 
     context.on("dialog", on_dialog)
     tab = context.new_page()
+    tab.set_default_timeout(180_000)  # a busy machine can take this long; tests still wait on conditions
     try:
         yield tab
     finally:
