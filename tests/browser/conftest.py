@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from server import ROOT, chromium_path, running_app  # noqa: E402
+from server import PATIENCE_MS, ROOT, chromium_path, running_app  # noqa: E402
 
 from connector_graph import service  # noqa: E402
 from connector_graph.auth import acting_as  # noqa: E402
@@ -85,12 +85,30 @@ def app_url(browser_store, artifacts) -> Iterator[str]:
         yield base
 
 
+
+
+class PatientBrowser:
+    """A Chromium whose every new context waits up to PATIENCE_MS for what a test asks for."""
+
+    def __init__(self, instance) -> None:
+        self._instance = instance
+
+    def new_context(self, **options):
+        context = self._instance.new_context(**options)
+        context.set_default_timeout(PATIENCE_MS)
+        context.set_default_navigation_timeout(PATIENCE_MS)
+        return context
+
+    def close(self) -> None:
+        self._instance.close()
+
+
 @pytest.fixture(scope="session")
-def browser(chromium) -> Iterator:
+def browser(chromium) -> Iterator[PatientBrowser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        instance = PatientBrowser(pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"]))
         try:
             yield instance
         finally:
@@ -113,7 +131,6 @@ def page(browser, dialogs) -> Iterator:
 
     context.on("dialog", on_dialog)
     tab = context.new_page()
-    tab.set_default_timeout(180_000)  # a busy machine can take this long; tests still wait on conditions
     try:
         yield tab
     finally:

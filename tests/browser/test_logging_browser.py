@@ -192,6 +192,8 @@ def test_someone_new_is_stored_with_a_lawful_basis(app_url, browser_store, tab):
     _open_log(tab, app_url)
     tab.get_by_text("Someone new? Add a person or organisation first").click()
     tab.get_by_label("Name", exact=True).fill(name)
+    tab.get_by_label("Name", exact=True).blur()
+    wait_until_idle(tab)
     basis = tab.get_by_test_id("stSelectbox").filter(has_text="Lawful basis for holding their details")
     assert basis.locator("input").input_value() == "legitimate interests"  # the configured default, shown first
     tab.get_by_role("button", name="Check and add").click()
