@@ -19,12 +19,12 @@ Edge attributes
     edge comes from introductions only); ``introductions``: how many
     introductions contributed to the edge.
 
-An introduction dated on or before the ``as_of`` date (default: today)
-links the introducer with the person introduced and with the target; the
-person introduced and the target are linked, and the introduction counts in
-``introductions_made``, only if it had happened by then (status ``made`` or
-``followed_up`` as it stood on that date). Planned introductions dated later
-add nothing. Which facts count as of a date is decided in
+Edges follow the one definition of a link (:mod:`connector_graph.analysis.links`):
+an introduction dated on or before the ``as_of`` date (default: today) that
+had happened by then (status ``made`` or ``followed_up`` as it stood on that
+date) links the introducer with the person introduced and with the target,
+links those two, and counts in ``introductions_made``. Planned, declined and
+unknown introductions, and introductions dated later, add nothing. Which facts count as of a date is decided in
 :mod:`connector_graph.analysis.asof`.
 """
 

@@ -375,7 +375,8 @@ class Selection:
         subject = p.intro_subject[self.introductions]
         target = p.intro_target[self.introductions]
         happened = np.isin(self.intro_status[self.introductions], _HAPPENED)
-        ends = [(by, subject, keep[by] & keep[subject]), (by, target, keep[by] & keep[target]),
+        # one definition of a link (analysis/links.py): an introduction links anyone only once it happened
+        ends = [(by, subject, happened & keep[by] & keep[subject]), (by, target, happened & keep[by] & keep[target]),
                 (subject, target, happened & keep[subject] & keep[target])]
         intro_u = np.concatenate([position[a[m]] for a, _b, m in ends]).astype(np.int64)
         intro_v = np.concatenate([position[b[m]] for _a, b, m in ends]).astype(np.int64)

@@ -55,7 +55,7 @@ _LINKS = (
     " RETURN a, b"
     " UNION ALL"
     " MATCH (i:Introduction)-[:MADE_BY]->(a:Actor), (i)-[:INTRODUCED|TO]->(b:Actor)"
-    f" WHERE a <> b AND i.date <= $day AND {_KEEP} AND {_KEEP_B}"
+    f" WHERE a <> b AND i.status IN ['made', 'followed_up'] AND i.date <= $day AND {_KEEP} AND {_KEEP_B}"
     " RETURN a, b"
     " UNION ALL"
     " MATCH (a:Actor)<-[:INTRODUCED]-(i:Introduction)-[:TO]->(b:Actor)"

@@ -69,12 +69,11 @@ def test_nodes_carry_their_attributes(network):
 
 def test_ties_and_introductions_become_weighted_edges(network):
     assert edges(build_graph(network)) == {
-        ("ann", "con"): (2 + 2, ["knows", "partners_with"], 2),  # two ties, introducer of i1 and i4
-        ("bob", "con"): (1 + 1, ["knows"], 1),
+        ("ann", "con"): (2 + 1, ["knows", "partners_with"], 1),  # two ties, introducer of i1 (i4 was declined)
+        ("bob", "con"): (1, ["knows"], 0),  # i2 is only planned: not a link (analysis/links.py)
         ("bob", "gar"): (1, ["member_of"], 0),
-        ("con", "gar"): (2, [], 2),  # i1 and i4: introducer to target, whatever the status
-        ("ann", "gar"): (1, [], 1),  # i1 was made; i4 declined adds nothing here
-        ("con", "lib"): (1, [], 1),  # i2 planned: introducer to target only
+        ("con", "gar"): (1, [], 1),  # i1 made; i4 declined adds nothing, not even to its introducer
+        ("ann", "gar"): (1, [], 1),
         ("ann", "cyd"): (1, [], 1),
         ("ann", "lib"): (1, [], 1),
         ("cyd", "lib"): (1, [], 1),  # i3 followed up
@@ -83,7 +82,8 @@ def test_ties_and_introductions_become_weighted_edges(network):
 
 def test_as_of_leaves_out_later_ties_and_introductions(network):
     G = build_graph(network, as_of=D2)
-    assert ("bob", "con") in edges(G) and edges(G)[("bob", "con")] == (1, [], 1)  # tie began later; i2 counts
+    assert ("bob", "con") not in edges(G)  # the tie began later and i2 is only planned
+    assert ("con", "gar") in edges(G) and ("ann", "gar") in edges(G)  # i1 had happened by then
     assert ("ann", "cyd") not in edges(G)
     assert ("bob", "gar") in edges(G)  # undated tie always kept
     assert G.nodes["con"]["introductions_made"] == 1 and G.nodes["ann"]["introductions_made"] == 0
@@ -101,7 +101,7 @@ def test_without_organisations_and_by_tie_kind(network):
     assert sorted(G.nodes) == ["ann", "bob", "con", "cyd"]
     G = build_graph(network, tie_kinds=["member_of"])
     assert edges(G)[("bob", "gar")] == (1, ["member_of"], 0)
-    assert edges(G)[("ann", "con")] == (2, [], 2)  # introductions are always kept
+    assert edges(G)[("ann", "con")] == (1, [], 1)  # introductions that happened are always kept (i1)
 
 
 def test_empty_store_gives_empty_graph(store):

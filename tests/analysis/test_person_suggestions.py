@@ -112,8 +112,6 @@ def test_introduction_links_count_by_how_they_went(store, status, linked):
     if linked:  # the introduction happened: Ann and Bob are linked, nothing left to suggest
         assert found == []
         return
-    if status == "declined":  # a declined pair is never suggested again
-        assert found == []
-        return
-    # Cath links to each through a planned introduction only (strength 0.3 each), and has 2 links.
-    assert [(s.target_id, s.score) for s in found] == [("bob", pytest.approx(0.3 * 0.3 / 2))]
+    # declined: the pair is never suggested again; planned: nothing has happened yet, so nobody is linked
+    # (analysis/links.py) and there is no structure to suggest through
+    assert found == []

@@ -85,11 +85,11 @@ def test_comparing_two_dates_in_plain_language(history):
     after = build_graph(history, as_of=MAR)
     result = compare(before, after)
     assert result.before == {"actors": 6, "links": 5, "isolated": 1, "parts": 2}
-    assert result.after == {"actors": 6, "links": 10, "isolated": 0, "parts": 1}
+    assert result.after == {"actors": 6, "links": 9, "isolated": 0, "parts": 1}  # i2 is only planned: no link
     assert result.no_longer_isolated == ["cyd"] and result.new_isolated == []
     assert result.new_sector_links == [("statutory", "voluntary_community")]
     assert "New link between the statutory and voluntary community sectors." in result.sentences
-    assert result.sentences[0] == "The network grew from 5 to 10 links between the same 6 people and organisations."
+    assert result.sentences[0] == "The network grew from 5 to 9 links between the same 6 people and organisations."
     assert "Cyd" in " ".join(result.sentences)
 
 

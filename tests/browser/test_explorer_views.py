@@ -5,19 +5,20 @@ Checked against the tables (direct SQL) and networkx, in a real Chromium.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
 
 import networkx as nx
 import pytest
-from server import choose, open_page, wait_until_idle
+from server import PATIENCE_MS, choose, open_page, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
 
 def projection_by_sql(url: str) -> nx.Graph:
-    """What the explorer draws from: ties, every introduction's connector with both ends, and who met."""
+    """What the explorer draws from: links (ties, and introductions that happened by today: the connector with both ends, and who met)."""
     with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
         G = nx.Graph()
         for actor_id, kind, name, body in db.execute("SELECT id, type, name, body FROM actors"):
@@ -26,19 +27,20 @@ def projection_by_sql(url: str) -> nx.Graph:
                 continue
             G.add_node(actor_id, name=name)
         edges = list(db.execute("SELECT source_id, target_id FROM ties"))
-        for by, subject, target, status in db.execute(
-                "SELECT introducer_id, subject_id, target_id, status FROM introductions"):
-            edges += [(by, subject), (by, target)] + ([(subject, target)] if status in ("made", "followed_up") else [])
+        for by, subject, target in db.execute(
+                "SELECT introducer_id, subject_id, target_id FROM introductions"
+                " WHERE status IN ('made', 'followed_up') AND date <= ?", (dt.date.today().isoformat(),)):
+            edges += [(by, subject), (by, target), (subject, target)]
     G.add_edges_from((u, v) for u, v in edges if u in G and v in G and u != v)
     return G
 
 
 def _drawing(page):
-    page.wait_for_selector("iframe", timeout=60_000)
+    page.wait_for_selector("iframe", timeout=PATIENCE_MS)
     page.wait_for_function("() => Array.from(document.querySelectorAll('iframe')).some("
-                           "f => f.contentWindow && typeof f.contentWindow.network === 'object')", timeout=60_000)
+                           "f => f.contentWindow && typeof f.contentWindow.network === 'object')", timeout=PATIENCE_MS)
     frame = next(f for f in page.frames if f != page.main_frame and f.evaluate("typeof network") == "object")
-    frame.wait_for_function("document.body.getAttribute('data-stable-ms') !== null", timeout=30_000)
+    frame.wait_for_function("document.body.getAttribute('data-stable-ms') !== null", timeout=PATIENCE_MS)
     return frame
 
 
@@ -60,6 +62,39 @@ def test_the_community_view_is_the_default_and_names_every_community(app_url, br
     drawing = page.locator("iframe").first
     assert legend.bounding_box()["x"] > drawing.bounding_box()["x"] + drawing.bounding_box()["width"] / 2
     page.screenshot(path=str(artifacts / "explorer-communities.png"), full_page=True)
+
+
+def test_clicking_a_community_in_the_drawing_opens_it(app_url, page):
+    open_page(page, app_url, "explorer")
+    communities = [n for n in _nodes(page) if re.fullmatch(r"community-\d+", n["id"])]
+    chosen = max(communities, key=lambda n: int(re.search(r"([\d,]+) members", n["title"]).group(1).replace(",", "")))
+    members = int(re.search(r"([\d,]+) members", chosen["title"]).group(1).replace(",", ""))
+    frame = _drawing(page)
+    spot = frame.evaluate(f"network.canvasToDOM(network.getPosition({json.dumps(chosen['id'])}))")
+    canvas = frame.locator("canvas").first.bounding_box()
+    page.mouse.click(canvas["x"] + spot["x"], canvas["y"] + spot["y"])  # a real click on the shape
+    link = frame.locator("#cg-community-link")
+    link.wait_for()
+    assert chosen["title"].splitlines()[0] in frame.locator("#cg-details").inner_text()
+    with page.expect_navigation(url=re.compile(r"/explorer\?community=\d+$")):
+        link.click()
+    page.wait_for_selector("h1")
+    wait_until_idle(page)
+    page.get_by_text(re.compile(r"^Showing the community ")).wait_for()
+    nodes = _nodes(page)
+    assert nodes and not [n for n in nodes if n["id"].startswith("community-")]  # its members, not groups
+    drawn = int(re.search(r"([\d,]+) shapes? drawn", page.get_by_text(re.compile(r"shapes? drawn for")).inner_text())
+                .group(1).replace(",", ""))
+    assert drawn == len(nodes) and len(nodes) <= members
+    # and clicking one of its members opens that person's or organisation's profile
+    member = nodes[0]
+    frame = _drawing(page)
+    spot = frame.evaluate(f"network.canvasToDOM(network.getPosition({json.dumps(member['id'])}))")
+    canvas = frame.locator("canvas").first.bounding_box()
+    page.mouse.click(canvas["x"] + spot["x"], canvas["y"] + spot["y"])
+    with page.expect_navigation(url=re.compile(r"/directory\?id=" + re.escape(member["id"]) + "$")):
+        frame.locator("#cg-profile-link").click()
+    page.get_by_role("heading", name=member["title"].splitlines()[0].strip()).first.wait_for()
 
 
 def _unique_name(G: nx.Graph, node: str) -> str:
