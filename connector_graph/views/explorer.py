@@ -402,10 +402,24 @@ _EXTERNAL = re.compile(
 _AFTER_DRAW = """
 <div id="cg-details" role="status" aria-live="polite"
      style="font-family: sans-serif; font-size: 14px; padding: 6px 8px; white-space: pre-line; border-top: 1px solid #ddd;">
-Click a person or organisation to see their details.</div>
+Click a shape to see who or what it is.</div>
 <script type="text/javascript">
 (function () {
   var box = document.getElementById("cg-details");
+  // The drawing sits in a sandboxed frame that may not navigate the page itself, so a link is
+  // followed by the page (same origin): the dashboard opens the profile or community it names.
+  function openInPage(event) {
+    try {
+      var page = window.parent.document, go = page.createElement("a");
+      go.href = new URL(event.currentTarget.getAttribute("href"), window.parent.location.href).href;
+      page.body.appendChild(go);
+      go.click();
+      go.remove();
+      event.preventDefault();
+    } catch (e) {
+      event.currentTarget.target = "_blank";  // not embedded in the dashboard: open it beside
+    }
+  }
   network.once("afterDrawing", function () {
     document.body.setAttribute("data-stable-ms", String(Math.round(performance.now())));
   });
@@ -414,17 +428,23 @@ Click a person or organisation to see their details.</div>
     if (params.nodes.length) {
       var node = nodes.get(params.nodes[0]);
       box.textContent = node.title || node.label || "";
-      if (String(node.id).indexOf("community-") !== 0) {
-        var link = document.createElement("a");
-        link.href = "/directory?id=" + encodeURIComponent(String(node.id));
-        link.target = "_top";
+      var id = String(node.id), link = document.createElement("a");
+      if (id === "community-small") {
+        return;  // the small communities drawn together: nothing one link could open
+      } else if (id.indexOf("community-") === 0) {
+        link.href = "explorer?community=" + encodeURIComponent(id.slice("community-".length));
+        link.id = "cg-community-link";
+        link.textContent = "Open this community";
+      } else {
+        link.href = "directory?id=" + encodeURIComponent(id);
         link.id = "cg-profile-link";
         link.textContent = "Open the profile";
-        box.appendChild(document.createElement("br"));
-        box.appendChild(link);
       }
+      link.addEventListener("click", openInPage);
+      box.appendChild(document.createElement("br"));
+      box.appendChild(link);
     } else {
-      box.textContent = "Click a person or organisation to see their details.";
+      box.textContent = "Click a shape to see who or what it is.";
     }
   });
 })();

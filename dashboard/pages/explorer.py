@@ -44,6 +44,11 @@ with st.sidebar:
 
 with friendly():
     communities = community_choices(store, until=until)
+asked = st.query_params.get("community")  # a community clicked in the drawing opens it
+if asked is not None and asked != st.session_state.get("ex_community_asked"):
+    st.session_state["ex_community_asked"] = asked
+    if asked.isdigit() and int(asked) in communities:
+        st.session_state["ex_community"] = int(asked)
 community = st.selectbox("Open a community", list(communities), index=None, format_func=communities.get,
                          key="ex_community", placeholder="All communities")
 focus, route = st.columns(2)
