@@ -1,6 +1,8 @@
-"""The pages managers read, at desktop width and on a 390 px phone: drawn without an error, and pictured."""
+"""Every page, at desktop width and on a 390 px phone: drawn without an error, in plain words, and pictured."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from server import open_page, wait_until_idle
@@ -15,7 +17,14 @@ PAGES = {
     "connectors": ("connectors", "What if someone left?"),
     "activity": ("activity", "Network growth"),
     "directory?id=p-000317": ("profile", "Place in the network"),
+    "suggestions": ("suggestions", "Suggested introductions"),
+    "log": ("log", "Log an introduction"),
+    "data": ("data", "Import and export"),
+    "privacy": ("privacy", "Privacy and admin"),
 }
+
+#: words of code, not of people: snake_case names (``ties_out``, ``actors_per_1000``) and raw ids of enums
+CODE_WORDS = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 
 
 @pytest.mark.parametrize("width,height", [(1280, 2200), (390, 3200)])
@@ -31,6 +40,10 @@ def test_manager_pages_read_at_desktop_and_phone_width(browser, app_url, artifac
         name, says = PAGES[path]
         page.get_by_text(says).first.wait_for(timeout=60_000)
         assert not page.locator('[data-testid="stException"]').count()
+        shown = page.locator('[data-testid="stMain"]').inner_text()
+        icons = set(page.locator('[data-testid="stMain"] [data-testid="stIconMaterial"]').all_inner_texts())
+        code = sorted(set(CODE_WORDS.findall(shown)) - icons)  # an icon's name is drawn as the icon, not read
+        assert not code, f"{name} shows words of code: {code}"
         page.screenshot(path=str(artifacts / f"manager-{name}-{width}px.png"), full_page=True)
     finally:
         context.close()
