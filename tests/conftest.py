@@ -149,10 +149,16 @@ def store(any_store_url: str):
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``-n 2 --dist loadgroup``), the browser tests share one worker, one app and one Chromium."""
+    """Under pytest-xdist (``-n 2 --dist loadgroup``), browser tests run in two groups of about equal length.
+
+    Each group runs on one worker, with that worker's own app and Chromium: the
+    logging form's tests in one, every other page's in the other, so neither
+    worker waits alone for all the browser tests at the end of a run.
+    """
     for item in items:
         if item.get_closest_marker("browser") is not None and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            logging_form = Path(str(item.fspath)).name == "test_logging_browser.py"
+            item.add_marker(pytest.mark.xdist_group("browser-logging" if logging_form else "browser"))
 
 
 _neo4j_skips: list[str] = []
