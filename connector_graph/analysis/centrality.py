@@ -84,8 +84,9 @@ METRICS: dict[str, Metric] = {
                "their contacts, less the links those contacts have among themselves (Burt's effective size)."),
         Metric("constraint", "Constraint", "Constraint: how much this actor's contacts all know each other; low "
                "means they broker between groups (Burt's constraint).", higher_is_better=False),
-        Metric("introductions", "Introductions made", "Introductions made: how many introductions this actor "
-               "has logged."),
+        Metric("introductions", "Introductions made", "Introductions made: how many of the introductions this "
+               "actor logged had happened (made or followed up) by the date looked at; planned, declined and "
+               "unknown ones do not count."),
         Metric("score", "Overall", "Overall: a weighted blend of the measures above (bridging counts most)."),
     )
 }
