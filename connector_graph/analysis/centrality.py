@@ -74,16 +74,21 @@ METRICS: dict[str, Metric] = {
         Metric("betweenness", "Bridging", "Bridging: how much of the shortest routes between other actors run "
                "through this actor; it does not mean anyone would be cut off without them (see single points of "
                "failure for that)."),
-        Metric("closeness", "Closeness", "Closeness: how few steps it takes this actor to reach everyone else, "
-               "on average (1 means everyone is one step away; actors they cannot reach count as 0)."),
-        Metric("pagerank", "Influence", "Influence: how well linked this actor is to others who are themselves "
-               "well linked, stronger links counting more (PageRank)."),
-        Metric("eigenvector", "Standing", "Standing: how well linked this actor is to well-linked actors in their "
-               "own part of the network (eigenvector centrality); compare it within one part."),
+        Metric("closeness", "Closeness", "Closeness: how near this actor is to everyone else, averaged over "
+               "everyone: one step away counts 1, two steps 1/2, three steps 1/3, and someone they cannot reach "
+               "at all counts 0; higher means closer to everyone."),
+        Metric("pagerank", "Influence", "Influence: how much of the network's attention ends up with this actor "
+               "(PageRank): every link brings some, and a link from someone with few other links brings more "
+               "than one from someone linked to everybody; where link strengths are recorded, stronger links "
+               "bring more."),
+        Metric("eigenvector", "Standing", "Standing: how well linked this actor is to well-linked actors "
+               "(eigenvector centrality); compare it only among people joined to each other, directly or "
+               "through others, as separate parts of the network are scored separately."),
         Metric("effective_size", "Brokerage", "Brokerage: roughly how many separate groups this actor reaches: "
                "their contacts, less the links those contacts have among themselves (Burt's effective size)."),
-        Metric("constraint", "Constraint", "Constraint: how much this actor's contacts all know each other; low "
-               "means they broker between groups (Burt's constraint).", higher_is_better=False),
+        Metric("constraint", "Constraint", "Constraint: how much this actor depends on a few contacts who are "
+               "closely tied to each other; high means few or overlapping contacts, low means they link separate "
+               "groups (Burt's constraint).", higher_is_better=False),
         Metric("introductions", "Introductions made", "Introductions made: how many of the introductions this "
                "actor logged had happened (made or followed up) by the date looked at; planned, declined and "
                "unknown ones do not count."),

@@ -76,12 +76,12 @@ def analyse(
     Measures (--by):
       degree          Reach: share of everyone directly linked.
       betweenness     Bridging: share of shortest routes run through them.
-      closeness       Closeness: how few steps to reach everyone (harmonic).
-      pagerank        Influence: linked to the well linked.
+      closeness       Closeness: how near to everyone (1 step counts 1, 2 steps 1/2...).
+      pagerank        Influence: attention that ends up with them (PageRank).
       eigenvector     Standing: linked to the well linked, within their part.
       effective_size  Brokerage: separate groups reached (Burt).
-      constraint      Constraint: contacts all know each other (lower is better).
-      introductions   Introductions made.
+      constraint      Constraint: few or overlapping contacts (lower is better).
+      introductions   Introductions made that happened.
       score           Overall: weighted blend of percentile ranks.
 
     \b
