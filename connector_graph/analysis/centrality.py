@@ -78,14 +78,15 @@ METRICS: dict[str, Metric] = {
                "everyone: one step away counts 1, two steps 1/2, three steps 1/3, and someone they cannot reach "
                "at all counts 0; higher means closer to everyone."),
         Metric("pagerank", "Influence", "Influence: how much of the network's attention ends up with this actor "
-               "(PageRank): every link brings some, and a link from someone with few other links brings more "
-               "than one from someone linked to everybody; where link strengths are recorded, stronger links "
-               "bring more."),
+               "(PageRank): each contact passes on their own attention split among all their links, so a contact "
+               "with few other links passes on more, and several such contacts can outrank a place in a busy "
+               "group; where link strengths are recorded, stronger links pass on more."),
         Metric("eigenvector", "Standing", "Standing: how well linked this actor is to well-linked actors "
                "(eigenvector centrality); compare it only among people joined to each other, directly or "
                "through others, as separate parts of the network are scored separately."),
-        Metric("effective_size", "Brokerage", "Brokerage: roughly how many separate groups this actor reaches: "
-               "their contacts, less the links those contacts have among themselves (Burt's effective size)."),
+        Metric("effective_size", "Brokerage", "Brokerage: roughly how many separate groups this actor reaches "
+               "(Burt's effective size): each contact counts 1, less a share for each of the actor's other "
+               "contacts they already know; 1 for someone whose contacts all know each other."),
         Metric("constraint", "Constraint", "Constraint: how much this actor depends on a few contacts who are "
                "closely tied to each other; high means few or overlapping contacts, low means they link separate "
                "groups (Burt's constraint).", higher_is_better=False),

@@ -79,7 +79,7 @@ def analyse(
       closeness       Closeness: how near to everyone (1 step counts 1, 2 steps 1/2...).
       pagerank        Influence: attention that ends up with them (PageRank).
       eigenvector     Standing: linked to the well linked, within their part.
-      effective_size  Brokerage: separate groups reached (Burt).
+      effective_size  Brokerage: separate groups reached, at least 1 (Burt).
       constraint      Constraint: few or overlapping contacts (lower is better).
       introductions   Introductions made that happened.
       score           Overall: weighted blend of percentile ranks.
