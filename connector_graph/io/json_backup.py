@@ -156,7 +156,7 @@ def parse_backup(document: Any, *, source: str = "backup", progress: Progress | 
     if unknown:
         raise InvalidInput(f"{source} has unknown section(s): {', '.join(unknown)}")
     report = ImportReport(source=source, format="json")
-    parsed = Parsed(Batch(), report)
+    parsed = Parsed(Batch(), report, keep_ids=True)
     tick = progress or (lambda n: None)
     stated = document.get("counts") if isinstance(document.get("counts"), dict) else {}
     for name, model in SECTIONS.items():

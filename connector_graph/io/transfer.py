@@ -22,6 +22,7 @@ from . import csv_tables, json_backup, kumu, kumu_json, openreferral
 from .graph_files import read_gephi_csv, read_graph_file, write_graph_file
 from .files import overwriting
 from .loading import load
+from .source_ids import give_ids
 from .mapping import Mapping
 from .network import network_for_export
 from .projection import GraphTransform
@@ -97,7 +98,7 @@ def _read(store: Store, path: Path | str, fmt: str, progress: Progress | None, m
         return kumu.read_kumu(path, progress, mapping)
     if fmt == "openreferral":
         parsed = openreferral.read_openreferral(path, [w.name for w in store.list_wards()], progress)
-        return openreferral.compare_with_store(store, parsed)
+        return openreferral.compare_with_store(store, give_ids(store, parsed))
     if fmt in ("graphml", "gexf", "gml", "pajek"):
         return read_graph_file(path, fmt, mapping, progress)
     if fmt == "gephi":
@@ -250,6 +251,6 @@ def copy_store(
     batch = snapshot(source, progress)
     report = ImportReport(source=source.url, format="store")
     report.count(batch)
-    parsed = Parsed(batch, report, erasures=source.list_erasures())
+    parsed = Parsed(batch, report, erasures=source.list_erasures(), keep_ids=True)
     return load(target, parsed, dry_run=dry_run, require_empty=not merge, progress=progress,
                 bring_back_erased=bring_back_erased)
