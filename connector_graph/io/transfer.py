@@ -119,7 +119,8 @@ def import_file(
 ) -> ImportReport:
     """Read, check and (unless ``dry_run`` or a row was rejected) write an import.
 
-    Importing the same file twice changes nothing: ids come from the file.
+    Importing the same file twice changes nothing: the store maps the file's ids to the ids it gave
+    (:mod:`connector_graph.io.source_ids`).
     Erased people are left out (see :func:`connector_graph.io.loading.load`).
     """
     parsed = read_import(store, path, fmt, mapping=mapping)
