@@ -220,6 +220,7 @@ def _export(
         wards=len(batch.wards),
     )
     if fmt == "json":
+        batch.source_ids = {} if pseudonymise else store.list_source_ids()
         register = [] if pseudonymise else store.list_erasures()
         checkpoint = None if pseudonymise else store.protection.read_checkpoint()
         paths = [json_backup.write_backup(
@@ -250,6 +251,7 @@ def copy_store(
     if source.url == target.url:
         raise InvalidInput("the source and the target are the same store")
     batch = snapshot(source, progress)
+    batch.source_ids = source.list_source_ids()  # importing earlier files into the copy finds the same records
     report = ImportReport(source=source.url, format="store")
     report.count(batch)
     parsed = Parsed(batch, report, erasures=source.list_erasures(), keep_ids=True)

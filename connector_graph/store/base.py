@@ -161,6 +161,9 @@ class Store(Protocol):
         and adds the actor's keys to the erasure register.
         """
 
+    def list_source_ids(self) -> dict[str, str]:
+        """The whole mapping (keyed source id -> id given), for backups and copies."""
+
     # -- ties and introductions
     def add_tie(self, tie: Tie) -> None:
         """Add a tie (idempotent; ``NotFound`` if an end is unknown)."""

@@ -732,6 +732,10 @@ class Neo4jStore:
             found.update((r["k"], r["id"]) for r in rows)
         return found
 
+    def list_source_ids(self) -> dict[str, str]:
+        """The whole mapping from keyed source ids to the ids given (for backups and copies)."""
+        return {r["k"]: r["id"] for r in self._read("MATCH (s:SourceId) RETURN s.key AS k, s.id AS id ORDER BY k")}
+
     def bulk_load(self, batch: Batch, progress: Progress | None = None) -> None:
         """Write a batch with UNWIND, a few thousand records per transaction."""
         check_batch_references(self, batch)

@@ -432,6 +432,10 @@ class SqliteStore:
             found.update(self._read(f"SELECT key, id FROM source_ids WHERE key IN ({marks})", list(part)))
         return found
 
+    def list_source_ids(self) -> dict[str, str]:
+        """The whole mapping from keyed source ids to the ids given (for backups and copies)."""
+        return dict(self._read("SELECT key, id FROM source_ids ORDER BY key"))
+
     # ------------------------------------------- ties and introductions
 
     def _require_actors(self, cur: sqlite3.Cursor, ids: Iterable[str]) -> None:

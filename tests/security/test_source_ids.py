@@ -177,3 +177,37 @@ def test_a_re_imported_export_keeps_the_ids_it_carries(store, tmp_path):
     report = transfer.import_file(store, out, "csv")
     assert report.written and _everything(store) == before
     assert store.map_source_ids([store.protection.id_hash(ann.id)]) == {}  # nothing to map
+
+
+def test_a_backup_carries_the_mapping_so_a_restored_store_knows_the_file(store, tmp_path):
+    from connector_graph.store import open_store
+
+    folder = _kumu_folder(tmp_path)
+    transfer.import_file(store, folder, "kumu")
+    backup = transfer.export_file(store, tmp_path / "b.json", "json").paths[0]
+    document = json.loads(backup.read_text(encoding="utf-8"))
+    assert document["version"] == 3 and len(document["source_ids"]) == 3
+    assert KUMU_ID not in backup.read_text(encoding="utf-8")  # keyed values only
+    fresh = open_store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        transfer.import_file(fresh, backup, "json", require_empty=True)
+        assert stored_id(fresh, KUMU_ID) == stored_id(store, KUMU_ID)
+        before = _everything(fresh)
+        again = transfer.import_file(fresh, folder, "kumu")
+        assert again.written and _everything(fresh) == before
+    finally:
+        fresh.close()
+
+
+def test_a_copy_carries_the_mapping_and_a_pseudonymised_backup_does_not(store, tmp_path):
+    from connector_graph.store import open_store
+
+    transfer.import_file(store, _kumu_folder(tmp_path), "kumu")
+    target = open_store(f"sqlite:///{tmp_path / 'copy.db'}")
+    try:
+        transfer.copy_store(store, target)
+        assert target.list_source_ids() == store.list_source_ids() and len(target.list_source_ids()) == 3
+    finally:
+        target.close()
+    masked = transfer.export_file(store, tmp_path / "p.json", "json", pseudonymise=True).paths[0]
+    assert json.loads(masked.read_text(encoding="utf-8"))["source_ids"] == {}
