@@ -424,8 +424,14 @@ class SqliteStore:
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def _no_source_ids(self) -> bool:
+        """True for a read-only file made before the mapping existed (it was not brought up to date)."""
+        return self.read_only and not self._read("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'source_ids'")
+
     def map_source_ids(self, keys: Iterable[str]) -> dict[str, str]:
         """The ids given to imported records, by the keyed values of their source ids (those held)."""
+        if self._no_source_ids():
+            return {}
         found: dict[str, str] = {}
         for part in chunks(list(dict.fromkeys(keys)), 900):
             marks = ",".join("?" * len(part))
@@ -434,6 +440,8 @@ class SqliteStore:
 
     def list_source_ids(self) -> dict[str, str]:
         """The whole mapping from keyed source ids to the ids given (for backups and copies)."""
+        if self._no_source_ids():
+            return {}
         return dict(self._read("SELECT key, id FROM source_ids ORDER BY key"))
 
     # ------------------------------------------- ties and introductions

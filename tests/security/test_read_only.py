@@ -59,15 +59,16 @@ def _digest(path: Path) -> str:
 
 @pytest.fixture
 def read_only_store(tmp_path):
-    """A store with two people, copied to a 0444 file in a 0555 folder that ``nobody`` can reach."""
+    """A store with two people, as an older version left it, copied to a 0444 file in a 0555 folder ``nobody`` can reach."""
     source = tmp_path / "made.db"
     store = open_store(f"sqlite:///{source}")
     service.add_person(store, "Ann Ahmed", ward="Armley", person_id="ann")
     service.add_person(store, "Bob Brown", ward="Armley", person_id="bob")
     service.add_tie(store, "ann", "bob")
     store.close()
-    conn = sqlite3.connect(source, isolation_level=None)  # Bob as an older version stored him: no lawful basis
-    conn.execute("UPDATE actors SET body = json_remove(body, '$.lawful_basis') WHERE id = 'bob'")
+    conn = sqlite3.connect(source, isolation_level=None)  # as an older version left it:
+    conn.execute("UPDATE actors SET body = json_remove(body, '$.lawful_basis') WHERE id = 'bob'")  # Bob without a basis
+    conn.execute("DROP TABLE source_ids")  # and no mapping of imported ids yet
     conn.close()
     assert not Path(str(source) + "-wal").exists()  # closing folded the log into the file
     top = Path(tempfile.mkdtemp(prefix="cg-ro-", dir="/tmp"))
