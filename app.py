@@ -6,9 +6,10 @@ may not use are not even routed, so opening one by URL lands on the overview.
 """
 
 import streamlit as st
+from streamlit import config as streamlit_config
 
 from connector_graph.auth import Permission, ROLE_PERMISSIONS, acting_as
-from connector_graph.signin import CLIENT_SETTINGS, unsafe_server_settings
+from connector_graph.signin import CLIENT_SETTINGS, SERVER_LIMITS, unsafe_server_settings
 from dashboard.auth_gate import current_user
 from dashboard.state import get_store
 
@@ -17,6 +18,9 @@ st.set_page_config(page_title="connector_graph", page_icon="dashboard/assets/ico
 for option, value in CLIENT_SETTINGS.items():
     if st.get_option(option) != value:
         st.set_option(option, value)
+for option, most in SERVER_LIMITS.items():  # st.set_option takes client settings only
+    if st.get_option(option) > most:
+        streamlit_config.set_option(option, most, "connector_graph app.py")
 if problems := unsafe_server_settings(st.get_option):
     st.error("This app will not run while " + "; ".join(problems) + ". Start it from its own folder or fix the setting.")
     st.stop()

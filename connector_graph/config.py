@@ -21,8 +21,8 @@ variable                       meaning
                                fingerprints, kept outside the database (default
                                ``~/.config/connector_graph/secret.key``, made
                                with mode 0600 on first use)
-``CONNECTOR_GRAPH_STATE_DIR``  where signed audit checkpoints and import id
-                               mappings are kept, outside the database (default
+``CONNECTOR_GRAPH_STATE_DIR``  where signed audit checkpoints and sign-in
+                               throttle counts are kept, outside the database (default
                                ``~/.local/state/connector_graph``)
 =============================  ==================================================
 """
@@ -71,7 +71,7 @@ def key_file(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def state_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """Where audit checkpoints and import id mappings live (``CONNECTOR_GRAPH_STATE_DIR``)."""
+    """Where audit checkpoints and sign-in throttle counts live (``CONNECTOR_GRAPH_STATE_DIR``)."""
     env = os.environ if environ is None else environ
     configured = env.get("CONNECTOR_GRAPH_STATE_DIR")
     return Path(configured).expanduser() if configured else Path.home() / ".local" / "state" / "connector_graph"

@@ -391,7 +391,8 @@ class Person(_Model):
     skills: Tags = Field(default_factory=list)
     interests: Tags = Field(default_factory=list)
     needs: Tags = Field(default_factory=list)
-    lawful_basis: LawfulBasis | None = Field(default_factory=lambda: default_lawful_basis())
+    # a stored record without one (written by an older version) reads back without one, to be reported and set
+    lawful_basis: LawfulBasis | None = Field(default_factory=lambda: None if _STORED.get() else default_lawful_basis())
     consent_given_on: dt.date | None = None
     consent_method: ConsentMethod | None = None
     consent_recorded_by: Annotated[Union[Annotated[str, StringConstraints(max_length=MAX_NAME)], None], BeforeValidator(_none_if_blank)] = None

@@ -25,6 +25,7 @@ __all__ = [
     "session_expired",
     "CLIENT_SETTINGS",
     "MAX_UPLOAD_MB",
+    "SERVER_LIMITS",
     "unsafe_server_settings",
 ]
 
@@ -108,8 +109,16 @@ CLIENT_SETTINGS: dict[str, object] = {
     "client.disableDataExport": True,
 }
 
-#: The largest upload, in MB, the import page accepts whatever ``server.maxUploadSize`` says.
+#: The largest upload, in MB: the server's limit (``SERVER_LIMITS``) and the import page's own check.
 MAX_UPLOAD_MB = 50
+
+#: Server settings the app lowers to these values on every run, wherever it was started from (a lower
+#: configured value is kept). Streamlit reads ``server.maxUploadSize`` on every upload and when it draws an
+#: uploader, so the limit holds from the first page on, although ``.streamlit/config.toml`` (which says the
+#: same) is only read when Streamlit is started beside it.
+SERVER_LIMITS: dict[str, int] = {
+    "server.maxUploadSize": MAX_UPLOAD_MB,
+}
 
 
 def unsafe_server_settings(get_option: Callable[[str], object]) -> list[str]:

@@ -60,7 +60,7 @@ _MODULE_OF = {
     "suggest": "suggest",
     "gaps": "gaps",
     **dict.fromkeys(["import", "export", "backup", "restore", "copy", "templates"], "data"),
-    **dict.fromkeys(["subject-access", "retention"], "privacy"),
+    **dict.fromkeys(["subject-access", "retention", "lawful-basis"], "privacy"),
     "user": "users",
 }
 

@@ -17,6 +17,7 @@ from ..io.openreferral import feed
 from ..io.files import overwriting
 from ..io.loading import load
 from ..io.mapping import Mapping
+from ..io.source_ids import give_ids
 from ..io.report import ImportReport
 from ..store.base import Progress, Store, open_store
 from .support import fail, guarded, run
@@ -88,7 +89,8 @@ def _import_feed(ctx: click.Context, url: str, fmt: str | None, *, dry_run: bool
         click.echo(f"Reading the Open Referral API at {url}...", err=True)
         wards = [w.name for w in store.list_wards()]
         parsed = feed.read_openreferral_api(url, wards, say=lambda line: click.echo(line, err=True))
-        return load(store, openreferral.compare_with_store(store, parsed), dry_run=dry_run, bring_back_erased=bring_back)
+        parsed = openreferral.compare_with_store(store, give_ids(store, parsed))
+        return load(store, parsed, dry_run=dry_run, bring_back_erased=bring_back)
 
     _show(run(ctx, action))
 

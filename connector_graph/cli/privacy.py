@@ -66,4 +66,31 @@ def retention(ctx: click.Context, mode: str, months: int, today: Any, as_json: b
         click.echo(f"Erased {erased:,} people with their ties and introductions.", err=True)
 
 
-COMMANDS = [subject_access, retention]
+@click.command("lawful-basis")
+@click.option("--missing", is_flag=True, required=True,
+              help="Act on the people held without a lawful basis (written by older versions).")
+@click.option("--set", "basis", metavar="BASIS",
+              help="Give each of them this basis (e.g. legitimate_interests), audited per person; without it, list them.")
+@click.option("--json", "as_json", is_flag=True, help="Print the ids as JSON.")
+@click.pass_context
+def lawful_basis(ctx: click.Context, missing: bool, basis: str | None, as_json: bool) -> None:
+    """List the people held without a lawful basis, or give them one (--set)."""
+    from .. import lawful
+
+    if basis is None:
+        people = run(ctx, lawful.missing_lawful_basis)
+        if as_json:
+            click.echo(json.dumps([p.id for p in people]))
+        else:
+            for person in people:
+                click.echo(f"{person.id}\t{person.name}")
+        click.echo(f"{len(people):,} people have no lawful basis recorded"
+                   + ("; give them one with --set BASIS." if people else "."), err=True)
+        return
+    changed = run(ctx, lambda store: lawful.set_missing_lawful_basis(store, basis))
+    if as_json:
+        click.echo(json.dumps(changed))
+    click.echo(f"Set the lawful basis of {len(changed):,} people to {lawful.parse_basis(basis).value}.", err=True)
+
+
+COMMANDS = [subject_access, retention, lawful_basis]

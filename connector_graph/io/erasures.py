@@ -47,6 +47,9 @@ def hold_back_erased(store: Store, parsed: Parsed, bring_back_erased: str | None
     def erased(actor) -> bool:
         if protection.id_hash(actor.id) in ids:
             return True
+        source = parsed.source_of.get(actor.id)  # the file's own id (see io.source_ids)
+        if source is not None and protection.id_hash(source) in ids:
+            return True
         return isinstance(actor, Person) and protection.fingerprint(actor.name, actor.ward) in prints
 
     found = [a.id for a in (*batch.people, *batch.organisations) if erased(a)]
@@ -67,6 +70,8 @@ def hold_back_erased(store: Store, parsed: Parsed, bring_back_erased: str | None
         ties=[t for t in batch.ties if t.source_id not in gone and t.target_id not in gone],
         introductions=[i for i in batch.introductions if gone.isdisjoint((i.introducer_id, i.subject_id, i.target_id))],
     )
+    kept = {a.id for a in (*parsed.batch.people, *parsed.batch.organisations)} | {i.id for i in parsed.batch.introductions}
+    parsed.batch.source_ids = {k: i for k, i in batch.source_ids.items() if i in kept}
     dropped = len(batch) - len(parsed.batch)
     parsed.report.notes.append(
         f"left out {len(found):,} erased person(s) or organisation(s) and {dropped - len(found):,} tie(s) and "

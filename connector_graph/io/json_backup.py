@@ -21,7 +21,10 @@ Version 2 adds two sections: ``erasure_register`` (keyed values of erased
 ids and fingerprints, never names; a restore re-applies them) and
 ``audit_checkpoint`` (the signed number and hash of the newest audit entry
 when the backup was made, so a later ``audit --verify --backup FILE`` finds
-entries removed since). Version 1 files are still read.
+entries removed since). Version 3 adds ``source_ids``: the keyed values of
+the ids imported files gave their records, with the ids given here (see
+:mod:`connector_graph.io.source_ids`), so that importing those files again
+after a restore finds the same records. Versions 1 and 2 are still read.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ __all__ = [
 ]
 
 FORMAT = "connector_graph-backup"
-VERSION = 2
+VERSION = 3
 
 #: Sections in the order they are written and loaded.
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -65,7 +68,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "ties": Tie,
     "introductions": Introduction,
 }
-_HEADER_KEYS = {"format", "version", "exported_at", "counts", "erasure_register", "audit_checkpoint"}
+_HEADER_KEYS = {"format", "version", "exported_at", "counts", "erasure_register", "audit_checkpoint", "source_ids"}
 
 
 def dump_backup(
@@ -77,7 +80,7 @@ def dump_backup(
     register: Sequence[ErasureRecord] = (),
     checkpoint: Checkpoint | None = None,
 ) -> None:
-    """Write ``batch`` (with the erasure register and audit checkpoint) as a backup document to ``out``."""
+    """Write ``batch`` (with the erasure register, audit checkpoint and ``batch.source_ids``) to ``out``."""
     report = progress or (lambda n: None)
     when = (exported_at or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
     counts = {name: len(getattr(batch, name)) for name in SECTIONS}
@@ -86,6 +89,7 @@ def dump_backup(
     out.write(f'"counts": {json.dumps(counts)}')
     out.write(',\n"erasure_register": ' + json.dumps([r.model_dump(mode="json") for r in register]))
     out.write(',\n"audit_checkpoint": ' + json.dumps(checkpoint.as_dict() if checkpoint else None))
+    out.write(',\n"source_ids": ' + json.dumps(dict(sorted(batch.source_ids.items()))))
     for name in SECTIONS:
         records = getattr(batch, name)
         out.write(f',\n"{name}": [')
@@ -156,7 +160,7 @@ def parse_backup(document: Any, *, source: str = "backup", progress: Progress | 
     if unknown:
         raise InvalidInput(f"{source} has unknown section(s): {', '.join(unknown)}")
     report = ImportReport(source=source, format="json")
-    parsed = Parsed(Batch(), report)
+    parsed = Parsed(Batch(), report, keep_ids=True)
     tick = progress or (lambda n: None)
     stated = document.get("counts") if isinstance(document.get("counts"), dict) else {}
     for name, model in SECTIONS.items():
@@ -186,6 +190,7 @@ def parse_backup(document: Any, *, source: str = "backup", progress: Progress | 
         tick(len(records) % 5000)
     _check_actor_ids_unique(parsed)
     _read_protection(document, parsed, source)
+    _read_source_ids(document, parsed, source)
     report.count(parsed.batch)
     return parsed
 
@@ -205,6 +210,16 @@ def _read_protection(document: dict, parsed: Parsed, source: str) -> None:
             parsed.checkpoint = Checkpoint(int(checkpoint["seq"]), str(checkpoint["head"]), str(checkpoint["signature"]))
         except (TypeError, KeyError, ValueError):
             raise InvalidInput(f"{source}: the audit checkpoint is damaged") from None
+
+
+def _read_source_ids(document: dict, parsed: Parsed, source: str) -> None:
+    """The mapping of imported files' ids a version 3 backup carries, for the records it holds."""
+    mapping = document.get("source_ids") or {}
+    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        raise InvalidInput(f"{source}: \"source_ids\" must map text to text")
+    batch = parsed.batch
+    held = {a.id for a in (*batch.people, *batch.organisations)} | {i.id for i in batch.introductions}
+    batch.source_ids = {k: v for k, v in mapping.items() if v in held}
 
 
 def _check_actor_ids_unique(parsed: Parsed) -> None:

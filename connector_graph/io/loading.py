@@ -17,6 +17,7 @@ from ..store.base import Batch, Progress, Store, missing_references
 from .changes import compare_with_store
 from ..caching import forget_everything
 from .erasures import apply_register, hold_back_erased
+from .source_ids import give_ids
 from .report import ImportReport, Parsed
 
 __all__ = ["load", "check_against_store", "is_empty", "TYPE_LOOKUP_LIMIT"]
@@ -48,6 +49,10 @@ def load(
     With ``require_empty`` a store that already holds records is refused
     (restores and copies, unless the user asks to merge).
 
+    Imported records are given the store's ids for them, or random ones
+    (:func:`connector_graph.io.source_ids.give_ids`): a file's own ids never
+    reach the records or the audit log.
+
     Erased people never come back: records the erasure register names (the
     store's, and a backup's own) are left out and listed, unless an admin
     gives ``bring_back_erased`` (a reason, audited). A backup's register is
@@ -63,6 +68,7 @@ def load(
             f"the store already holds {held:,} people and organisations; "
             "restore into an empty store, or add --merge to combine them"
         )
+    give_ids(store, parsed)
     hold_back_erased(store, parsed, bring_back_erased)
     report = parsed.report
     check_against_store(store, parsed)

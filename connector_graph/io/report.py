@@ -179,6 +179,9 @@ class Parsed:
     origins: dict[str, str] = field(default_factory=dict)  # record id -> where it came from
     erasures: list[ErasureRecord] = field(default_factory=list)  # a backup's erasure register
     checkpoint: Checkpoint | None = None  # a backup's signed audit checkpoint
+    keep_ids: bool = False  # our own records (a backup, a copy): their ids are kept as they are
+    source_of: dict[str, str] = field(default_factory=dict)  # our id -> the file's id, once ids are given
+    ids_given: bool = False  # io.source_ids.give_ids has run
 
     def where(self, record_id: str, fallback: str) -> str:
         """Where the record with this id was read from, for messages."""

@@ -22,6 +22,7 @@ from . import csv_tables, json_backup, kumu, kumu_json, openreferral
 from .graph_files import read_gephi_csv, read_graph_file, write_graph_file
 from .files import overwriting
 from .loading import load
+from .source_ids import give_ids
 from .mapping import Mapping
 from .network import network_for_export
 from .projection import GraphTransform
@@ -97,7 +98,7 @@ def _read(store: Store, path: Path | str, fmt: str, progress: Progress | None, m
         return kumu.read_kumu(path, progress, mapping)
     if fmt == "openreferral":
         parsed = openreferral.read_openreferral(path, [w.name for w in store.list_wards()], progress)
-        return openreferral.compare_with_store(store, parsed)
+        return openreferral.compare_with_store(store, give_ids(store, parsed))
     if fmt in ("graphml", "gexf", "gml", "pajek"):
         return read_graph_file(path, fmt, mapping, progress)
     if fmt == "gephi":
@@ -118,7 +119,8 @@ def import_file(
 ) -> ImportReport:
     """Read, check and (unless ``dry_run`` or a row was rejected) write an import.
 
-    Importing the same file twice changes nothing: ids come from the file.
+    Importing the same file twice changes nothing: the store maps the file's ids to the ids it gave
+    (:mod:`connector_graph.io.source_ids`).
     Erased people are left out (see :func:`connector_graph.io.loading.load`).
     """
     parsed = read_import(store, path, fmt, mapping=mapping)
@@ -218,6 +220,7 @@ def _export(
         wards=len(batch.wards),
     )
     if fmt == "json":
+        batch.source_ids = {} if pseudonymise else store.list_source_ids()
         register = [] if pseudonymise else store.list_erasures()
         checkpoint = None if pseudonymise else store.protection.read_checkpoint()
         paths = [json_backup.write_backup(
@@ -248,8 +251,9 @@ def copy_store(
     if source.url == target.url:
         raise InvalidInput("the source and the target are the same store")
     batch = snapshot(source, progress)
+    batch.source_ids = source.list_source_ids()  # importing earlier files into the copy finds the same records
     report = ImportReport(source=source.url, format="store")
     report.count(batch)
-    parsed = Parsed(batch, report, erasures=source.list_erasures())
+    parsed = Parsed(batch, report, erasures=source.list_erasures(), keep_ids=True)
     return load(target, parsed, dry_run=dry_run, require_empty=not merge, progress=progress,
                 bring_back_erased=bring_back_erased)

@@ -69,6 +69,8 @@ class Batch:
     organisations: list[Organisation] = field(default_factory=list)
     ties: list[Tie] = field(default_factory=list)
     introductions: list[Introduction] = field(default_factory=list)
+    #: keyed values of an import's own ids -> the ids given here (kept apart from the records and the audit log)
+    source_ids: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return (
@@ -149,6 +151,18 @@ class Store(Protocol):
 
     def add_erasures(self, records: Sequence[ErasureRecord]) -> int:
         """Add register lines not there yet (from a backup); returns how many were added, audited."""
+
+    # -- where imported records came from
+    def map_source_ids(self, keys: Iterable[str]) -> dict[str, str]:
+        """The ids given to the records whose source ids have these keyed values (those held).
+
+        Written by :meth:`bulk_load` from ``Batch.source_ids``; erasing an
+        actor removes its rows (and those of the introductions erased with it)
+        and adds the actor's keys to the erasure register.
+        """
+
+    def list_source_ids(self) -> dict[str, str]:
+        """The whole mapping (keyed source id -> id given), for backups and copies."""
 
     # -- ties and introductions
     def add_tie(self, tie: Tie) -> None:

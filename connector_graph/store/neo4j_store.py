@@ -86,6 +86,8 @@ _SCHEMA = (
     "CREATE INDEX audit_target IF NOT EXISTS FOR (e:AuditEntry) ON (e.target)",
     "CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.username IS UNIQUE",
     "CREATE CONSTRAINT erasure_id IF NOT EXISTS FOR (e:Erasure) REQUIRE e.id_hash IS UNIQUE",
+    "CREATE CONSTRAINT source_key IF NOT EXISTS FOR (k:SourceId) REQUIRE k.key IS UNIQUE",
+    "CREATE INDEX source_id_target IF NOT EXISTS FOR (k:SourceId) ON (k.id)",
     "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name_fold)",
     "CREATE INDEX actor_ward IF NOT EXISTS FOR (a:Actor) ON (a.ward)",
     "CREATE INDEX introduction_date IF NOT EXISTS FOR (i:Introduction) ON (i.date)",
@@ -434,6 +436,19 @@ class Neo4jStore:
                 "MERGE (e:Erasure {id_hash: $i}) SET e.fingerprint = $f, e.erased_at = $at",
                 i=record.id_hash, f=record.fingerprint, at=record.erased_at.isoformat(),
             ).consume()
+            # the keys of the actor's source ids join the register (a re-import is held back by them);
+            # their mapping nodes and those of the introductions erased with them go
+            tx.run(
+                "MATCH (k:SourceId {id: $id}) MERGE (e:Erasure {id_hash: k.key}) "
+                "ON CREATE SET e.erased_at = $at",
+                id=actor_id, at=record.erased_at.isoformat(),
+            ).consume()
+            tx.run(
+                "OPTIONAL MATCH (i:Introduction)-[:MADE_BY|INTRODUCED|TO]->(:Actor {id: $id}) "
+                "WITH [$id] + collect(DISTINCT i.id) AS ids "
+                "MATCH (k:SourceId) WHERE k.id IN ids DETACH DELETE k",
+                id=actor_id,
+            ).consume()
             intros = tx.run(
                 "MATCH (i:Introduction)-[:MADE_BY|INTRODUCED|TO]->(:Actor {id: $id}) "
                 "WITH DISTINCT i DETACH DELETE i RETURN count(i) AS n",
@@ -709,6 +724,18 @@ class Neo4jStore:
             found.update(r["id"] for r in rows)
         return found
 
+    def map_source_ids(self, keys: Iterable[str]) -> dict[str, str]:
+        """The ids given to imported records, by the keyed values of their source ids (those held)."""
+        found: dict[str, str] = {}
+        for part in chunks(list(dict.fromkeys(keys)), 10_000):
+            rows = self._read("UNWIND $keys AS k MATCH (s:SourceId {key: k}) RETURN s.key AS k, s.id AS id", keys=list(part))
+            found.update((r["k"], r["id"]) for r in rows)
+        return found
+
+    def list_source_ids(self) -> dict[str, str]:
+        """The whole mapping from keyed source ids to the ids given (for backups and copies)."""
+        return {r["k"]: r["id"] for r in self._read("MATCH (s:SourceId) RETURN s.key AS k, s.id AS id ORDER BY k")}
+
     def bulk_load(self, batch: Batch, progress: Progress | None = None) -> None:
         """Write a batch with UNWIND, a few thousand records per transaction."""
         check_batch_references(self, batch)
@@ -745,6 +772,12 @@ class Neo4jStore:
                     {"by": i.introducer_id, "s": i.subject_id, "t": i.target_id, "props": _intro_props(i)}
                     for i in part
                 ],
+            )
+        rows = [{"key": k, "id": i} for k, i in batch.source_ids.items()]
+        for part in chunks(rows):
+            self._write(
+                lambda tx, part=part: tx.run("UNWIND $rows AS r MERGE (k:SourceId {key: r.key}) SET k.id = r.id", rows=part).consume(),
+                bump=False,
             )
 
     def iter_actors(self) -> Iterator[Actor]:

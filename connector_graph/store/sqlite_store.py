@@ -109,6 +109,8 @@ CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target);
 CREATE TABLE IF NOT EXISTS users (username TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS erasures (id_hash TEXT PRIMARY KEY, fingerprint TEXT, erased_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS erasures_by_fingerprint ON erasures (fingerprint);
+CREATE TABLE IF NOT EXISTS source_ids (key TEXT PRIMARY KEY, id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS source_ids_by_id ON source_ids (id);
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only_delete BEFORE DELETE ON audit
@@ -396,6 +398,18 @@ class SqliteStore:
                 "INSERT OR REPLACE INTO erasures (id_hash, fingerprint, erased_at) VALUES (?, ?, ?)",
                 (record.id_hash, record.fingerprint, record.erased_at.isoformat()),
             )
+            # the keys of the actor's source ids join the register (a re-import is held back by them);
+            # their mapping rows and those of the introductions erased with them go
+            cur.execute(
+                "INSERT OR IGNORE INTO erasures (id_hash, fingerprint, erased_at) "
+                "SELECT key, NULL, ? FROM source_ids WHERE id = ?",
+                (record.erased_at.isoformat(), actor_id),
+            )
+            cur.execute(
+                "DELETE FROM source_ids WHERE id = ? OR id IN (SELECT id FROM introductions "
+                "WHERE ? IN (introducer_id, subject_id, target_id))",
+                (actor_id, actor_id),
+            )
             intros = cur.execute(
                 "DELETE FROM introductions WHERE ? IN (introducer_id, subject_id, target_id)", (actor_id,)
             ).rowcount
@@ -409,6 +423,26 @@ class SqliteStore:
         """Copy the WAL into the main file and empty it, so erased bytes leave the log."""
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _no_source_ids(self) -> bool:
+        """True for a read-only file made before the mapping existed (it was not brought up to date)."""
+        return self.read_only and not self._read("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'source_ids'")
+
+    def map_source_ids(self, keys: Iterable[str]) -> dict[str, str]:
+        """The ids given to imported records, by the keyed values of their source ids (those held)."""
+        if self._no_source_ids():
+            return {}
+        found: dict[str, str] = {}
+        for part in chunks(list(dict.fromkeys(keys)), 900):
+            marks = ",".join("?" * len(part))
+            found.update(self._read(f"SELECT key, id FROM source_ids WHERE key IN ({marks})", list(part)))
+        return found
+
+    def list_source_ids(self) -> dict[str, str]:
+        """The whole mapping from keyed source ids to the ids given (for backups and copies)."""
+        if self._no_source_ids():
+            return {}
+        return dict(self._read("SELECT key, id FROM source_ids ORDER BY key"))
 
     # ------------------------------------------- ties and introductions
 
@@ -700,6 +734,10 @@ class SqliteStore:
                     ],
                 )
                 report(len(part))
+            cur.executemany(
+                "INSERT INTO source_ids (key, id) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET id = excluded.id",
+                list(batch.source_ids.items()),
+            )
 
     def _pages(self, sql_first: str, sql_next: str) -> Iterator[tuple]:
         """Keyset pagination by id so a long stream never holds the lock."""

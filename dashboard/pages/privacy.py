@@ -7,9 +7,10 @@ import json
 import pandas as pd
 import streamlit as st
 
-from connector_graph import accounts, privacy, service
+from connector_graph import accounts, lawful, privacy, service
 from connector_graph.auth import Permission, Role
 from connector_graph.config import Settings
+from connector_graph.model import LawfulBasis
 from connector_graph.views import directory
 from connector_graph.views.text import md_escape
 from dashboard.widgets import friendly, page, pick_actor, table
@@ -75,6 +76,21 @@ with tabs[2]:
                          disabled=confirm.strip() != f"ERASE {len(review.due)}"):
                 erased = privacy.apply_retention(store, review)
                 st.success(f"Erased {erased} people.")
+    st.markdown("**Lawful basis**")
+    with friendly(stop=False):
+        missing = lawful.missing_lawful_basis(store)
+        if not missing:
+            st.write("Everyone held has a lawful basis recorded.")
+        else:
+            st.warning(f"{len(missing):,} people have no lawful basis recorded (stored by an older version).")
+            table(pd.DataFrame([{"id": p.id, "name": p.name} for p in missing], columns=["id", "name"]),
+                  "no_lawful_basis.csv", empty="")
+            bases = [b.value for b in LawfulBasis]
+            basis = st.selectbox("Give them this lawful basis", bases, key="lb_basis",
+                                 index=bases.index(Settings.from_env().default_lawful_basis.value))
+            if st.button("Set their lawful basis", key="lb_set"):
+                changed = lawful.set_missing_lawful_basis(store, basis)
+                st.success(f"Set the lawful basis of {len(changed):,} people to {md_escape(basis)}.")
 
 with tabs[3]:
     with friendly(stop=False):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from server import no_script_ran, open_page, wait_until_idle
 
+from connector_graph.io.source_ids import is_our_id, stored_id
 from connector_graph.store import open_store
 
 pytestmark = pytest.mark.browser
@@ -47,10 +48,11 @@ def test_a_gexf_file_is_recognised_checked_and_imported_from_the_data_page(app_u
     store = open_store(browser_store)
     try:
         after = store.counts()
-        names = {store.get_actor(node).name for node in nodes}
-        ties = {(t.source_id, t.target_id) for t in store.list_ties(next(iter(nodes)))}
+        ours = {node: stored_id(store, node) for node in nodes}  # the file's node ids, mapped to ids of our own
+        names = {store.get_actor(ours[node]).name for node in nodes}
+        ties = {(t.source_id, t.target_id) for t in store.list_ties(ours[next(iter(nodes))])}
     finally:
         store.close()
     assert after.people == before.people + len(nodes) and after.ties == before.ties + len(edges)
-    assert names == set(nodes.values())
-    assert {tuple(sorted(e)) for e in edges} <= {tuple(sorted(t)) for t in ties}
+    assert all(is_our_id(i) for i in ours.values()) and names == set(nodes.values())
+    assert {tuple(sorted((ours[a], ours[b]))) for a, b in edges} <= {tuple(sorted(t)) for t in ties}

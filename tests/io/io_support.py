@@ -67,6 +67,43 @@ def contents(store: Any) -> dict[str, list]:
     }
 
 
+def contents_by_source(store: Any, source: Any) -> dict[str, list]:
+    """:func:`contents` of ``store`` under the ids ``source`` had, found through the import's mapping.
+
+    An import gives records ids of its own (``io.source_ids``); this puts the
+    source's ids back so the two stores can be compared record by record.
+    Every id of ``source`` must be found in ``store``'s mapping.
+    """
+    from connector_graph.io.source_ids import stored_id
+    from connector_graph.model import Tie
+
+    held = contents(source)
+    back: dict[str, str] = {}
+    for record in (*held["people"], *held["organisations"], *held["introductions"]):
+        ours = stored_id(store, record.id)
+        if ours is not None:
+            back[ours] = record.id
+    got = contents(store)
+
+    def old(record_id: str) -> str:
+        return back.get(record_id, record_id)
+
+    out = {"wards": got["wards"]}
+    for kind in ("people", "organisations"):
+        out[kind] = sorted((a.model_copy(update={"id": old(a.id)}) for a in got[kind]), key=lambda a: a.id)
+    out["ties"] = sorted(
+        (Tie.model_validate({**t.model_dump(exclude={"id"}), "source_id": old(t.source_id), "target_id": old(t.target_id)})
+         for t in got["ties"]),
+        key=lambda t: t.id,
+    )
+    out["introductions"] = sorted(
+        (i.model_copy(update={k: old(getattr(i, k)) for k in ("id", "introducer_id", "subject_id", "target_id")})
+         for i in got["introductions"]),
+        key=lambda i: i.id,
+    )
+    return out
+
+
 @pytest.fixture
 def loaded(store):
     """The shared ``store`` fixture (both backends) holding :func:`network`."""

@@ -44,7 +44,7 @@ def test_restore_into_either_backend_gives_identical_content(store, make_sqlite,
 def test_backup_file_has_a_versioned_header_and_counts(loaded, tmp_path):
     path = transfer.export_file(loaded, tmp_path / "b.json", "json").paths[0]
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert document["format"] == "connector_graph-backup" and document["version"] == 2
+    assert document["format"] == "connector_graph-backup" and document["version"] == 3
     assert document["counts"] == {"wards": 2, "people": 5, "organisations": 3, "ties": 6, "introductions": 3}
     assert {p["id"] for p in document["people"]} == {"con", "ann", "bob", "cyd", "dee"}
 

@@ -9,8 +9,9 @@ import pytest
 from connector_graph.errors import InvalidInput
 from connector_graph.io import csv_tables, transfer
 from connector_graph.io.snapshot import snapshot
+from connector_graph.io.source_ids import is_our_id, stored_id
 
-from io_support import contents, loaded, make_sqlite, network  # noqa: F401  (fixtures)
+from io_support import contents, contents_by_source, loaded, make_sqlite, network  # noqa: F401  (fixtures)
 
 
 def test_templates_import_cleanly_with_their_example_rows(make_sqlite, tmp_path):
@@ -23,7 +24,8 @@ def test_templates_import_cleanly_with_their_example_rows(make_sqlite, tmp_path)
     assert report.ok, report.lines()
     assert (report.accepted["people"], report.accepted["organisations"], report.accepted["ties"],
             report.accepted["introductions"]) == (2, 1, 1, 1)
-    assert target.get_actor("p-ana-example").gifts == ["baking", "welcoming people"]
+    ana = target.get_actor(stored_id(target, "p-ana-example"))
+    assert ana.gifts == ["baking", "welcoming people"] and is_our_id(ana.id)
 
 
 def test_template_text_has_header_and_example():
@@ -40,7 +42,7 @@ def test_export_then_import_gives_identical_content(loaded, make_sqlite, tmp_pat
     target = make_sqlite("t")
     report = transfer.import_file(target, tmp_path / "out", "csv")
     assert report.written, report.lines()
-    assert contents(target) == contents(loaded)
+    assert contents_by_source(target, loaded) == contents(loaded)
 
 
 def test_import_into_either_backend_twice_changes_nothing(store, make_sqlite, tmp_path):
@@ -52,7 +54,8 @@ def test_import_into_either_backend_twice_changes_nothing(store, make_sqlite, tm
     second = transfer.import_file(store, tmp_path / "out", "csv")
     assert first.written and second.written
     assert first.after == second.after == source.counts()
-    assert contents(store) == held == contents(source)
+    assert contents(store) == held
+    assert contents_by_source(store, source) == contents(source)
 
 
 def test_formula_like_cells_are_neutralised_and_read_back_exactly(loaded, tmp_path):

@@ -14,6 +14,7 @@ from connector_graph.errors import InvalidInput
 from connector_graph.io import transfer
 from connector_graph.io.graph_files import GEXF_VERSIONS, read_graph_file
 from connector_graph.io.mapping import Mapping
+from connector_graph.io.source_ids import stored_id
 
 from io_support import loaded  # noqa: F401  (fixture)
 
@@ -103,11 +104,12 @@ def test_graphml_import_into_either_backend_twice_changes_nothing(store, tmp_pat
     assert first.after == second.after
     assert (first.after.people, first.after.organisations, first.after.ties) == (2, 1, 2)
     assert second.tables["ties"].unchanged == 2 and second.tables["people"].unchanged == 2
-    assert store.get_actor("c").sector.value == "faith"
-    assert [r.value for r in store.get_actor("b").roles] == ["connector"]
+    a, b, c = (stored_id(store, node) for node in "abc")  # the records' own ids, found through the mapping
+    assert store.get_actor(c).sector.value == "faith"
+    assert [r.value for r in store.get_actor(b).roles] == ["connector"]
     ties = {t.kind.value: t for t in store.list_ties()}
     # an undirected edge of a one-way kind runs from the person to the organisation
-    assert (ties["member_of"].source_id, ties["member_of"].target_id) == ("a", "c")
+    assert (ties["member_of"].source_id, ties["member_of"].target_id) == (a, c)
     assert ties["knows"].weight == 2.5
 
 

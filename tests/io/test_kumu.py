@@ -9,7 +9,7 @@ from connector_graph.errors import InvalidInput
 from connector_graph.io import kumu, transfer
 from connector_graph.io.mapping import Mapping
 
-from io_support import contents, loaded, make_sqlite, network  # noqa: F401  (fixtures)
+from io_support import contents, contents_by_source, loaded, make_sqlite, network  # noqa: F401  (fixtures)
 
 
 def _workbook(path, elements, connections=None, *, elements_title="Elements"):
@@ -98,7 +98,7 @@ def test_export_then_import_gives_the_same_actors_and_ties(loaded, make_sqlite, 
     target = make_sqlite("t")
     report = transfer.import_file(target, path, "kumu")
     assert report.written, report.lines()
-    want, got = contents(loaded), contents(target)
+    want, got = contents(loaded), contents_by_source(target, loaded)
     for key in ("people", "organisations", "ties"):
         assert got[key] == want[key], key
     assert got["introductions"] == []  # not part of a Kumu map

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from connector_graph.io.source_ids import stored_id
 from connector_graph.errors import InvalidInput
 from connector_graph.io import openreferral, transfer
 from connector_graph.model import Ward
@@ -26,19 +27,22 @@ def test_example_package_maps_organisations_services_and_wards(store):
     report = transfer.import_file(store, PACKAGE, "openreferral")
     assert report.written, report.lines()
     assert report.accepted["organisations"] == 5
-    hub = store.get_actor(ORG + "3")
+    def org(n: str):  # the file's organisation ids are mapped to ids of the store's own
+        return store.get_actor(stored_id(store, ORG + n))
+
+    hub = org("3")
     assert (hub.name, hub.kind.value, hub.sector.value, hub.ward) == (
         "Bramley Baths Community Hub", "community_centre", "voluntary_community", "Bramley & Stanningley",
     )
     assert hub.offers == ["lunch club", "warm space", "swimming lessons for adults who are"]
-    practice = store.get_actor(ORG + "2")
+    practice = org("2")
     assert (practice.kind.value, practice.sector.value, practice.ward, practice.offers) == (
         "gp_practice", "health", "Armley", ["social prescribing"],
     )
-    church = store.get_actor(ORG + "4")
+    church = org("4")
     assert (church.kind.value, church.sector.value, church.offers) == ("faith_group", "faith", ["food bank", "toddler group"])
-    assert store.get_actor(ORG + "1").ward == "Farnley & Wortley"
-    assert store.get_actor(ORG + "5").ward is None  # a virtual location matches no ward
+    assert org("1").ward == "Farnley & Wortley"
+    assert org("5").ward is None  # a virtual location matches no ward
 
 
 def test_importing_the_package_twice_changes_nothing(store):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from connector_graph.io.source_ids import stored_id
 from connector_graph.errors import InvalidInput
 from connector_graph.io import openreferral, transfer
 from connector_graph.model import Ward
@@ -54,7 +55,7 @@ def test_hsds1_package_counts_match_the_csv_files(store):
             expected_offers[s["organization_id"]].add(_tag(s["name"]))
     report = transfer.import_file(store, HSDS1, "openreferral")
     assert report.written, report.lines()
-    held = {o.id: o for o in store.list_organisations()}
+    held = _by_file_id(store)
     assert len(held) == len({o["id"] for o in orgs})
     for o in orgs:
         org = held["oruk-" + o["id"]]
@@ -69,7 +70,7 @@ def test_hsds1_locations_addresses_and_schedules_are_kept(store):
     locations = {loc["id"]: loc for loc in _csv("locations.csv")}
     addresses = {a["location_id"]: a for a in _csv("physical_addresses.csv")}
     transfer.import_file(store, HSDS1, "openreferral")
-    held = {o.id: o for o in store.list_organisations()}
+    held = _by_file_id(store)
     for link in _csv("services_at_location.csv"):
         service = services[link["service_id"]]
         org = held["oruk-" + service["organization_id"]]
@@ -121,7 +122,7 @@ def test_a_changed_directory_updates_what_changed(store, tmp_path):
     report = transfer.import_file(store, folder, "openreferral")
     n = len(_csv("organizations.csv"))
     assert f"organisations against the store: 0 added, 1 changed, {n - 1} unchanged" in report.notes
-    assert "renamed helpline" in store.get_actor("oruk-" + old["organization_id"]).offers
+    assert "renamed helpline" in store.get_actor(stored_id(store, "oruk-" + old["organization_id"])).offers
 
 
 # ---------------------------------------------------------------- ORUK 3.0 JSON
@@ -244,7 +245,7 @@ def test_round_trip_gives_the_same_organisations_and_offers(store, tmp_path):
     # the emptied store's erasure register holds the organisations back unless an admin says why
     report = transfer.import_file(store, out, "openreferral", bring_back_erased=_BACK)
     assert report.written, report.lines()
-    after = {o.id: o for o in store.list_organisations()}
+    after = _by_file_id(store, before)  # the organisations were given ids of the store's own
     assert set(after) == set(before)
     for oid, org in before.items():
         if not (org.offers or org.spaces):  # nothing in ORUK 3.0 carries their places and times
@@ -253,6 +254,20 @@ def test_round_trip_gives_the_same_organisations_and_offers(store, tmp_path):
 
 
 _BACK = "round trip into the store emptied for this test"
+
+
+def _by_file_id(store, file_ids=None) -> dict:
+    """The store's organisations by the id their file gave them (imports map file ids to ids of their own).
+
+    ``file_ids`` are the file's ids (default: ``oruk-`` + each id in the sample's organizations.csv).
+    """
+    wanted = list(file_ids) if file_ids is not None else ["oruk-" + o["id"] for o in _csv("organizations.csv")]
+    found = {stored_id(store, fid): fid for fid in wanted}
+    out = {}
+    for org in store.list_organisations():
+        fid = found.get(org.id, org.id)
+        out[fid] = org.model_copy(update={"id": fid})
+    return out
 
 
 def _empty(store) -> None:
@@ -269,7 +284,7 @@ def test_export_then_import_into_an_empty_store_keeps_wards(store, tmp_path):
     wards = {o.id: o.ward for o in store.list_organisations()}
     _empty(store)
     transfer.import_file(store, out, "openreferral", bring_back_erased=_BACK)
-    assert {o.id: o.ward for o in store.list_organisations()} == wards
+    assert {oid: o.ward for oid, o in _by_file_id(store, wards).items()} == wards
 
 
 def test_unknown_input_is_refused_in_one_line(tmp_path):

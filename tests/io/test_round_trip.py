@@ -12,7 +12,7 @@ import pytest
 from connector_graph.io import transfer
 from connector_graph.model import Tie
 
-from io_support import contents, make_sqlite, network  # noqa: F401  (fixtures)
+from io_support import contents, contents_by_source, make_sqlite, network  # noqa: F401  (fixtures)
 
 #: export format -> file name
 FORMATS = {
@@ -48,13 +48,15 @@ def test_export_then_import_into_an_empty_store_gives_the_same_ties_and_actors(f
     assert store.counts().people == 0  # the fixture starts empty
     report = transfer.import_file(store, path)  # the format is recognised from the content
     assert report.written, report.lines()
-    want, got = contents(source), contents(store)
+    want, got = contents(source), contents_by_source(store, source)  # the records were given ids of their own
     assert got["ties"] == want["ties"]  # ends, direction, kind, weight, dates, source, label
     assert sorted(t.weight for t in got["ties"]) == [0.25, 1.0, 1.0, 2.5, 3.0, 7.0]
     works_at = [(t.source_id, t.target_id) for t in got["ties"] if t.kind.value == "works_at"]
     assert works_at == [("con", "lib")]  # the person works at the library, not the other way round
     for kind in ("people", "organisations"):
         assert [_actor_view(a, fmt) for a in got[kind]] == [_actor_view(a, fmt) for a in want[kind]]
+    held = contents(store)
     again = transfer.import_file(store, path)
     assert again.after == report.after
+    assert contents(store) == held  # the same ids again: through the mapping
     assert all(s.added == 0 and s.changed == 0 for s in again.tables.values() if s.compared), again.lines()
