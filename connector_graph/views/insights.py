@@ -10,7 +10,8 @@ import pandas as pd
 from ..analysis.centrality import METRICS
 from ..analysis.gaps import TieMatrix, departure_impact, tie_matrix
 from ..analysis.analyse import analyse_store
-from ..analysis.suggestions import bridge_candidates, suggest_for_person, suggest_links, unlinked_community_pairs
+from ..analysis.person_suggestions import Suggester
+from ..analysis.suggestions import bridge_candidates, suggest_for_person, unlinked_community_pairs
 from ..auth import Permission, require
 from ..graph import graph_for_analysis
 from ..store.base import Store
@@ -136,14 +137,17 @@ def person_suggestions(store: Store, person_id: str, *, top: int = 10) -> pd.Dat
 
 
 def network_suggestions(store: Store, *, top: int = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Pairs of people who share many contacts but are not linked, and who could bridge two communities."""
+    """The best introductions across the network (every person's suggestions pooled), and who could bridge two communities."""
     require(Permission.ANALYSE)
     measures = network_measures(store)
     G, partition = measures.graph, measures.partition
+    actors = {a.id: a for a in store.iter_actors() if a.id in G}
+    found = Suggester(G, actors, store.iter_introductions()).across(top=top)
     links = pd.DataFrame(
-        [{"person": s.a_name, "and": s.b_name, "why": s.reason, "score": round(s.score, 3)}
-         for s in suggest_links(G, top=top)],
-        columns=["person", "and", "why", "score"],
+        [{"introduce": s.a_name, "to": s.b_name, "who could introduce them": s.introducer_name or "no connector nearby yet",
+          "why": "; ".join(s.reasons), "score": round(s.score, 3)}
+         for s in found],
+        columns=NETWORK_SUGGESTION_COLUMNS,
     )
     bridges = []
     for first, second in unlinked_community_pairs(G, partition)[:top]:
@@ -154,3 +158,4 @@ def network_suggestions(store: Store, *, top: int = 20) -> tuple[pd.DataFrame, p
 
 
 SUGGESTION_COLUMNS = ["introduce to", "type", "ward", "who could introduce them", "why", "id"]
+NETWORK_SUGGESTION_COLUMNS = ["introduce", "to", "who could introduce them", "why", "score"]

@@ -28,7 +28,7 @@ if not allowed(Permission.ANALYSE):
     st.stop()
 with st.spinner("Looking across the network…"), friendly():
     links, bridges = insights.network_suggestions(store)
-st.markdown("**People who share many contacts but have not met**")
-table(links, "suggested_links.csv", empty="No such pairs.")
+st.markdown("**The best introductions across the network** (every person's suggestions, ranked together)")
+table(links, "suggested_links.csv", empty="Nothing to suggest yet.")
 st.markdown("**Communities with no tie between them, and who could bridge them**")
 table(bridges, "bridge_candidates.csv", empty="Every community is linked to every other.")
