@@ -305,3 +305,13 @@ def test_network_wide_suggestions_are_the_pooled_list_with_reasons(small):
     assert first["introduce"] == "Ann Ahmed" and first["to"] == "Garden Club"  # shared contact, ward, interest
     assert "Garden Club offers community gardening; Ann Ahmed is interested in gardening" in first["why"]
     assert first["who could introduce them"] == "Cath Connector"
+
+
+def test_key_connectors_say_how_bridging_was_computed(small):
+    report = insights.analysis(small)
+    assert report["betweenness_sampling"]["exact"] is True
+    assert insights.sampling_caption(report) == "Bridging computed exactly, from every actor."
+    sampled = {**report, "betweenness_sampling": {"exact": False, "pivots": 1_600, "actors": 20_000,
+                                                   "agreement_top20": 19}}
+    assert insights.sampling_caption(sampled) == ("Bridging estimated from shortest paths out of 1,600 of 20,000 "
+                                                  "actors: the last two rounds agreed on 19 of the top 20.")

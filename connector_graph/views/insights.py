@@ -17,7 +17,7 @@ from ..graph import graph_for_analysis
 from ..store.base import Store
 from .measures import network_measures
 
-__all__ = ["analysis", "engine_caption", "connectors_frame", "if_they_left", "matrix_frame", "ward_matrix", "shade", "pairs_text", "refs_frame",
+__all__ = ["analysis", "engine_caption", "sampling_caption", "connectors_frame", "if_they_left", "matrix_frame", "ward_matrix", "shade", "pairs_text", "refs_frame",
            "person_suggestions", "network_suggestions"]
 
 
@@ -51,6 +51,24 @@ def engine_caption(report: dict[str, Any]) -> str:
     """
     engine = report["network"].get("engine") or "unknown"
     return f"Computed by {_ENGINE_NAMES.get(engine, engine)}."
+
+
+def sampling_caption(report: dict[str, Any]) -> str:
+    """One line saying whether bridging was computed exactly or estimated, and how well the estimate settled.
+
+    Examples
+    --------
+    >>> sampling_caption({"betweenness_sampling": {"exact": False, "pivots": 400, "actors": 5000, "agreement_top20": 19}})
+    'Bridging estimated from shortest paths out of 400 of 5,000 actors: the last two rounds agreed on 19 of the top 20.'
+    """
+    found = report.get("betweenness_sampling") or {}
+    if not found or found.get("exact"):
+        return "Bridging computed exactly, from every actor."
+    actors = f"{found['pivots']:,} of {found['actors']:,} actors"
+    if found.get("agreement_top20") is None:
+        return f"Bridging estimated from shortest paths out of {actors}."
+    return (f"Bridging estimated from shortest paths out of {actors}: the last two rounds agreed on "
+            f"{found['agreement_top20']} of the top 20.")
 
 
 def connectors_frame(report: dict[str, Any]) -> pd.DataFrame:
