@@ -13,7 +13,8 @@ from ..analysis.analyse import analyse_store
 from ..analysis.person_suggestions import Suggester
 from ..analysis.suggestions import bridge_candidates, suggest_for_person, unlinked_community_pairs
 from ..auth import Permission, require
-from ..graph import graph_for_analysis
+from ..caching import LruCache
+from ..graph import graph_for_analysis, projection_key
 from ..store.base import Store
 from .measures import network_measures
 
@@ -159,8 +160,12 @@ def network_suggestions(store: Store, *, top: int = 20) -> tuple[pd.DataFrame, p
     require(Permission.ANALYSE)
     measures = network_measures(store)
     G, partition = measures.graph, measures.partition
-    actors = {a.id: a for a in store.iter_actors() if a.id in G}
-    found = Suggester(G, actors, store.iter_introductions()).across(top=top)
+
+    def pooled() -> list[Any]:
+        actors = {a.id: a for a in store.iter_actors() if a.id in G}
+        return Suggester(G, actors, store.iter_introductions()).across(top=top)
+
+    found = _ACROSS.get_or_make((*projection_key(store), "across", top), pooled)  # every person's list: kept
     links = pd.DataFrame(
         [{"introduce": s.a_name, "to": s.b_name, "who could introduce them": s.introducer_name or "no connector nearby yet",
           "why": "; ".join(s.reasons), "score": round(s.score, 3)}
@@ -175,5 +180,6 @@ def network_suggestions(store: Store, *, top: int = 20) -> tuple[pd.DataFrame, p
     return links, pd.DataFrame(bridges, columns=["communities", "who", "why"])
 
 
+_ACROSS = LruCache(4)
 SUGGESTION_COLUMNS = ["introduce to", "type", "ward", "who could introduce them", "why", "id"]
 NETWORK_SUGGESTION_COLUMNS = ["introduce", "to", "who could introduce them", "why", "score"]
