@@ -26,8 +26,9 @@ Metrics, averaged over seeds:
   people; precision and recall over that list, and MRR of the list (the
   mean over hidden pairs of 1 / rank). For ours the list is the product's
   own network-wide list (``Suggester.across``, what the Suggestions page
-  shows); for a baseline, every evaluated person's top 50 pooled by score,
-  each pair once (the same rule ``across`` follows).
+  shows); for a baseline, every evaluated person's top 50 pooled by the
+  baseline's own score, each pair once (pooled as ``across`` pools, which
+  ranks by our score plus its shared-contacts share).
 
 Methods: common neighbours, Adamic-Adar and resource allocation (scores over
 the projected graph), tag-only (shared words between what a person wants and
