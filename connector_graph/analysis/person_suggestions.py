@@ -145,9 +145,16 @@ class Suggester:
             if intro.status == IntroStatus.DECLINED:
                 self.declined.add(_pair(intro.subject_id, intro.target_id))
         self.ward_members: dict[str, list[str]] = defaultdict(list)
+        self.ward_of: dict[str, str] = {}
+        self.standing: dict[str, float] = {}
         for node, ward in G.nodes(data="ward"):
+            self.standing[str(node)] = self._standing(node)
             if ward:
                 self.ward_members[ward].append(str(node))
+                self.ward_of[str(node)] = ward
+        # each ward's members by standing, best first: the ward-only candidates are taken from the top
+        self.ward_ranked = {ward: sorted(keys, key=lambda k: (-self.standing[k], k))
+                            for ward, keys in self.ward_members.items()}
         self.near = neighbouring_wards(G)
         self.offering: dict[str, list[str]] = defaultdict(list)
         self.needing: dict[str, list[str]] = defaultdict(list)
@@ -194,12 +201,6 @@ class Suggester:
                     continue
                 score[key] += w.structure * first * self.strength(z, c) / spread
                 shared[key].append(str(z))
-        ward = G.nodes[node].get("ward")
-        if ward:
-            for key in self.ward_members.get(ward, ()):
-                if key != person_id and key not in linked:
-                    score[key] += w.same_ward * self._standing(self.by_key[key])
-        near = self.near.get(ward, set()) if ward else set()
         person = self.actors.get(person_id)
         wants: dict[str, list[str]] = defaultdict(list)
         meets: dict[str, list[str]] = defaultdict(list)
@@ -212,14 +213,33 @@ class Suggester:
             for word in gifts:
                 for key in self.needing.get(word, ()):
                     meets[key].append(word)
-        for key in set(wants) | set(meets):
+        matched = set(wants) | set(meets)
+        ward = G.nodes[node].get("ward")
+        if ward:
+            # Standing for every candidate in the ward; of those with nothing else going for them, only
+            # the best ``top`` by standing can make the list, so the rest are not scored at all.
+            for key in set(score) | matched:
+                if self.ward_of.get(key) == ward and key != person_id and key not in linked:
+                    score[key] += w.same_ward * self.standing[key]
+            room = top
+            for key in self.ward_ranked.get(ward, ()):
+                if room <= 0:
+                    break
+                if key == person_id or key in linked or key in matched or key in score:
+                    continue
+                if _pair(person_id, key) in self.declined:
+                    continue
+                score[key] += w.same_ward * self.standing[key]
+                room -= 1
+        near = self.near.get(ward, set()) if ward else set()
+        for key in matched:
             if key == person_id or key in linked:
                 continue
             score[key] += w.interest * len(set(wants.get(key, ()))) + w.gift_for_need * len(set(meets.get(key, ())))
         if near:
             for key in score:
                 if G.nodes[self.by_key[key]].get("ward") in near:
-                    score[key] += w.near_ward * self._standing(self.by_key[key])
+                    score[key] += w.near_ward * self.standing[key]
         for key in [k for k in score if _pair(person_id, k) in self.declined]:
             del score[key]
         best = sorted(score.items(), key=lambda item: (-item[1], item[0]))[:top]

@@ -180,3 +180,18 @@ def test_both_know_counts_recorded_ties_only(store):
     assert "Cath Cole is linked with both (through logged introductions) and could make the introduction" in found.reasons
     pair = next(s for s in suggester.across(top=20) if {s.a_id, s.b_id} == {"ann", "bob"})
     assert pair.reasons == found.reasons
+
+
+def test_a_short_list_is_the_head_of_the_full_ranking(store):
+    # Only the best-standing ward-mates with nothing else in common are scored for a short list;
+    # that must never change which suggestions it holds.
+    from connector_graph.seed import generate
+
+    store.bulk_load(generate(400, seed=3, today=dt.date(2026, 1, 1)))
+    G = build_graph(store)
+    suggester = Suggester(G, {a.id: a for a in store.iter_actors()}, store.list_introductions())
+    people = sorted(str(n) for n, kind in G.nodes(data="actor_type") if kind == "person")[:80]
+    for p in people:
+        everyone = [(s.target_id, s.score) for s in suggester.for_person(p, top=len(G), explain=False)]
+        for top in (1, 5, 20):
+            assert [(s.target_id, s.score) for s in suggester.for_person(p, top=top, explain=False)] == everyone[:top]
