@@ -315,3 +315,9 @@ def test_key_connectors_say_how_bridging_was_computed(small):
                                                    "agreement_top20": 19}}
     assert insights.sampling_caption(sampled) == ("Bridging estimated from shortest paths out of 1,600 of 20,000 "
                                                   "actors: the last two rounds agreed on 19 of the top 20.")
+
+
+def test_the_network_wide_list_waits_for_a_click_on_large_networks(small, monkeypatch):
+    assert insights.network_list_on_request(small) is False  # 5 people
+    monkeypatch.setattr(insights, "ACROSS_ON_REQUEST", 4)
+    assert insights.network_list_on_request(small) is True

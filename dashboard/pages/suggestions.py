@@ -26,6 +26,11 @@ st.subheader("For the network")
 if not allowed(Permission.ANALYSE):
     st.write("Suggestions for the whole network are for managers.")
     st.stop()
+with friendly():
+    wait = insights.network_list_on_request(store)
+if wait and not st.toggle("Rank introductions across the whole network (a few minutes for a network this size; "
+                          "kept until the network changes)", key="sg_across"):
+    st.stop()
 with st.spinner("Looking across the network…"), friendly():
     links, bridges = insights.network_suggestions(store)
 st.markdown("**The best introductions across the network** (every person's suggestions, ranked together)")
