@@ -144,6 +144,7 @@ class Suggester:
                 self.last_intro[key] = max(self.last_intro.get(key, ""), intro.date.isoformat())
             if intro.status == IntroStatus.DECLINED:
                 self.declined.add(_pair(intro.subject_id, intro.target_id))
+        self._link_cache: dict[str, list[tuple[str, float]]] = {}
         self.ward_members: dict[str, list[str]] = defaultdict(list)
         self.ward_of: dict[str, str] = {}
         self.standing: dict[str, float] = {}
@@ -176,6 +177,15 @@ class Suggester:
             return 1.0
         return self.linked_by_intro.get(_pair(str(a), str(b)), 0.5)
 
+    def _links(self, key: str) -> list[tuple[str, float]]:
+        """``key``'s contacts with the strength of each link, worked out once per actor."""
+        found = self._link_cache.get(key)
+        if found is None:
+            node = self.by_key[key]
+            found = [(str(z), self.strength(node, z)) for z in self.G[node]]
+            self._link_cache[key] = found
+        return found
+
     def _standing(self, node: Hashable) -> float:
         return math.log1p(min(self.G.degree(node), self.w.standing_cap))
 
@@ -189,18 +199,19 @@ class Suggester:
         node = self.by_key.get(person_id)
         if node is None or G.nodes[node].get("actor_type", "person") != "person":
             raise ValueError(f"{person_id!r} is not a person in the network")
-        linked = {str(n) for n in G[node]}
+        links = self._links(person_id)
+        linked = {key for key, _strength in links}
         score: dict[str, float] = defaultdict(float)
         shared: dict[str, list[str]] = defaultdict(list)
-        for z in G[node]:
-            first = self.strength(node, z)
-            spread = G.degree(z)
-            for c in G[z]:
-                key = str(c)
+        for z, first in links:
+            around = self._links(z)
+            spread = len(around)
+            for key, second in around:
                 if key == person_id or key in linked:
                     continue
-                score[key] += w.structure * first * self.strength(z, c) / spread
-                shared[key].append(str(z))
+                score[key] += w.structure * first * second / spread
+                if explain:
+                    shared[key].append(z)
         person = self.actors.get(person_id)
         wants: dict[str, list[str]] = defaultdict(list)
         meets: dict[str, list[str]] = defaultdict(list)
