@@ -97,8 +97,12 @@ CREATE TABLE IF NOT EXISTS tie_confirmations (
     PRIMARY KEY (tie_id, day)
 );
 CREATE TRIGGER IF NOT EXISTS ties_keep_confirmations AFTER UPDATE OF body ON ties
-WHEN json_extract(old.body, '$.last_confirmed') IS NOT NULL AND json_extract(old.body, '$.last_confirmed') IS NOT json_extract(new.body, '$.last_confirmed')
-BEGIN INSERT INTO tie_confirmations (tie_id, day) SELECT new.id, d FROM (SELECT json_extract(old.body, '$.last_confirmed') AS d UNION SELECT json_extract(new.body, '$.last_confirmed')) WHERE d IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tie_confirmations WHERE tie_id = new.id AND day = d); END;
+WHEN json_extract(old.body, '$.last_confirmed') IS NOT NULL
+ AND json_extract(old.body, '$.last_confirmed') IS NOT json_extract(new.body, '$.last_confirmed')
+BEGIN INSERT INTO tie_confirmations (tie_id, day)
+ SELECT new.id, d FROM (SELECT json_extract(old.body, '$.last_confirmed') AS d
+                        UNION SELECT json_extract(new.body, '$.last_confirmed'))
+ WHERE d IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tie_confirmations WHERE tie_id = new.id AND day = d); END;
 CREATE INDEX IF NOT EXISTS intros_by_date ON introductions (date);
 CREATE INDEX IF NOT EXISTS intros_by_introducer ON introductions (introducer_id);
 CREATE INDEX IF NOT EXISTS intros_by_subject ON introductions (subject_id);
