@@ -15,7 +15,7 @@ from .graph import graph_for_analysis
 from .model import Person
 from .store.base import Store
 
-__all__ = ["resolve_people", "suggestions_for"]
+__all__ = ["resolve_people", "suggestions_for", "network_suggestions"]
 
 
 def resolve_people(keys: Sequence[str], people: Sequence[Person]) -> list[str]:
@@ -68,3 +68,26 @@ def suggestions_for(store: Store, keys: Sequence[str], *, top: int = 10) -> dict
             for s in suggester.for_person(person_id, top=top)
         ]
     return out
+
+
+def network_suggestions(store: Store, *, top: int = 20) -> list[dict[str, Any]]:
+    """The network-wide list (every person's suggestions pooled, best first), as plain values.
+
+    Each entry is ``{person, to, score, reasons, via}``: ``person`` and
+    ``to`` are ``{id, name}``, ``via`` the connector best placed (``{id,
+    name}``) or ``None``. The same list as the Suggestions page's
+    (:meth:`~connector_graph.analysis.person_suggestions.Suggester.across`).
+    Nothing is written.
+    """
+    G = graph_for_analysis(store)
+    actors = {a.id: a for a in store.iter_actors() if a.id in G}
+    return [
+        {
+            "person": {"id": s.a_id, "name": s.a_name},
+            "to": {"id": s.b_id, "name": s.b_name},
+            "score": s.score,
+            "reasons": s.reasons,
+            "via": {"id": s.introducer_id, "name": s.introducer_name} if s.introducer_id else None,
+        }
+        for s in Suggester(G, actors, store.iter_introductions()).across(top=top)
+    ]

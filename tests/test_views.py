@@ -291,3 +291,33 @@ def test_suggestions_name_a_match_and_who_could_introduce(small):
     assert list(ideas.index)[0] == "club"  # a shared contact, her ward and her interest
     assert ideas.loc["club", "who could introduce them"] == "Cath Connector"  # knows both
     assert "gardening" in ideas.loc["allot", "why"]
+
+
+def test_network_wide_suggestions_are_the_pooled_list_with_reasons(small):
+    from connector_graph.analysis.person_suggestions import Suggester
+
+    links, _bridges = insights.network_suggestions(small)
+    assert list(links.columns) == ["introduce", "to", "who could introduce them", "why", "score"]
+    G = build_graph(small)
+    expected = Suggester(G, {a.id: a for a in small.iter_actors()}, small.iter_introductions()).across(top=20)
+    assert [(r["introduce"], r["to"]) for _i, r in links.iterrows()] == [(s.a_name, s.b_name) for s in expected]
+    first = links.iloc[0]
+    assert first["introduce"] == "Ann Ahmed" and first["to"] == "Garden Club"  # shared contact, ward, interest
+    assert "Garden Club offers community gardening; Ann Ahmed is interested in gardening" in first["why"]
+    assert first["who could introduce them"] == "Cath Connector"
+
+
+def test_key_connectors_say_how_bridging_was_computed(small):
+    report = insights.analysis(small)
+    assert report["betweenness_sampling"]["exact"] is True
+    assert insights.sampling_caption(report) == "Bridging computed exactly, from every actor."
+    sampled = {**report, "betweenness_sampling": {"exact": False, "pivots": 1_600, "actors": 20_000,
+                                                   "agreement_top20": 19}}
+    assert insights.sampling_caption(sampled) == ("Bridging estimated from shortest paths out of 1,600 of 20,000 "
+                                                  "actors: the last two rounds agreed on 19 of the top 20.")
+
+
+def test_the_network_wide_list_waits_for_a_click_on_large_networks(small, monkeypatch):
+    assert insights.network_list_on_request(small) is False  # 5 people
+    monkeypatch.setattr(insights, "ACROSS_ON_REQUEST", 4)
+    assert insights.network_list_on_request(small) is True

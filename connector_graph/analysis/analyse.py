@@ -72,7 +72,9 @@ def analyse_store(
         from .report import network_report
 
         history = store.introduction_history() if as_of is not None else None
-        selection = select(load_projection(store, use_cache=use_cache), history=history, **options)
+        confirmations = store.tie_confirmations() if as_of is not None else None
+        selection = select(load_projection(store, use_cache=use_cache), history=history, confirmations=confirmations,
+                           **options)
         ward_records = [w for w in store.list_wards() if wards is None or w.name in set(wards)]
         extra = {} if samples is None else {"samples": samples}
         return network_report(

@@ -4,9 +4,11 @@ Pure rules on the store's records, used by the projection and by the
 report's record checks:
 
 - a **tie** counts when it began on or before D (undated ties always
-  count); its last confirmation as of D is ``last_confirmed`` when that was
-  on or before D, else the day it began (a later confirmation is not known
-  on D), else unknown;
+  count); its last confirmation as of D is the latest of the dates it has
+  been confirmed on (``Store.tie_confirmations()``, else its
+  ``last_confirmed``) that is on or before D; when every confirmation came
+  later, the day it began (a later confirmation is not known on D); when
+  it was never confirmed, unknown;
 - an **introduction** counts when it is dated on or before D; its status
   and outcome are the ones it had on D, from the store's history of status
   changes (an introduction never changed kept its logged status
@@ -27,7 +29,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from ..model import Introduction, IntroStatus, StatusChange, Tie
 
-__all__ = ["tie_counts", "tie_as_of", "ties_as_of", "introduction_as_of", "introductions_as_of", "happened"]
+__all__ = ["tie_counts", "confirmed_as_of", "tie_as_of", "ties_as_of", "introduction_as_of", "introductions_as_of", "happened"]
 
 
 def tie_counts(tie: Tie, day: dt.date | None) -> bool:
@@ -42,7 +44,32 @@ def tie_counts(tie: Tie, day: dt.date | None) -> bool:
     return day is None or tie.since is None or tie.since <= day
 
 
-def tie_as_of(tie: Tie, day: dt.date | None) -> Tie | None:
+def confirmed_as_of(
+    last_confirmed: dt.date | None, since: dt.date | None, day: dt.date | None, confirmations: Sequence[dt.date] = ()
+) -> dt.date | None:
+    """A tie's last confirmation as known on ``day``, from every date it was confirmed on.
+
+    ``confirmations`` is the tie's entry of ``Store.tie_confirmations()``
+    (empty when ``last_confirmed`` never changed).
+
+    Examples
+    --------
+    >>> days = [dt.date(2024, 6, 1), dt.date(2025, 3, 1), dt.date(2026, 1, 1)]
+    >>> confirmed_as_of(days[-1], dt.date(2024, 1, 1), dt.date(2025, 6, 1), days)
+    datetime.date(2025, 3, 1)
+    >>> confirmed_as_of(days[-1], dt.date(2024, 1, 1), dt.date(2024, 2, 1), days)  # all later: when it began
+    datetime.date(2024, 1, 1)
+    """
+    if day is None:
+        return last_confirmed
+    held = set(confirmations) | ({last_confirmed} if last_confirmed else set())
+    if not held:
+        return None
+    known = [d for d in held if d <= day]
+    return max(known) if known else since
+
+
+def tie_as_of(tie: Tie, day: dt.date | None, confirmations: Sequence[dt.date] = ()) -> Tie | None:
     """The tie as it stood on ``day`` (its last confirmation then), or None if it did not exist yet.
 
     Examples
@@ -50,19 +77,23 @@ def tie_as_of(tie: Tie, day: dt.date | None) -> Tie | None:
     >>> t = Tie(source_id="a", target_id="b", since=dt.date(2024, 1, 1), last_confirmed=dt.date(2026, 1, 1))
     >>> tie_as_of(t, dt.date(2025, 6, 1)).last_confirmed
     datetime.date(2024, 1, 1)
+    >>> tie_as_of(t, dt.date(2025, 6, 1), [dt.date(2025, 2, 1), dt.date(2026, 1, 1)]).last_confirmed
+    datetime.date(2025, 2, 1)
     >>> tie_as_of(t, dt.date(2023, 1, 1)) is None
     True
     """
     if not tie_counts(tie, day):
         return None
-    if day is None or tie.last_confirmed is None or tie.last_confirmed <= day:
-        return tie
-    return tie.model_copy(update={"last_confirmed": tie.since})
+    confirmed = confirmed_as_of(tie.last_confirmed, tie.since, day, confirmations)
+    return tie if confirmed == tie.last_confirmed else tie.model_copy(update={"last_confirmed": confirmed})
 
 
-def ties_as_of(ties: Iterable[Tie], day: dt.date | None) -> list[Tie]:
-    """Every tie that existed on ``day``, as it stood then."""
-    return [t for t in (tie_as_of(tie, day) for tie in ties) if t is not None]
+def ties_as_of(
+    ties: Iterable[Tie], day: dt.date | None, confirmations: Mapping[str, Sequence[dt.date]] | None = None
+) -> list[Tie]:
+    """Every tie that existed on ``day``, as it stood then (``confirmations``: ``Store.tie_confirmations()``)."""
+    known = confirmations or {}
+    return [t for t in (tie_as_of(tie, day, known.get(tie.id, ())) for tie in ties) if t is not None]
 
 
 def introduction_as_of(

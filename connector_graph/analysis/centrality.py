@@ -147,6 +147,23 @@ class MetricTable:
     agreement: int | None = None
 
 
+def betweenness_sampling(table: MetricTable, actors: int) -> dict[str, Any]:
+    """How bridging (betweenness) was computed: ``{exact, pivots, actors, agreement_top20}``.
+
+    ``pivots`` is how many actors the shortest paths were counted from (all
+    of them when ``exact``); ``agreement_top20`` how many of the top 20 the
+    last two sampling rounds shared (null when exact).
+
+    Examples
+    --------
+    >>> betweenness_sampling(compute_metrics(nx.path_graph(3)), 3)
+    {'exact': True, 'pivots': 3, 'actors': 3, 'agreement_top20': None}
+    """
+    pivots = actors if table.pivots is None else table.pivots
+    exact = pivots >= actors
+    return {"exact": exact, "pivots": pivots, "actors": actors, "agreement_top20": None if exact else table.agreement}
+
+
 def exact_limit(engine: str) -> int:
     """The largest graph (in nodes) whose betweenness and closeness are computed exactly.
 

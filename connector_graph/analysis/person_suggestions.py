@@ -37,7 +37,7 @@ import networkx as nx
 from ..model import Actor, Introduction, IntroStatus, Person, PersonRole
 from .suggestions import Suggestion, _offers, _words, neighbouring_wards, offered_words, wanted_words
 
-__all__ = ["Weights", "Suggester", "intro_strength"]
+__all__ = ["Weights", "Suggester", "PairSuggestion", "intro_strength"]
 
 #: Tie kinds that mean "goes to" an organisation.
 _ATTENDING = frozenset({"attends", "member_of", "volunteers_at"})
@@ -53,6 +53,23 @@ class Weights:
     interest: float = 0.08
     gift_for_need: float = 0.08
     standing_cap: int = 400
+    #: Network-wide list only: added per share of the person's contacts the candidate also knows.
+    shared_share: float = 0.03
+
+
+@dataclass(frozen=True)
+class PairSuggestion:
+    """One entry of the network-wide list: introduce ``a`` (a person) to ``b``, and why."""
+
+    a_id: str
+    a_name: str
+    b_id: str
+    b_name: str
+    b_type: str
+    score: float
+    reasons: list[str]
+    introducer_id: str | None
+    introducer_name: str | None
 
 
 def intro_strength(intro: Introduction) -> float:
@@ -127,10 +144,18 @@ class Suggester:
                 self.last_intro[key] = max(self.last_intro.get(key, ""), intro.date.isoformat())
             if intro.status == IntroStatus.DECLINED:
                 self.declined.add(_pair(intro.subject_id, intro.target_id))
+        self._link_cache: dict[str, list[tuple[str, float]]] = {}
         self.ward_members: dict[str, list[str]] = defaultdict(list)
+        self.ward_of: dict[str, str] = {}
+        self.standing: dict[str, float] = {}
         for node, ward in G.nodes(data="ward"):
+            self.standing[str(node)] = self._standing(node)
             if ward:
                 self.ward_members[ward].append(str(node))
+                self.ward_of[str(node)] = ward
+        # each ward's members by standing, best first: the ward-only candidates are taken from the top
+        self.ward_ranked = {ward: sorted(keys, key=lambda k: (-self.standing[k], k))
+                            for ward, keys in self.ward_members.items()}
         self.near = neighbouring_wards(G)
         self.offering: dict[str, list[str]] = defaultdict(list)
         self.needing: dict[str, list[str]] = defaultdict(list)
@@ -152,6 +177,15 @@ class Suggester:
             return 1.0
         return self.linked_by_intro.get(_pair(str(a), str(b)), 0.5)
 
+    def _links(self, key: str) -> list[tuple[str, float]]:
+        """``key``'s contacts with the strength of each link, worked out once per actor."""
+        found = self._link_cache.get(key)
+        if found is None:
+            node = self.by_key[key]
+            found = [(str(z), self.strength(node, z)) for z in self.G[node]]
+            self._link_cache[key] = found
+        return found
+
     def _standing(self, node: Hashable) -> float:
         return math.log1p(min(self.G.degree(node), self.w.standing_cap))
 
@@ -165,24 +199,19 @@ class Suggester:
         node = self.by_key.get(person_id)
         if node is None or G.nodes[node].get("actor_type", "person") != "person":
             raise ValueError(f"{person_id!r} is not a person in the network")
-        linked = {str(n) for n in G[node]}
+        links = self._links(person_id)
+        linked = {key for key, _strength in links}
         score: dict[str, float] = defaultdict(float)
         shared: dict[str, list[str]] = defaultdict(list)
-        for z in G[node]:
-            first = self.strength(node, z)
-            spread = G.degree(z)
-            for c in G[z]:
-                key = str(c)
+        for z, first in links:
+            around = self._links(z)
+            spread = len(around)
+            for key, second in around:
                 if key == person_id or key in linked:
                     continue
-                score[key] += w.structure * first * self.strength(z, c) / spread
-                shared[key].append(str(z))
-        ward = G.nodes[node].get("ward")
-        if ward:
-            for key in self.ward_members.get(ward, ()):
-                if key != person_id and key not in linked:
-                    score[key] += w.same_ward * self._standing(self.by_key[key])
-        near = self.near.get(ward, set()) if ward else set()
+                score[key] += w.structure * first * second / spread
+                if explain:
+                    shared[key].append(z)
         person = self.actors.get(person_id)
         wants: dict[str, list[str]] = defaultdict(list)
         meets: dict[str, list[str]] = defaultdict(list)
@@ -195,18 +224,98 @@ class Suggester:
             for word in gifts:
                 for key in self.needing.get(word, ()):
                     meets[key].append(word)
-        for key in set(wants) | set(meets):
+        matched = set(wants) | set(meets)
+        ward = G.nodes[node].get("ward")
+        if ward:
+            # Standing for every candidate in the ward; of those with nothing else going for them, only
+            # the best ``top`` by standing can make the list, so the rest are not scored at all.
+            for key in set(score) | matched:
+                if self.ward_of.get(key) == ward and key != person_id and key not in linked:
+                    score[key] += w.same_ward * self.standing[key]
+            room = top
+            for key in self.ward_ranked.get(ward, ()):
+                if room <= 0:
+                    break
+                if key == person_id or key in linked or key in matched or key in score:
+                    continue
+                if _pair(person_id, key) in self.declined:
+                    continue
+                score[key] += w.same_ward * self.standing[key]
+                room -= 1
+        near = self.near.get(ward, set()) if ward else set()
+        for key in matched:
             if key == person_id or key in linked:
                 continue
             score[key] += w.interest * len(set(wants.get(key, ()))) + w.gift_for_need * len(set(meets.get(key, ())))
         if near:
             for key in score:
                 if G.nodes[self.by_key[key]].get("ward") in near:
-                    score[key] += w.near_ward * self._standing(self.by_key[key])
+                    score[key] += w.near_ward * self.standing[key]
         for key in [k for k in score if _pair(person_id, k) in self.declined]:
             del score[key]
         best = sorted(score.items(), key=lambda item: (-item[1], item[0]))[:top]
         return [self._suggestion(person_id, key, value, shared.get(key, []), explain) for key, value in best]
+
+    def across(
+        self, people: Iterable[str] | None = None, *, top: int = 20, per_person: int = 50, explain: bool = True
+    ) -> list[PairSuggestion]:
+        """The network-wide list: the best ``top`` introductions among ``people`` (default: every person).
+
+        Each person's best ``per_person`` suggestions are pooled and ranked
+        by their score plus ``shared_share`` (0.03) times the share of the
+        person's contacts the candidate also knows (so that, across people,
+        a pair sharing most of one side's contacts comes before one sharing
+        a sliver of a busy person's); a pair found from both ends is listed
+        once, from the end that ranks it higher (ties broken by ids). The
+        reasons are the per-person ones, from that end. ``explain=False`` skips reasons and
+        introducers (for scoring runs). This is the list the hold-out bench
+        (``bench/suggest_eval.py``) measures as "network-wide".
+
+        Examples
+        --------
+        >>> G = nx.Graph([("ann", "cat"), ("cat", "bea")])
+        >>> for n in G: G.nodes[n].update(name=n.title(), actor_type="person", ward="X")
+        >>> for u, v in G.edges: G[u][v].update(kinds=["knows"], weight=1)
+        >>> [(s.a_id, s.b_id, s.reasons[0]) for s in Suggester(G, {}).across()]
+        [('ann', 'bea', 'both know Cat')]
+        """
+        G = self.G
+        if people is None:
+            people = sorted(str(n) for n, kind in G.nodes(data="actor_type", default="person") if kind == "person")
+        pooled: list[tuple[float, str, str]] = []
+        for person_id in people:
+            mine = set(G[self.by_key[person_id]])
+            spread = max(1, len(mine))
+            pooled += [(-(s.score + self.w.shared_share * len(mine & set(G[self.by_key[s.target_id]])) / spread),
+                        person_id, s.target_id)
+                       for s in self.for_person(person_id, top=per_person, explain=False)]
+        pooled.sort()
+        seen: set[tuple[str, str]] = set()
+        out: list[PairSuggestion] = []
+        for negative, person_id, key in pooled:
+            if len(out) == top:
+                break
+            if _pair(person_id, key) in seen:
+                continue
+            seen.add(_pair(person_id, key))
+            out.append(self._pair_suggestion(person_id, key, -negative, explain))
+        return out
+
+    def _pair_suggestion(self, person_id: str, key: str, value: float, explain: bool) -> PairSuggestion:
+        p, c = self.by_key[person_id], self.by_key[key]
+        shared = sorted(str(z) for z in set(self.G[p]) & set(self.G[c])) if explain else []
+        via = self._introducer(person_id, key, shared) if explain else None
+        return PairSuggestion(
+            a_id=person_id,
+            a_name=self._name(person_id),
+            b_id=key,
+            b_name=self._name(key),
+            b_type=str(self.G.nodes[c].get("actor_type", "person")),
+            score=round(value, 6),
+            reasons=self._reasons(person_id, key, shared, via) if explain else [],
+            introducer_id=via,
+            introducer_name=self._name(via) if via else None,
+        )
 
     # ------------------------------------------------------------ wording
 
@@ -239,14 +348,19 @@ class Suggester:
         G = self.G
         me, them = self._name(person_id), self._name(key)
         reasons = []
-        places = [z for z in shared if G.nodes[self.by_key[z]].get("actor_type") == "organisation"
+        tied = [z for z in shared if self._tied(z, person_id) and self._tied(z, key)]
+        places = [z for z in tied if G.nodes[self.by_key[z]].get("actor_type") == "organisation"
                   and _ATTENDING & set(G[self.by_key[z]][self.by_key[person_id]].get("kinds", ()))
                   and _ATTENDING & set(G[self.by_key[z]][self.by_key[key]].get("kinds", ()))]
         if places:
             reasons.append(f"both go to {_listed([self._name(z) for z in places])}")
-        people = [z for z in shared if z not in places]
+        people = [z for z in tied if z not in places]
         if people:
             reasons.append(f"both know {_listed([self._name(z) for z in people])}")
+        introduced = [z for z in shared if z not in tied]
+        if introduced:
+            reasons.append(f"both are linked with {_listed([self._name(z) for z in introduced])} "
+                           "(at least one of them only through a logged introduction)")
         person, candidate = self.actors.get(person_id), self.actors.get(key)
         if isinstance(person, Person) and candidate is not None:
             offered = offered_words(candidate)
@@ -297,14 +411,25 @@ class Suggester:
         local = sorted(z for z in self.ward_members.get(ward, ()) if is_connector(z) and z not in (person_id, key))
         return local[0] if local else None
 
+    def _tied(self, a: str, b: str) -> bool:
+        """True when a recorded tie (not only a logged introduction) links ``a`` and ``b``."""
+        x, y = self.by_key[a], self.by_key[b]
+        return self.G.has_edge(x, y) and bool(self.G[x][y].get("kinds"))
+
     def _via_sentence(self, person_id: str, key: str, via: str) -> str:
         G = self.G
-        knows_p = G.has_edge(self.by_key[via], self.by_key[person_id])
-        knows_c = G.has_edge(self.by_key[via], self.by_key[key])
+        knows_p, knows_c = self._tied(via, person_id), self._tied(via, key)
         if knows_p and knows_c:
             return f"{self._name(via)} knows both"
+        linked_p = G.has_edge(self.by_key[via], self.by_key[person_id])
+        linked_c = G.has_edge(self.by_key[via], self.by_key[key])
+        if linked_p and linked_c:
+            return f"{self._name(via)} is linked with both (through logged introductions) and could make the introduction"
         if knows_p or knows_c:
             return f"{self._name(via)} knows {self._name(person_id if knows_p else key)} and could make the introduction"
+        if linked_p or linked_c:
+            return (f"{self._name(via)} is linked with {self._name(person_id if linked_p else key)} through a logged "
+                    "introduction and could make the introduction")
         return f"{self._name(via)} is a connector in the same ward"
 
 

@@ -330,6 +330,38 @@ def states_as_of(
     return status, outcome
 
 
+def confirmed_as_of_column(
+    projection: Projection, as_of: dt.date | None, confirmations: Mapping[str, Sequence[dt.date]] | None
+) -> np.ndarray:
+    """Every tie's last confirmation as known on ``as_of`` (NaT where never confirmed).
+
+    A confirmation after the day was not known on it: the latest
+    confirmation on or before the day counts, from ``confirmations``
+    (``Store.tie_confirmations()``: every date a changed tie has held) and
+    ``last_confirmed``; when all came later, the day the tie began (see
+    :func:`connector_graph.analysis.asof.confirmed_as_of`).
+    """
+    confirmed = projection.tie_last_confirmed
+    if as_of is None:
+        return confirmed
+    day = np.datetime64(as_of, "D")
+    later = ~np.isnat(confirmed) & (confirmed > day)
+    confirmed = np.where(later, projection.tie_since, confirmed)
+    if confirmations:
+        from .asof import confirmed_as_of
+
+        row_of = {tie_id: row for row, tie_id in enumerate(projection.tie_ids.tolist())}
+        for tie_id, days in confirmations.items():
+            row = row_of.get(tie_id)
+            if row is None:
+                continue
+            last, since = projection.tie_last_confirmed[row], projection.tie_since[row]
+            found = confirmed_as_of(None if np.isnat(last) else last.item(), None if np.isnat(since) else since.item(),
+                                    as_of, days)
+            confirmed[row] = np.datetime64("NaT", "D") if found is None else np.datetime64(found, "D")
+    return confirmed
+
+
 @dataclass(frozen=True)
 class Selection:
     """Which actors, ties and introductions one analysis uses (boolean masks over a :class:`Projection`)."""
@@ -341,6 +373,7 @@ class Selection:
     as_of: dt.date | None = None
     status: np.ndarray | None = None  # each introduction's status as of the day (None: as stored)
     has_outcome: np.ndarray | None = None  # whether it had an outcome by then (None: as stored)
+    confirmed: np.ndarray | None = None  # each tie's last confirmation as known on the day (None: as stored)
 
     @property
     def intro_status(self) -> np.ndarray:
@@ -425,6 +458,7 @@ def select(
     include_organisations: bool = True,
     tie_kinds: Collection[str] | None = None,
     history: Mapping[str, Sequence[Any]] | None = None,
+    confirmations: Mapping[str, Sequence[dt.date]] | None = None,
 ) -> Selection:
     """The part of the network one analysis looks at.
 
@@ -433,7 +467,9 @@ def select(
     no ward are left out); ``tie_kinds`` keeps ties of those kinds (every
     introduction is kept); ``as_of`` applies :func:`as_of_masks`, and
     ``history`` (``Store.introduction_history()``) gives each introduction
-    the status it had then (:func:`states_as_of`).
+    the status it had then (:func:`states_as_of`), and ``confirmations``
+    (``Store.tie_confirmations()``) each tie's last confirmation as known
+    then (:func:`confirmed_as_of_column`).
     """
     actors = projection.in_analysis | projection.is_org
     if not include_organisations:
@@ -444,7 +480,8 @@ def select(
     if tie_kinds is not None:
         ties = ties & np.isin(projection.tie_kinds, [str(getattr(k, "value", k)) for k in tie_kinds])
     status, has_outcome = states_as_of(projection, as_of, history)
-    return Selection(projection, actors, ties, intros, as_of, status, has_outcome)
+    confirmed = confirmed_as_of_column(projection, as_of, confirmations) if as_of is not None else None
+    return Selection(projection, actors, ties, intros, as_of, status, has_outcome, confirmed)
 
 
 # ------------------------------------------------------------------ records for the report
@@ -482,10 +519,10 @@ def tie_records(selection: Selection) -> list[TieRecord]:
     rows = selection.ties & selection.actors[p.tie_u] & selection.actors[p.tie_v]
     ids = p.ids.tolist()
     kind_of = {k.value: k for k in TieKind}
-    confirmed_on = p.tie_last_confirmed[rows]
-    if selection.as_of is not None:  # a confirmation after the day was not known on it
-        later = ~np.isnat(confirmed_on) & (confirmed_on > np.datetime64(selection.as_of, "D"))
-        confirmed_on = np.where(later, p.tie_since[rows], confirmed_on)
+    if selection.confirmed is not None:  # as known on the day
+        confirmed_on = selection.confirmed[rows]
+    else:
+        confirmed_on = confirmed_as_of_column(p, selection.as_of, None)[rows]
     return [
         TieRecord(tie_id, ids[u], ids[v], kind_of[kind], since, confirmed)
         for tie_id, u, v, kind, since, confirmed in zip(

@@ -14,6 +14,11 @@ The dictionary (``analyse --json`` prints exactly this) has these keys:
     ``wards`` (the filter, or null), ``engine`` (``networkx``/``igraph``/``gds``),
     ``exact`` (false when bridging and closeness were sampled),
     ``samples``, ``seed``, ``notes``.
+``betweenness_sampling``
+    how bridging was computed: ``exact``, ``pivots`` (actors the shortest
+    paths were counted from; all of them when exact), ``actors`` and
+    ``agreement_top20`` (how many of the top 20 the last two sampling rounds
+    shared; null when exact).
 ``metrics``
     each measure's key mapped to its one-line explanation.
 ``by``
@@ -47,7 +52,8 @@ import networkx as nx
 
 from ..model import Introduction, Tie, Ward
 from . import engine as engines
-from .centrality import DEFAULT_SAMPLES, beside_measures, sampling_plan, METRICS, compute_metrics, key_connectors
+from .centrality import (DEFAULT_SAMPLES, beside_measures, betweenness_sampling, sampling_plan, METRICS, compute_metrics,
+                         key_connectors)
 from .communities import bridging_actors, detect_communities
 from .gaps import (
     isolated_actors,
@@ -187,6 +193,7 @@ def network_report(
             "seed": table.seed,
             "notes": table.notes,
         },
+        "betweenness_sampling": betweenness_sampling(table, G.number_of_nodes()),
         "metrics": {key: metric.explanation for key, metric in METRICS.items()},
         "by": by,
         "connectors": [c.as_dict() for c in connectors],

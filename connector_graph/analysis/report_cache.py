@@ -27,8 +27,8 @@ __all__ = ["report_file", "load_report", "save_report", "kept", "FORMAT"]
 
 log = logging.getLogger(__name__)
 
-#: The file's layout; a file of another format is ignored.
-FORMAT = 1
+#: The file's layout; a file of another format is ignored (2: reports carry ``betweenness_sampling``).
+FORMAT = 2
 
 
 def _key_text(options: dict[str, Any]) -> str:

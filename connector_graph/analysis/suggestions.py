@@ -4,7 +4,9 @@
   interests or needs, in their ward or a neighbouring one, with the connector
   who could introduce them;
 - :func:`suggest_links`: pairs not yet linked who share many contacts
-  (Adamic-Adar: a shared contact counts more when they know fewer people);
+  (textbook Adamic-Adar: a shared contact counts more when they know fewer
+  people); the product's network-wide list is
+  :meth:`~connector_graph.analysis.person_suggestions.Suggester.across`;
 - :func:`bridge_candidates`: for two communities with no tie between them,
   who could best link them.
 

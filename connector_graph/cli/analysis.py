@@ -88,6 +88,9 @@ def analyse(
     With --json, one object:
       network      actors, people, organisations, links, as_of, wards,
                    engine, exact, samples, seed, notes
+      betweenness_sampling
+                   exact, pivots, actors, agreement_top20: how bridging
+                   was computed (sampling rounds' agreement on the top 20)
       metrics      each measure's one-line explanation
       by           the measure used for sorting
       connectors   [{rank, id, name, actor_type, ward, roles, degree,

@@ -240,6 +240,15 @@ class Store(Protocol):
         Introductions never changed are absent (their status held throughout).
         """
 
+    def tie_confirmations(self) -> dict[str, list[dt.date]]:
+        """Each tie whose ``last_confirmed`` was ever changed from one date: every date it has held, oldest first.
+
+        Kept whenever a tie is written again (``add_tie`` or ``bulk_load``)
+        with another ``last_confirmed`` than the date it had. Other ties are
+        absent (their ``last_confirmed``, if any, is their only
+        confirmation); erasure removes the dates with the tie.
+        """
+
     def counts(self) -> Counts:
         """How many of each record the store holds."""
 

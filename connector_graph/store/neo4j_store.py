@@ -125,7 +125,18 @@ def _actor_props(actor: Actor) -> dict[str, Any]:
 
 
 def _tie(props: dict[str, Any], source_id: str, target_id: str) -> Tie:
-    return from_store(Tie, {**_plain(props), "source_id": source_id, "target_id": target_id})
+    return from_store(Tie, {**_plain(props, drop=("confirmations",)), "source_id": source_id, "target_id": target_id})
+
+
+# After ``MERGE`` of a tie as ``x`` with its new properties in ``new``: replace them, keeping in
+# ``x.confirmations`` every other ``last_confirmed`` the tie has held (absent when there is none).
+_SET_KEEPING_CONFIRMATIONS = (
+    "WITH x, new, coalesce(x.confirmations, []) + "
+    "CASE WHEN x.last_confirmed IS NULL THEN [] ELSE [x.last_confirmed] END AS held "
+    "SET x = new "
+    "WITH x, reduce(acc = [], d IN held | CASE WHEN d IN acc OR d = x.last_confirmed THEN acc ELSE acc + d END) AS others "
+    "SET x.confirmations = CASE WHEN size(others) = 0 THEN null ELSE others END"
+)
 
 
 def _intro(props: dict[str, Any], by: str, subject: str, to: str) -> Introduction:
@@ -493,7 +504,8 @@ class Neo4jStore:
             if found is not None and _tie(found["p"], tie.source_id, tie.target_id) == tie:
                 raise _NoChange
             tx.run(
-                f"MATCH (a:Actor {{id: $s}}), (b:Actor {{id: $t}}) MERGE (a)-[r:{rel} {{id: $id}}]->(b) SET r = $props",
+                f"MATCH (a:Actor {{id: $s}}), (b:Actor {{id: $t}}) MERGE (a)-[x:{rel} {{id: $id}}]->(b) "
+                f"WITH x, $props AS new {_SET_KEEPING_CONFIRMATIONS}",
                 s=tie.source_id,
                 t=tie.target_id,
                 id=tie.id,
@@ -758,7 +770,7 @@ class Neo4jStore:
             for part in chunks(ties):
                 run(
                     f"UNWIND $rows AS r MATCH (a:Actor {{id: r.s}}), (b:Actor {{id: r.t}}) "
-                    f"MERGE (a)-[x:{rel} {{id: r.props.id}}]->(b) SET x = r.props",
+                    f"MERGE (a)-[x:{rel} {{id: r.props.id}}]->(b) WITH x, r.props AS new {_SET_KEEPING_CONFIRMATIONS}",
                     [{"s": t.source_id, "t": t.target_id, "props": _tie_props(t)} for t in part],
                 )
         for part in chunks(batch.introductions):
@@ -801,6 +813,18 @@ class Neo4jStore:
         """Each changed introduction's states, oldest first (see :class:`~connector_graph.store.base.Store`)."""
         rows = self._read("MATCH (i:Introduction) WHERE i.history IS NOT NULL RETURN i.id AS id, i.history AS h ORDER BY i.id")
         return {r["id"]: _history(r["id"], r["h"]) for r in rows}
+
+    def tie_confirmations(self) -> dict[str, list[dt.date]]:
+        """Each tie whose last confirmation changed: every date it held, oldest first (its ``confirmations`` and now)."""
+        rows = self._read(
+            f"MATCH ()-[r:{_ANY_TIE}]->() WHERE r.confirmations IS NOT NULL "
+            "RETURN r.id AS id, r.confirmations AS held, r.last_confirmed AS now ORDER BY r.id"
+        )
+        out: dict[str, list[dt.date]] = {}
+        for r in rows:
+            days = {d.to_native() if hasattr(d, "to_native") else d for d in [*r["held"], r["now"]] if d is not None}
+            out[r["id"]] = sorted(days)
+        return out
 
     def read_columns(self) -> GraphColumns:
         """Actors, ties and introductions as columns: one query per table, one read transaction, no models.

@@ -91,6 +91,18 @@ CREATE TABLE IF NOT EXISTS introduction_history (
     outcome TEXT,
     PRIMARY KEY (introduction_id, seq)
 );
+CREATE TABLE IF NOT EXISTS tie_confirmations (
+    tie_id TEXT NOT NULL REFERENCES ties (id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    PRIMARY KEY (tie_id, day)
+);
+CREATE TRIGGER IF NOT EXISTS ties_keep_confirmations AFTER UPDATE OF body ON ties
+WHEN json_extract(old.body, '$.last_confirmed') IS NOT NULL
+ AND json_extract(old.body, '$.last_confirmed') IS NOT json_extract(new.body, '$.last_confirmed')
+BEGIN INSERT INTO tie_confirmations (tie_id, day)
+ SELECT new.id, d FROM (SELECT json_extract(old.body, '$.last_confirmed') AS d
+                        UNION SELECT json_extract(new.body, '$.last_confirmed'))
+ WHERE d IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tie_confirmations WHERE tie_id = new.id AND day = d); END;
 CREATE INDEX IF NOT EXISTS intros_by_date ON introductions (date);
 CREATE INDEX IF NOT EXISTS intros_by_introducer ON introductions (introducer_id);
 CREATE INDEX IF NOT EXISTS intros_by_subject ON introductions (subject_id);
@@ -534,6 +546,13 @@ class SqliteStore:
         out: dict[str, list[StatusChange]] = {}
         for intro_id, *state in rows:
             out.setdefault(intro_id, []).append(_state(intro_id, *state))
+        return out
+
+    def tie_confirmations(self) -> dict[str, list[dt.date]]:
+        """Each tie whose last confirmation changed: every date it held, oldest first (kept by a trigger on ``ties``)."""
+        out: dict[str, list[dt.date]] = {}
+        for tie_id, day in self._read("SELECT tie_id, day FROM tie_confirmations ORDER BY tie_id, day"):
+            out.setdefault(tie_id, []).append(dt.date.fromisoformat(day))
         return out
 
     def remove_introduction(self, introduction_id: str) -> None:

@@ -25,6 +25,7 @@ with st.expander("What the measures mean", expanded=False):
     for metric in METRICS.values():
         st.markdown(f"- {metric.explanation}")
 st.caption(insights.engine_caption(report))
+st.caption(insights.sampling_caption(report))
 for note in report["network"]["notes"]:
     st.info(f"Note: {note}.")
 

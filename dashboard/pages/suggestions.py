@@ -26,9 +26,14 @@ st.subheader("For the network")
 if not allowed(Permission.ANALYSE):
     st.write("Suggestions for the whole network are for managers.")
     st.stop()
+with friendly():
+    wait = insights.network_list_on_request(store)
+if wait and not st.toggle("Rank introductions across the whole network (a few minutes for a network this size; "
+                          "kept until the network changes)", key="sg_across"):
+    st.stop()
 with st.spinner("Looking across the network…"), friendly():
     links, bridges = insights.network_suggestions(store)
-st.markdown("**People who share many contacts but have not met**")
-table(links, "suggested_links.csv", empty="No such pairs.")
+st.markdown("**The best introductions across the network** (every person's suggestions, ranked together)")
+table(links, "suggested_links.csv", empty="Nothing to suggest yet.")
 st.markdown("**Communities with no tie between them, and who could bridge them**")
 table(bridges, "bridge_candidates.csv", empty="Every community is linked to every other.")

@@ -100,3 +100,85 @@ def test_old_sqlite_files_gain_the_history_table(tmp_path):
         assert [c.status.value for c in store.introduction_history()["i1"]] == ["planned", "made"]
     finally:
         store.close()
+
+
+# ------------------------------------------------------------------ tie confirmations as known then
+
+
+@pytest.fixture
+def reconfirmed(store):
+    """Ties whose confirmations change after D: each later confirmation is written over the earlier one."""
+    store.bulk_load(
+        Batch(
+            people=[person("con", "Con", roles=["connector"]), person("ann", "Ann"), person("bob", "Bob"),
+                    person("cyd", "Cyd"), person("dee", "Dee")],
+            ties=[
+                tie("ann", "con", since=dt.date(2023, 1, 1), last_confirmed=dt.date(2024, 3, 1)),
+                tie("bob", "con", since=dt.date(2023, 1, 1), last_confirmed=dt.date(2024, 2, 1)),
+                tie("cyd", "con", since=dt.date(2023, 1, 1)),
+                tie("dee", "con", since=dt.date(2025, 1, 1), last_confirmed=dt.date(2025, 2, 1)),
+            ],
+        )
+    )
+    # Ann-Con: confirmed again before D (2025-05-01), then after it, one at a time.
+    store.add_tie(tie("ann", "con", since=dt.date(2023, 1, 1), last_confirmed=dt.date(2025, 5, 1)))
+    store.add_tie(tie("ann", "con", since=dt.date(2023, 1, 1), last_confirmed=TODAY - dt.timedelta(days=10)))
+    # Bob-Con and Cyd-Con: confirmed only after D, by an import.
+    store.bulk_load(Batch(ties=[tie("bob", "con", since=dt.date(2023, 1, 1), last_confirmed=TODAY - dt.timedelta(days=5)),
+                                tie("cyd", "con", since=dt.date(2023, 1, 1), last_confirmed=TODAY - dt.timedelta(days=5))]))
+    return store
+
+
+def tie_id(store, a, b):
+    return next(t.id for t in store.list_ties() if {t.source_id, t.target_id} == {a, b})
+
+
+def test_every_confirmation_is_kept_with_its_date(reconfirmed):
+    kept = reconfirmed.tie_confirmations()
+    ann, bob, cyd, dee = (tie_id(reconfirmed, x, "con") for x in ("ann", "bob", "cyd", "dee"))
+    assert kept[ann] == [dt.date(2024, 3, 1), dt.date(2025, 5, 1), TODAY - dt.timedelta(days=10)]
+    assert kept[bob] == [dt.date(2024, 2, 1), TODAY - dt.timedelta(days=5)]
+    assert cyd not in kept and dee not in kept  # never changed from a date: last_confirmed is their only one
+    # Writing a tie again with the same confirmation (or another field changed) adds nothing.
+    reconfirmed.add_tie(tie("dee", "con", since=dt.date(2025, 1, 1), last_confirmed=dt.date(2025, 2, 1), weight=2))
+    assert dee not in reconfirmed.tie_confirmations()
+    reconfirmed.add_tie(tie("ann", "con", since=dt.date(2023, 1, 1), last_confirmed=TODAY - dt.timedelta(days=10),
+                            weight=3))
+    assert reconfirmed.tie_confirmations()[ann] == kept[ann]
+    assert [t.last_confirmed for t in reconfirmed.list_ties() if t.id == ann] == [TODAY - dt.timedelta(days=10)]
+    # Erasing a person removes their ties' confirmations with them.
+    reconfirmed.erase_actor("ann")
+    assert sorted(reconfirmed.tie_confirmations()) == [bob]
+
+
+def test_stale_ties_as_of_use_the_confirmations_known_then(reconfirmed):
+    def stale(report):
+        return {frozenset((s["source_id"], s["target_id"])): s for s in report["gaps"]["stale_ties"]["items"]}
+
+    then, now = stale(analyse_store(reconfirmed, as_of=D, top=50)), stale(analyse_store(reconfirmed, top=50))
+    assert set(now) <= {frozenset(("dee", "con"))}  # the others were confirmed days ago
+    # On D, Ann-Con had last been confirmed on 2025-05-01 (its later confirmation was not known yet): not stale.
+    assert frozenset(("ann", "con")) not in then
+    # Bob-Con: confirmed on 2024-02-01, then only after D: stale on D, last seen on its earlier confirmation.
+    assert then[frozenset(("bob", "con"))]["last_seen"] == "2024-02-01"
+    # Cyd-Con: first confirmed after D: on D it had last been seen when it began.
+    assert then[frozenset(("cyd", "con"))]["last_seen"] == "2023-01-01"
+    assert frozenset(("dee", "con")) not in then  # confirmed 2025-02-01, before D
+
+
+def test_old_sqlite_files_gain_the_confirmation_history(tmp_path):
+    path = tmp_path / "old.db"
+    store = open_store(f"sqlite:///{path}")
+    store.bulk_load(Batch(people=[person("con", roles=["connector"]), person("ann")],
+                          ties=[tie("ann", "con", last_confirmed=dt.date(2025, 1, 1))]))
+    store.close()
+    with sqlite3.connect(path) as conn:  # as a file written before confirmations were kept
+        conn.execute("DROP TRIGGER ties_keep_confirmations")
+        conn.execute("DROP TABLE tie_confirmations")
+    store = open_store(f"sqlite:///{path}")
+    try:
+        assert store.tie_confirmations() == {}
+        store.add_tie(tie("ann", "con", last_confirmed=dt.date(2025, 9, 1)))
+        assert list(store.tie_confirmations().values()) == [[dt.date(2025, 1, 1), dt.date(2025, 9, 1)]]
+    finally:
+        store.close()

@@ -44,8 +44,9 @@ def florentine(cli):
 
 def test_json_has_every_documented_section(florentine):
     data = json.loads(florentine("analyse", "--json", "--top", "3").stdout)
-    assert set(data) == {"network", "metrics", "by", "connectors", "gaps", "communities"}
+    assert set(data) == {"network", "betweenness_sampling", "metrics", "by", "connectors", "gaps", "communities"}
     assert data["network"]["actors"] == 15 and data["network"]["exact"] is True
+    assert data["betweenness_sampling"] == {"exact": True, "pivots": 15, "actors": 15, "agreement_top20": None}
     assert list(data["metrics"]) == list(METRICS)
     assert len(data["connectors"]) == 3
     first = data["connectors"][0]
@@ -159,3 +160,25 @@ def test_a_kept_report_is_answered_without_importing_networkx(tmp_path):
     assert "HEAVY ['igraph', 'networkx', 'numpy']" in first.stdout or "'networkx'" in first.stdout  # made: heavy
     assert "HEAVY []" in second.stdout  # kept: light
     assert first.stdout.split("HEAVY")[0] == second.stdout.split("HEAVY")[0]  # the same report
+
+
+def test_sampled_bridging_reports_pivots_and_agreement_as_fields(cli):
+    G = nx.barabasi_albert_graph(1_200, 3, seed=2)
+    store = open_store(cli.url)
+    try:
+        load_graph(store, G)
+    finally:
+        store.close()
+    data = json.loads(cli("analyse", "--json", "--engine", "networkx", "--top", "20", "--by", "betweenness").stdout)
+    found = data["betweenness_sampling"]
+    assert found["actors"] == 1_200 and data["network"]["exact"] is False
+    if found["exact"]:  # the estimate never settled: every actor ended up a pivot
+        assert found["pivots"] == 1_200 and found["agreement_top20"] is None
+    else:
+        assert 0 < found["pivots"] < 1_200 and found["agreement_top20"] >= 19
+        note = next(n for n in data["network"]["notes"] if n.startswith("bridging"))
+        assert f"{found['pivots']:,} of 1,200" in note and f"agreed on {found['agreement_top20']} of" in note
+    # The reported ranking is the estimate from exactly that many pivots: at least 18 of the exact top 20.
+    exact = nx.betweenness_centrality(G)
+    truth = {str(n) for n in sorted(exact, key=lambda n: (-exact[n], n))[:20]}
+    assert len({c["id"] for c in data["connectors"]} & truth) >= 18

@@ -73,3 +73,33 @@ def test_bad_input_is_one_line(karate, args, message):
     assert result.exit_code == 1 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0]
+
+
+def test_network_wide_list_is_the_pooled_list(karate):
+    from connector_graph.analysis.person_suggestions import Suggester
+    from connector_graph.graph import build_graph
+
+    cli = karate
+    data = json.loads(cli("suggest", "--network", "--top", "5", "--json").stdout)
+    store = open_store(cli.url)
+    try:
+        G = build_graph(store)
+        expected = Suggester(G, {a.id: a for a in store.iter_actors()}, store.iter_introductions()).across(top=5)
+    finally:
+        store.close()
+    assert [(s["person"]["id"], s["to"]["id"]) for s in data] == [(s.a_id, s.b_id) for s in expected]
+    assert len(data) == 5 and all(set(s) == {"person", "to", "score", "reasons", "via"} for s in data)
+    assert [s["score"] for s in data] == sorted((s["score"] for s in data), reverse=True)
+    for s in data:
+        assert not cli.karate.has_edge(int(s["person"]["id"][1:]), int(s["to"]["id"][1:]))
+        assert any(r.startswith("both know Member ") for r in s["reasons"])  # every karate link is a recorded tie
+    lines = cli("suggest", "--network", "--top", "2").stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("  1. Member ")
+
+
+@pytest.mark.parametrize("args", [[], ["k5", "--network"]])
+def test_people_or_network_not_both_nor_neither(karate, args):
+    result = karate("suggest", *args, ok=False)
+    assert result.exit_code != 0 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "give one or more people, or --network" in lines[0]

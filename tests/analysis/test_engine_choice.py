@@ -82,6 +82,8 @@ def test_gds_report_has_the_python_reports_shape_and_answers(gds_store):
         assert set(gds[section]) <= set(python[section]) | {"engine"}, section
     for key in ("actors", "people", "organisations", "links", "exact"):
         assert gds["network"][key] == python["network"][key], key
+    assert gds["betweenness_sampling"] == python["betweenness_sampling"] == {  # exact at this size, in both
+        "exact": True, "pivots": gds["network"]["actors"], "actors": gds["network"]["actors"], "agreement_top20": None}
     # exact at this size: the same ranking by reach, with the same values for every measure but constraint
     assert [c["id"] for c in gds["connectors"]] == [c["id"] for c in python["connectors"]]
     for ours, theirs in zip(python["connectors"], gds["connectors"]):

@@ -340,3 +340,17 @@ def test_an_organisation_profile_shows_where_and_when_from_open_referral(empty_u
     assert org.locations and org.locations in texts
     assert org.schedule and org.schedule in texts
     assert {"**Where**", "**When**"} <= {m.value for m in at.markdown}
+
+
+def test_network_wide_suggestions_show_at_once_or_wait_for_the_toggle(demo_url, monkeypatch):
+    at = _open("suggestions")
+    texts = " ".join(m.value for m in at.markdown)
+    assert "The best introductions across the network" in texts and not at.toggle
+    from connector_graph.views import insights
+
+    monkeypatch.setattr(insights, "ACROSS_ON_REQUEST", 10)  # as if the demo network were large
+    at = _open("suggestions")
+    assert "The best introductions across the network" not in " ".join(m.value for m in at.markdown)
+    at.toggle(key="sg_across").set_value(True).run()
+    assert not at.exception, at.exception
+    assert "The best introductions across the network" in " ".join(m.value for m in at.markdown)

@@ -225,6 +225,24 @@ def test_recording_a_tie_again_refreshes_its_details(store):
     assert tie.last_confirmed == TODAY
 
 
+def test_tie_confirmations_keep_every_date_a_tie_held(store):
+    store.bulk_load(Batch(people=[person("a", "Ann"), person("b", "Bob"), person("c", "Cyd")],
+                          ties=[Tie(source_id="a", target_id="b", last_confirmed=TODAY - D(days=300)),
+                                Tie(source_id="a", target_id="c", last_confirmed=TODAY - D(days=200))]))
+    ab, ac = Tie(source_id="a", target_id="b").id, Tie(source_id="a", target_id="c").id
+    assert store.tie_confirmations() == {}
+    store.add_tie(Tie(source_id="a", target_id="b", last_confirmed=TODAY - D(days=100)))
+    store.add_tie(Tie(source_id="a", target_id="b", last_confirmed=TODAY - D(days=100), weight=2))  # same date
+    store.bulk_load(Batch(ties=[Tie(source_id="a", target_id="c", last_confirmed=TODAY - D(days=5))]))
+    assert store.tie_confirmations() == {ab: [TODAY - D(days=300), TODAY - D(days=100)],
+                                         ac: [TODAY - D(days=200), TODAY - D(days=5)]}
+    store.add_tie(Tie(source_id="a", target_id="b"))  # cleared: the dates it held stay known
+    assert store.tie_confirmations()[ab] == [TODAY - D(days=300), TODAY - D(days=100)]
+    assert [t.last_confirmed for t in store.list_ties("b")] == [None]  # and the tie reads back as written
+    store.erase_actor("c")
+    assert list(store.tie_confirmations()) == [ab]
+
+
 def test_tie_to_unknown_actor_is_not_found_and_writes_nothing(store):
     store.add_person(person("a", "A"))
     version = store.graph_version()

@@ -79,6 +79,8 @@ def gds_network_report(
             "seed": seed,
             "notes": notes,
         },
+        "betweenness_sampling": {"exact": measures.samples is None, "pivots": measures.samples or n, "actors": n,
+                                 "agreement_top20": None},  # a fixed number of pivots: no rounds to compare
         "metrics": {key: metric.explanation for key, metric in METRICS.items()},
         "by": by,
         "connectors": _connectors(values, ids, by, top, names),
