@@ -46,11 +46,14 @@ __all__ = [
     "table_from_records",
 ]
 
-#: Element columns written on export (and understood on import, with ``Tags``).
+#: Element columns written on export, Kumu's own first (``ID``, ``Label``, ``Type``, ``Tags``).
+#: ``Tags`` holds a person's interests or an organisation's offers, and is read back as them.
 ELEMENT_COLUMNS = [
-    "ID", "Label", "Type", "Ward", "Roles", "Kind", "Sector",
-    "Gifts", "Skills", "Interests", "Needs", "Offers", "Spaces",
+    "ID", "Label", "Type", "Tags", "Ward", "Roles", "Kind", "Sector",
+    "Gifts", "Skills", "Needs", "Spaces",
 ]
+#: Columns also understood on import: what older exports and hand-made sheets use beside ``Tags``.
+_TAG_COLUMNS = {"person": "Interests", "organisation": "Offers"}
 CONNECTION_COLUMNS = ["From", "To", "Type", "Label", "Direction", "Strength", "Since", "Last confirmed", "Source"]
 
 # Columns that are stored; any other column is reported as ignored.
@@ -61,7 +64,7 @@ EXTRA_FIELDS: dict[str, list[str]] = {
     "organisation": [f for f in Organisation.model_fields if f not in _HANDLED],
 }
 _EXTRA_COLUMNS = list(dict.fromkeys(EXTRA_FIELDS["person"] + EXTRA_FIELDS["organisation"]))
-_ELEMENT_KNOWN = {c.casefold() for c in ELEMENT_COLUMNS} | {"tags"} | set(_EXTRA_COLUMNS)
+_ELEMENT_KNOWN = {c.casefold() for c in (*ELEMENT_COLUMNS, *_TAG_COLUMNS.values())} | set(_EXTRA_COLUMNS)
 _CONNECTION_KNOWN = {c.casefold() for c in CONNECTION_COLUMNS} | {"weight"}
 _SPLIT = re.compile(r"[|,;]")
 _ID_OK = re.compile(r"^\S{1,%d}$" % MAX_ID)
@@ -255,7 +258,7 @@ def _element(
             "ward": _get(row, "Ward") or None,
             "gifts": _list(row, "Gifts"),
             "skills": _list(row, "Skills"),
-            "interests": _list(row, "Interests") + _list(row, "Tags"),
+            "interests": _tags(row, "person"),
             "needs": _list(row, "Needs"),
         })
     kind = _get(row, "Kind") or (found.kind or guess_kind(label)).value
@@ -267,9 +270,14 @@ def _element(
         "kind": kind,
         "sector": sector,
         "ward": _get(row, "Ward") or None,
-        "offers": _list(row, "Offers") + _list(row, "Tags"),
+        "offers": _tags(row, "organisation"),
         "spaces": _list(row, "Spaces"),
     })
+
+
+def _tags(row: dict[str, str], actor_type: str) -> list[str]:
+    """Kumu's ``Tags`` and our own ``Interests`` or ``Offers`` column, each value once, in order."""
+    return list(dict.fromkeys(_list(row, "Tags") + _list(row, _TAG_COLUMNS[actor_type])))
 
 
 def _extras(row: dict[str, str], actor_type: str) -> dict[str, Any]:
@@ -416,13 +424,13 @@ def element_cells(actor: Person | Organisation) -> list[Any]:
     """An actor's values under :data:`ELEMENT_COLUMNS` and then the extra field columns."""
     if isinstance(actor, Person):
         cells = [
-            actor.id, actor.name, "Person", actor.ward, _join(r.value for r in actor.roles), "", "",
-            _join(actor.gifts), _join(actor.skills), _join(actor.interests), _join(actor.needs), "", "",
+            actor.id, actor.name, "Person", _join(actor.interests), actor.ward, _join(r.value for r in actor.roles),
+            "", "", _join(actor.gifts), _join(actor.skills), _join(actor.needs), "",
         ]
     else:
         cells = [
-            actor.id, actor.name, "Organisation", actor.ward, "", actor.kind.value, actor.sector.value,
-            "", "", "", "", _join(actor.offers), _join(actor.spaces),
+            actor.id, actor.name, "Organisation", _join(actor.offers), actor.ward, "", actor.kind.value,
+            actor.sector.value, "", "", "", _join(actor.spaces),
         ]
     return cells + _extra_cells(actor)
 

@@ -75,7 +75,7 @@ def read_blueprint_tables(path: Path) -> tuple[CsvTable, CsvTable | None]:
 def _value(column: str, cell: Any) -> Any:
     if cell is None or cell == "":
         return None
-    if column in ("Gifts", "Skills", "Interests", "Needs", "Offers", "Spaces", "Roles") and isinstance(cell, str):
+    if column in ("Tags", "Gifts", "Skills", "Needs", "Spaces", "Roles") and isinstance(cell, str):
         return [part.strip() for part in cell.split("|") if part.strip()]
     return cell
 

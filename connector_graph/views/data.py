@@ -12,12 +12,14 @@ from typing import Sequence
 
 from ..signin import MAX_UPLOAD_MB
 from ..errors import InvalidInput
-from ..io import csv_tables, transfer
-from ..io.report import ImportReport
+from ..io import csv_tables, openreferral, transfer
+from ..io.loading import load
+from ..io.openreferral import feed
+from ..io.report import ImportReport, Parsed
 from ..store.base import Store
 
 __all__ = ["Upload", "Download", "AUTO", "IMPORT_CHOICES", "UPLOAD_TYPES", "IMPORT_HELP", "EXPORT_HELP", "stage_uploads", "preview", "run_import",
-           "export_download", "templates_zip"]
+           "FEED_HELP", "preview_feed", "import_feed", "export_download", "templates_zip"]
 
 #: The import choice that recognises the format from the content.
 AUTO = "auto"
@@ -117,6 +119,30 @@ def run_import(store: Store, uploads: Sequence[Upload], fmt: str) -> ImportRepor
     with tempfile.TemporaryDirectory(prefix="cg-import-") as tmp:
         path = stage_uploads(uploads, fmt, Path(tmp))
         return transfer.import_file(store, path, fmt)
+
+
+#: What the feed address box expects, for the page.
+FEED_HELP = (
+    "The base address of an Open Referral UK 3.0 API, e.g. https://directory.example.gov.uk/api/v3 "
+    "(its /services are read page by page, each service's details from /services/{id})."
+)
+
+
+def _read_feed(store: Store, url: str) -> Parsed:
+    if not feed.is_url(url.strip()):
+        raise InvalidInput(f"{url.strip()!r} is not a web address; give the https://... base address of an Open Referral UK API")
+    parsed = feed.read_openreferral_api(url.strip(), [w.name for w in store.list_wards()])
+    return openreferral.compare_with_store(store, parsed)
+
+
+def preview_feed(store: Store, url: str) -> ImportReport:
+    """Read a live Open Referral UK API and report what importing it would do, writing nothing."""
+    return load(store, _read_feed(store, url), dry_run=True)
+
+
+def import_feed(store: Store, url: str) -> ImportReport:
+    """Read a live Open Referral UK API again and import it: all of it, or nothing when any record is rejected."""
+    return load(store, _read_feed(store, url))
 
 
 def export_download(store: Store, fmt: str, *, pseudonymise: bool = False) -> Download:

@@ -1,4 +1,4 @@
-"""Data: import with a preview first, export in every format, CSV templates."""
+"""Data: import files or a live Open Referral UK feed with a preview first, export in every format, CSV templates."""
 
 from __future__ import annotations
 
@@ -14,11 +14,20 @@ store = page("Import and export", "Bring in spreadsheets, Kumu maps and service 
              needs=Permission.IMPORT)
 
 st.subheader("Import")
-fmt = st.selectbox("Format", data.IMPORT_CHOICES, key="im_format",
-                   format_func=lambda f: "recognise from the file" if f == data.AUTO else f)
-st.caption(data.IMPORT_HELP[fmt])
-files = st.file_uploader("Files", accept_multiple_files=True, key="im_files", type=data.UPLOAD_TYPES)
-uploads = [data.Upload(f.name, f.getvalue()) for f in files or []]
+FILES, FEED = "Files", "An Open Referral UK feed (web address)"
+source = st.radio("Import from", [FILES, FEED], key="im_source", horizontal=True)
+uploads: list = []
+fmt = data.AUTO
+feed_url = ""
+if source == FILES:
+    fmt = st.selectbox("Format", data.IMPORT_CHOICES, key="im_format",
+                       format_func=lambda f: "recognise from the file" if f == data.AUTO else f)
+    st.caption(data.IMPORT_HELP[fmt])
+    files = st.file_uploader("Files", accept_multiple_files=True, key="im_files", type=data.UPLOAD_TYPES)
+    uploads = [data.Upload(f.name, f.getvalue()) for f in files or []]
+else:
+    feed_url = st.text_input("Feed address", key="im_feed_url", placeholder="https://directory.example.gov.uk/api/v3").strip()
+    st.caption(data.FEED_HELP)
 
 
 def show(report) -> None:
@@ -26,6 +35,26 @@ def show(report) -> None:
     for line in report.lines(limit=50):
         st.text(line)
 
+
+def outcome(report) -> None:
+    """The one-line verdict of an import, then its report."""
+    st.success(md_escape(report.summary()) + (". Written." if report.written else ". Nothing written."))
+    show(report)
+
+
+if source == FEED:
+    if st.button("Check the feed (nothing is written)", key="im_feed_preview", disabled=not feed_url):
+        with st.spinner("Reading every page of the feed…"), friendly(stop=False):
+            report = data.preview_feed(store, feed_url)
+            (st.success if report.ok else st.error)(
+                "Ready to import." if report.ok else "Nothing can be imported until these records are fixed.")
+            show(report)
+            st.session_state["im_feed_checked"] = (feed_url, report.ok)
+    if feed_url and st.session_state.get("im_feed_checked") == (feed_url, True):
+        if st.button("Import the feed", type="primary", key="im_feed_run"):
+            with st.spinner("Reading the feed again and importing…"), friendly(stop=False):
+                outcome(data.import_feed(store, feed_url))
+                st.session_state.pop("im_feed_checked", None)
 
 if uploads and st.button("Check (nothing is written)", key="im_preview"):
     with st.spinner("Checking every row…"), friendly(stop=False):
@@ -39,9 +68,7 @@ checked = st.session_state.get("im_checked")
 if uploads and checked == (fmt, [u.name for u in uploads], True):
     if st.button("Import", type="primary", key="im_run"):
         with st.spinner("Importing…"), friendly(stop=False):
-            report = data.run_import(store, uploads, fmt)
-            st.success(md_escape(report.summary()) + (". Written." if report.written else ". Nothing written."))
-            show(report)
+            outcome(data.run_import(store, uploads, fmt))
             st.session_state.pop("im_checked", None)
 
 templates = data.templates_zip()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -10,6 +13,8 @@ from connector_graph.io import kumu, transfer
 from connector_graph.io.mapping import Mapping
 
 from io_support import contents, contents_by_source, loaded, make_sqlite, network  # noqa: F401  (fixtures)
+
+REAL_KUMU = Path(__file__).parents[1] / "data" / "real" / "kumu"
 
 
 def _workbook(path, elements, connections=None, *, elements_title="Elements"):
@@ -214,3 +219,84 @@ def test_further_person_fields_such_as_the_consent_record_survive_a_round_trip(m
     path = transfer.export_file(source, tmp_path / "out.xlsx", "kumu").paths[0]
     [back] = kumu.read_kumu(path).batch.people
     assert back == eve
+
+
+# ----------------------------------------------------------------- Kumu's own columns
+
+#: Kumu's documented columns (kumu/docs, guides/import.md): an element sheet starts with ID or Label,
+#: a connection sheet with From and To; Type, Tags, Label, Strength and Direction are Kumu's named fields.
+KUMU_ELEMENT_START = ["ID", "Label", "Type", "Tags"]
+KUMU_CONNECTION_START = ["From", "To", "Type"]
+
+
+def _sheet_rows(path, sheet):
+    rows = list(load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True))
+    return list(rows[0]), [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def _tags(cell):
+    return sorted(part.strip() for part in (cell or "").split("|") if part.strip())
+
+
+def test_export_writes_kumus_columns_and_tags_hold_interests_and_offers(loaded, tmp_path):
+    path = transfer.export_file(loaded, tmp_path / "out.xlsx", "kumu").paths[0]
+    header, rows = _sheet_rows(path, "Elements")
+    assert header[:4] == KUMU_ELEMENT_START
+    assert "Interests" not in header and "Offers" not in header  # they are Kumu's Tags
+    tags = {r["ID"]: _tags(r["Tags"]) for r in rows}
+    assert tags["ann"] == ["chess", "gardening"] and tags["lib"] == ["books", "wifi"]
+    header, _rows = _sheet_rows(path, "Connections")
+    assert header[:3] == KUMU_CONNECTION_START and {"Label", "Direction", "Strength"} <= set(header)
+    blueprint = json.loads(transfer.export_file(loaded, tmp_path / "out.json", "kumu-json").paths[0].read_text("utf-8"))
+    by_id = {e["attributes"]["id"]: e["attributes"] for e in blueprint["elements"]}
+    assert sorted(by_id["ann"]["tags"]) == ["chess", "gardening"] and sorted(by_id["lib"]["tags"]) == ["books", "wifi"]
+    assert "interests" not in by_id["ann"] and "offers" not in by_id["lib"]
+
+
+@pytest.mark.parametrize("fmt, name", [("kumu", "out.xlsx"), ("kumu-json", "out.json")])
+def test_an_export_imported_into_an_empty_store_exports_the_same_file_again(fmt, name, loaded, make_sqlite, tmp_path):
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    first = transfer.export_file(loaded, tmp_path / "a" / name, fmt).paths[0]
+    target = make_sqlite("t")
+    report = transfer.import_file(target, first)
+    assert report.written, report.lines()
+    want, got = contents(loaded), contents(target)
+    for key in ("people", "organisations", "ties"):
+        assert got[key] == want[key], key
+    second = transfer.export_file(target, tmp_path / "b" / name, fmt).paths[0]
+    if fmt == "kumu":
+        for sheet in ("Elements", "Connections"):
+            assert _sheet_rows(second, sheet) == _sheet_rows(first, sheet), sheet
+    else:
+        assert json.loads(second.read_text("utf-8")) == json.loads(first.read_text("utf-8"))
+
+
+def test_interests_and_offers_columns_of_older_exports_are_still_read_with_tags(tmp_path):
+    path = _workbook(tmp_path / "old.xlsx", [
+        ["ID", "Label", "Type", "Tags", "Interests", "Offers"],
+        ["ana", "Ana", "Person", "chess", "gardening | chess", None],
+        ["lib", "Armley Library", "Library", "wifi", None, "books"],
+    ])
+    parsed = kumu.read_kumu(path)
+    assert parsed.report.ignored_columns == {}
+    assert parsed.batch.people[0].interests == ["chess", "gardening"]  # each value once
+    assert parsed.batch.organisations[0].offers == ["wifi", "books"]
+
+
+def test_a_real_kumu_map_imported_then_exported_keeps_its_tags(make_sqlite, tmp_path):
+    source = REAL_KUMU / "paypal-mafia.xlsx"
+    _header, original = _sheet_rows(source, "Elements")
+    # tags are kept as our tag-like fields are: short lower-case phrases (see connector_graph.model)
+    want = {r["Label"]: _tags((r["Tags"] or "").casefold()) for r in original if r["Label"]}
+    assert sum(1 for t in want.values() if t) == 34  # the example tags most of its elements
+    store = make_sqlite("s")
+    assert transfer.import_file(store, source).written
+    path = transfer.export_file(store, tmp_path / "paypal.xlsx", "kumu").paths[0]
+    _header, exported = _sheet_rows(path, "Elements")
+    assert {r["Label"]: _tags(r["Tags"]) for r in exported} == want
+    blueprint = json.loads(transfer.export_file(store, tmp_path / "paypal.json", "kumu-json").paths[0].read_text("utf-8"))
+    assert {e["attributes"]["label"]: sorted(e["attributes"].get("tags", [])) for e in blueprint["elements"]} == want
+    again = make_sqlite("again")
+    assert transfer.import_file(again, path).written
+    assert contents(again)["people"] == contents(store)["people"]
+    assert contents(again)["organisations"] == contents(store)["organisations"]

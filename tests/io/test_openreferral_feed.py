@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from connector_graph.cli import main
 from connector_graph.errors import InvalidInput
 from connector_graph.io.loading import load
-from connector_graph.io.openreferral import feed
+from connector_graph.io.openreferral import feed, read_document
 
 from oruk_server import RecordedApi, Route, serve
 
@@ -47,7 +47,8 @@ def test_the_recorded_mock_api_is_followed_through_every_page_it_announces(api):
     parsed = feed.read_openreferral_api(api.url, say=lines.append)
     pages = recorded["total_pages"]
     assert _service_pages(api.requests, "services") == list(range(1, pages + 1))
-    assert len(lines) == pages and lines[-1].endswith(f"page {pages} of {pages} (1 records)")
+    page_lines = [line for line in lines if "/services: page" in line]
+    assert len(page_lines) == pages and page_lines[-1].endswith(f"page {pages} of {pages} (1 records)")
     [service] = recorded["contents"]
     [org] = parsed.batch.organisations
     assert (org.id, org.name) == ("oruk-" + service["organization"]["id"], service["organization"]["name"])
@@ -144,3 +145,90 @@ def test_a_feed_is_loaded_all_or_nothing(api, store):
     report = load(store, feed.read_openreferral_api(api.url))
     assert not report.written and store.counts().organisations == 0
     assert any("organization: name" in str(r) for r in report.rejected)
+
+
+# ----------------------------------------------------------------- /services/{id} details
+
+SUMMARY_PAGE = API / "service_list.json"  # the mock API's /services: one-to-one fields only
+FULL = API / "service_full.json"  # the mock API's /services/{id}: the same service, fully nested
+
+
+def _detail_path(service: dict) -> str:
+    return f"/services/{service['id']}"
+
+
+def test_listed_summaries_are_completed_from_services_by_id(api):
+    [summary] = _json(SUMMARY_PAGE)["contents"]
+    full = _json(FULL)
+    assert summary["id"] == full["id"] and "service_at_locations" not in summary  # what the list leaves out
+    api.routes["/services"] = Route(file=SUMMARY_PAGE)
+    api.routes[_detail_path(full)] = Route(file=FULL)
+    parsed = feed.read_openreferral_api(api.url)
+    assert f"/api/services/{full['id']}" in api.requests
+    [org] = parsed.batch.organisations
+    # the same organisation as reading the full service directly: its locations and schedule included
+    [direct] = read_document(full, "service_full.json").batch.organisations
+    assert org == direct
+    assert org.locations and org.schedule
+    assert "details fetched from /services/{id} for 1 of 1 listed services" in parsed.report.notes
+
+
+def test_without_the_detail_call_the_locations_are_missing(api):
+    """The detail call is what brings the locations: with none allowed, the summary alone has none."""
+    api.routes["/services"] = Route(file=SUMMARY_PAGE)
+    api.routes[_detail_path(_json(FULL))] = Route(file=FULL)
+    parsed = feed.read_openreferral_api(api.url, limits=feed.FeedLimits(max_details=0))
+    [org] = parsed.batch.organisations
+    assert not org.locations and not org.schedule
+    assert not any(r.startswith("/api/services/") for r in api.requests)
+    assert any("0 of 1 listed services; 1 beyond the limit of 0 were read from the list alone" in n
+               for n in parsed.report.notes)
+
+
+def _summaries(count: int) -> list[dict]:
+    [summary] = _json(SUMMARY_PAGE)["contents"]
+    return [{**summary, "id": f"svc-{n}", "name": f"Service {n}",
+             "organization": {**summary["organization"], "id": f"org-{n}", "name": f"Org {n}"}} for n in range(count)]
+
+
+def test_detail_calls_are_capped_and_each_service_is_fetched_once(api):
+    records = _summaries(5)
+    api.routes["/services"] = Route(records=records + records[:2], size=3)  # two listed twice
+    for record in records:
+        api.routes[_detail_path(record)] = Route(body=json.dumps({**_json(FULL), **{k: record[k] for k in (
+            "id", "name", "organization")}}).encode())
+    parsed = feed.read_openreferral_api(api.url, limits=feed.FeedLimits(max_details=3))
+    details = [r for r in api.requests if r.startswith("/api/services/")]
+    assert details == [f"/api/services/svc-{n}" for n in range(3)]
+    held = {o.name: o for o in parsed.batch.organisations}
+    assert [bool(held[f"Org {n}"].locations) for n in range(5)] == [True, True, True, False, False]
+    assert ("details fetched from /services/{id} for 3 of 5 listed services; "
+            "2 beyond the limit of 3 were read from the list alone") in parsed.report.notes
+
+
+def test_a_refused_detail_keeps_the_summary_and_is_reported(api):
+    records = _summaries(2)
+    api.routes["/services"] = Route(records=records)
+    api.routes[_detail_path(records[0])] = Route(status=500, body=b"oops")
+    api.routes[_detail_path(records[1])] = Route(body=b'{"id": "someone-else"}')
+    parsed = feed.read_openreferral_api(api.url)
+    assert sorted(o.name for o in parsed.batch.organisations) == ["Org 0", "Org 1"]
+    [line] = [n for n in parsed.report.notes if n.startswith("details fetched")]
+    assert line == (f"details fetched from /services/{{id}} for 0 of 2 listed services; 2 refused, read from the list "
+                    f"alone (first: {api.url}/services/svc-0 answered HTTP 500 (Internal Server Error))")
+
+
+def test_a_detail_call_that_never_answers_stops_the_import_in_one_sentence(api, store):
+    records = _summaries(1)
+    api.routes["/services"] = Route(records=records)
+    api.routes[_detail_path(records[0])] = Route(stall=True, file=FULL)
+    with pytest.raises(InvalidInput, match=r"cannot (reach|read) .*/services/svc-0: no answer in time; nothing was imported"):
+        feed.read_openreferral_api(api.url, limits=feed.FeedLimits(timeout=0.5))
+    assert store.counts().organisations == 0
+
+
+def test_a_fully_nested_list_needs_no_detail_calls(api):
+    api.routes["/services"] = Route(records=[_json(FULL)])
+    parsed = feed.read_openreferral_api(api.url)
+    assert not any(r.startswith("/api/services/") for r in api.requests)
+    assert not any(n.startswith("details fetched") for n in parsed.report.notes)

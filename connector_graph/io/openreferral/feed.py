@@ -6,6 +6,15 @@ API offers it (the ORUK 3.0 profile does not require it). Every page is read
 with a timeout and a size limit, the number of pages is capped, and any
 HTTP or network failure stops the import with one sentence naming the page:
 nothing is written unless every page was read.
+
+ORUK 3.0's ``/services`` list holds only a service's one-to-one fields; its
+locations, addresses and schedules come from ``GET <base>/services/{id}``.
+A listed service without them (no ``service_at_locations``, ``locations`` or
+``schedules``, or no ``organization``) is therefore fetched once more by its
+id, for at most ``FeedLimits.max_details`` services, each call with the same
+timeout and size limit. A detail the API refuses (an HTTP error, not JSON,
+not that service) leaves the list's summary in place, and the report says so;
+a network failure stops the import like a failing page.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ class FeedLimits:
     timeout: float = 30.0  # seconds per request
     max_page_bytes: int = 20_000_000
     max_pages: int = 500  # per endpoint
+    max_details: int = 2000  # services fetched one by one for their nested details
 
 
 def is_url(text: str) -> bool:
@@ -63,6 +73,7 @@ def read_openreferral_api(
     base = _base(url)
     say = say or (lambda _line: None)
     services, service_pages = _all_pages(f"{base}/services", limits, say, required=True)
+    services, details = _with_details(base, services, limits, say)
     organizations, org_pages = _all_pages(f"{base}/organizations", limits, say, required=False)
     parsed = read_document({"contents": [*services, *organizations]}, base, known_wards, progress)
     read = f"read {service_pages} page(s) of services ({len(services):,} records)"
@@ -71,7 +82,54 @@ def read_openreferral_api(
     else:
         read += "; the API offers no /organizations list"
     parsed.report.notes.insert(0, f"{read} from {base}")
+    if details:
+        parsed.report.notes.insert(1, details)
     return parsed
+
+
+#: Keys of a fully nested ORUK service that a ``/services`` list summary leaves out.
+_NESTED = ("service_at_locations", "locations", "schedules")
+
+
+def _is_summary(record: Any) -> bool:
+    """True for a listed service that lacks its nested organization, locations and schedules."""
+    return isinstance(record, dict) and bool(record.get("id")) and (
+        not isinstance(record.get("organization"), dict) or not any(key in record for key in _NESTED)
+    )
+
+
+def _with_details(base: str, services: list[Any], limits: FeedLimits, say: Say) -> tuple[list[Any], str]:
+    """The services, each summary replaced by ``/services/{id}``; and a report line (empty if none was fetched)."""
+    wanted = list(dict.fromkeys(str(record["id"]) for record in services if _is_summary(record)))
+    if not wanted:
+        return services, ""
+    fetch = wanted[: max(limits.max_details, 0)]
+    say(f"{base}/services/{{id}}: fetching the details of {len(fetch):,} of {len(wanted):,} listed services")
+    full: dict[str, dict[str, Any]] = {}
+    refused: list[str] = []
+    for number, service_id in enumerate(fetch, start=1):
+        url = f"{base}/services/{urllib.parse.quote(service_id, safe='')}"
+        try:
+            detail = _get(url, limits, missing_ok=False)
+        except _Refused as exc:
+            refused.append(str(exc).split("; ")[0])
+            continue
+        if not isinstance(detail, dict) or str(detail.get("id", "")) != service_id:
+            refused.append(f"{url} is not the service {service_id}")
+            continue
+        full[service_id] = detail
+        if number % 100 == 0:
+            say(f"{base}/services/{{id}}: {number:,} of {len(fetch):,} details read")
+    merged = [
+        {**record, **full[str(record["id"])]} if isinstance(record, dict) and str(record.get("id")) in full else record
+        for record in services
+    ]
+    line = f"details fetched from /services/{{id}} for {len(full):,} of {len(wanted):,} listed services"
+    if len(wanted) > len(fetch):
+        line += f"; {len(wanted) - len(fetch):,} beyond the limit of {limits.max_details:,} were read from the list alone"
+    if refused:
+        line += f"; {len(refused):,} refused, read from the list alone (first: {refused[0]})"
+    return merged, line
 
 
 def _base(url: str) -> str:
@@ -129,6 +187,10 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
 
 
+class _Refused(InvalidInput):
+    """The server answered, but not with a usable document (an HTTP error status, or not JSON)."""
+
+
 def _get(url: str, limits: FeedLimits, *, missing_ok: bool) -> Any:
     request = urllib.request.Request(url, headers={
         "Accept": "application/json",
@@ -140,7 +202,7 @@ def _get(url: str, limits: FeedLimits, *, missing_ok: bool) -> Any:
     except urllib.error.HTTPError as exc:
         if missing_ok and exc.code in (400, 404, 405, 501):
             return None
-        raise InvalidInput(f"{url} answered HTTP {exc.code} ({exc.reason}); nothing was imported") from None
+        raise _Refused(f"{url} answered HTTP {exc.code} ({exc.reason}); nothing was imported") from None
     except urllib.error.URLError as exc:
         raise InvalidInput(f"cannot reach {url}: {_why(exc.reason)}; nothing was imported") from None
     except (TimeoutError, OSError) as exc:
@@ -152,7 +214,7 @@ def _get(url: str, limits: FeedLimits, *, missing_ok: bool) -> Any:
     except (UnicodeDecodeError, json.JSONDecodeError):
         if missing_ok:
             return None
-        raise InvalidInput(f"{url} did not answer with JSON; is it the base address of an Open Referral API?") from None
+        raise _Refused(f"{url} did not answer with JSON; is it the base address of an Open Referral API?") from None
 
 
 def _why(reason: Any) -> str:
