@@ -8,6 +8,7 @@ from typing import Callable, Iterator, Sequence, TypeVar
 import pandas as pd
 import streamlit as st
 
+from connector_graph.analysis.shared import Latest, freshness_note
 from connector_graph.auth import Permission, allowed
 from connector_graph.errors import ConnectorGraphError, Forbidden, StoreUnavailable
 from connector_graph.io.safe_csv import to_safe_csv
@@ -43,6 +44,12 @@ def message_for(exc: ConnectorGraphError) -> str:
     if isinstance(exc, Forbidden):
         return f"Your role does not allow this: {exc}"
     return str(exc)
+
+
+def freshness(result: Latest) -> None:
+    """Say how old a shared analysis result is while a newer one is being made (nothing when current)."""
+    if note := freshness_note(result):
+        st.caption(note)
 
 
 @contextmanager
