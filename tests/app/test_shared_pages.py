@@ -40,7 +40,7 @@ def _refreshing(at: AppTest) -> bool:
     return any(c.value.endswith("ago; refreshing.") for c in at.caption)
 
 
-@pytest.mark.parametrize("page", ["gaps", "connectors", "explorer"])
+@pytest.mark.parametrize("page", ["overview", "gaps", "connectors", "explorer"])
 def test_a_page_renders_from_the_shared_last_result_while_a_new_analysis_runs(demo_url, page):
     first = _open(page)
     assert not _refreshing(first)
