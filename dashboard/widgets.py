@@ -21,6 +21,9 @@ from dashboard.state import get_store, where_label
 
 T = TypeVar("T")
 
+#: How many values :func:`remembered` keeps per session (the least recently loaded go first).
+REMEMBERED_KEPT = 32
+
 
 def page(title: str, intro: str | None = None, *, needs: Permission = Permission.VIEW) -> Store:
     """Draw the page title and return the store, or stop the page with one clear sentence."""
@@ -160,7 +163,10 @@ def remembered(key: str, load: Callable[[], T]) -> T:
         st.warning(md_escape(f"The network's database cannot be reached right now ({exc}); the lists show what was "
                              "there a moment ago and nothing can be saved until it is back."))
         return memory[key]
-    memory[key] = value
+    memory.pop(key, None)
+    memory[key] = value  # newest last; the session keeps only the last few, so its state stays small
+    while len(memory) > REMEMBERED_KEPT:
+        memory.pop(next(iter(memory)))
     return value
 
 
