@@ -132,6 +132,8 @@ class SharedResults:
         false. Errors raised by ``compute`` reach the caller that waits.
         """
         key = (store.url, name, options)
+        if threading.current_thread() is self._worker:  # asked from inside a computation: waiting would deadlock
+            return Latest(compute(), int(store.graph_version()), time.time())
         while True:
             version = int(store.graph_version())
             with self._lock:

@@ -163,3 +163,9 @@ def test_results_are_bounded(network):
     for n in range(100):
         shared.latest(network, "count", lambda: n, options=(n,))
     assert len(shared) <= 32
+
+
+def test_a_computation_that_asks_for_another_shared_result_does_not_wait_for_itself(network):
+    shared = SharedResults()
+    outer = shared.latest(network, "outer", lambda: shared.latest(network, "inner", lambda: network.counts().people))
+    assert outer.value.value == 4 and not outer.refreshing
