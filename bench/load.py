@@ -75,17 +75,17 @@ SETTLED = f"() => ({IDLE})() && !document.querySelector('[data-stale=\"true\"]')
 class Server:
     """The dashboard in its own process, with its CPU time and memory sampled twice a second."""
 
-    def __init__(self, store_url: str, timing_log: Path, log: Path) -> None:
+    def __init__(self, store_url: str, timing_log: Path, log: Path, root: Path = ROOT) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.timing_log = timing_log
-        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
+        command = [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(self.port),
                    "--server.address", "127.0.0.1", "--server.headless", "true",
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "CONNECTOR_GRAPH_STORE": store_url,
-               TIMING_LOG: str(timing_log), "PYTHONPATH": str(ROOT)}
+               TIMING_LOG: str(timing_log), "PYTHONPATH": str(root)}
         self._out = open(log, "w")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._out, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(command, cwd=root, env=env, stdout=self._out, stderr=subprocess.STDOUT)
         self.rss: list[tuple[float, float]] = []  # (seconds since start, MB)
         self._stop = threading.Event()
         self._sampler: threading.Thread | None = None
@@ -149,8 +149,8 @@ class Server:
 
 
 @contextmanager
-def running(store_url: str, folder: Path) -> Iterator[Server]:
-    server = Server(store_url, folder / "timing.jsonl", folder / "app.log")
+def running(store_url: str, folder: Path, root: Path = ROOT) -> Iterator[Server]:
+    server = Server(store_url, folder / "timing.jsonl", folder / "app.log", root)
     try:
         server.wait_ready()
         yield server
@@ -262,7 +262,6 @@ def server_times(runs: list[dict]) -> tuple[list[float], dict[str, list[float]]]
     """The server's seconds per submission (the click's run plus the rerun it asked for) and per page render."""
     submits: list[float] = []
     pages: dict[str, list[float]] = {}
-    last_of: dict[str, dict] = {}
     pending: dict[str, float] = {}
     for run in runs:
         who = run["session"]
@@ -275,7 +274,6 @@ def server_times(runs: list[dict]) -> tuple[list[float], dict[str, list[float]]]
                 submits.append(run["seconds"])
         elif not run["actions"]:
             pages.setdefault(run["page"], []).append(run["seconds"])
-        last_of[who] = run
     return submits, pages
 
 
@@ -285,7 +283,7 @@ def stat(values: list[float]) -> str:
     return f"median {statistics.median(values):.2f} s, max {max(values):.2f} s (n={len(values)})"
 
 
-def one_load(k: int, each: int, cli: int, browser_args: dict, chromium: str) -> list[str]:
+def one_load(k: int, each: int, cli: int, browser_args: dict, chromium: str, root: Path = ROOT) -> list[str]:
     from playwright.async_api import async_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -304,7 +302,7 @@ def one_load(k: int, each: int, cli: int, browser_args: dict, chromium: str) -> 
         browsed = residents[: k * each]
         by_cli = [pid for pid, _name in residents[k * each: k * each + cli]]
         load_before = os.getloadavg()
-        with running(url, folder) as server:
+        with running(url, folder, root) as server:
             out = {"log_open": [], "submit": [], "errors": [], **{p: [] for p in BROWSED}}
 
             async def everyone() -> None:
@@ -379,6 +377,9 @@ def main() -> None:
     parser.add_argument("--cli", type=int, default=50, help="introductions the CLI writer logs")
     parser.add_argument("--width", type=int, default=390)
     parser.add_argument("--height", type=int, default=844)
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="serve the app of another checkout (e.g. a worktree of main) to compare; "
+                             "server-side times need its app to write the timing log")
     args = parser.parse_args()
     chromium = chromium_path()
     if chromium is None:
@@ -386,9 +387,10 @@ def main() -> None:
     mobile = args.width < 600
     browser_args = {"viewport": {"width": args.width, "height": args.height}, "is_mobile": mobile,
                     "has_touch": mobile}
-    lines = [f"load {dt.datetime.now():%Y-%m-%d %H:%M}  {platform.node()}  viewport {args.width}x{args.height}"]
+    lines = [f"load {dt.datetime.now():%Y-%m-%d %H:%M}  {platform.node()}  viewport {args.width}x{args.height}  "
+             f"app of {args.checkout.resolve()}"]
     for k in args.users:
-        lines += one_load(k, args.each, args.cli, browser_args, chromium)
+        lines += one_load(k, args.each, args.cli, browser_args, chromium, args.checkout.resolve())
     text = "\n".join(lines)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
