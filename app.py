@@ -5,14 +5,18 @@ signed-in user, whose role the library checks on every call; pages a role
 may not use are not even routed, so opening one by URL lands on the overview.
 """
 
+import time
+
 import streamlit as st
 from streamlit import config as streamlit_config
 
+from connector_graph import timing
 from connector_graph.auth import Permission, ROLE_PERMISSIONS, acting_as
 from connector_graph.signin import CLIENT_SETTINGS, SERVER_LIMITS, unsafe_server_settings
 from dashboard.auth_gate import current_user
 from dashboard.state import get_store
 
+STARTED = time.perf_counter()  # the server's time for this run counts from here (CONNECTOR_GRAPH_TIMING_LOG)
 st.set_page_config(page_title="connector_graph", page_icon="dashboard/assets/icon.png", layout="wide")
 # The security settings hold wherever the app was started from, not only beside .streamlit/config.toml.
 for option, value in CLIENT_SETTINGS.items():
@@ -49,4 +53,8 @@ if principal is not None:
         if needs in granted
     ]
     with acting_as(principal.username, principal.role):
-        st.navigation(pages).run()
+        chosen = st.navigation(pages)
+        pressed = [k[len("_asked_"):] for k in st.session_state if str(k).startswith("_asked_")]
+        with timing.script_run(chosen.url_path or "overview", session=st.context.headers.get("Sec-Websocket-Key", "")
+                               if timing.timing_log_path() else "", actions=sorted(pressed), started=STARTED):
+            chosen.run()

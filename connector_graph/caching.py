@@ -18,11 +18,12 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, Hashable, TypeVar
 
-__all__ = ["LruCache", "forget_everything"]
+__all__ = ["LruCache", "forget_everything", "register"]
 
 T = TypeVar("T")
 
 _REGISTRY: list["LruCache"] = []
+_HOLDERS: list[Any] = []
 _NEWEST: dict[str, int] = {}
 _NEWEST_LOCK = threading.Lock()
 
@@ -100,7 +101,16 @@ class LruCache:
             self._items.clear()
 
 
+def register(holder: Any) -> None:
+    """Have :func:`forget_everything` call ``holder.clear()`` too.
+
+    For holders of derived results other than :class:`LruCache` (such as the
+    shared analysis results of :mod:`connector_graph.analysis.shared`).
+    """
+    _HOLDERS.append(holder)
+
+
 def forget_everything() -> None:
     """Empty every cache of derived results (call after an erasure)."""
-    for cache in list(_REGISTRY):
-        cache.clear()
+    for holder in [*_REGISTRY, *_HOLDERS]:
+        holder.clear()

@@ -8,6 +8,7 @@ from typing import Callable, Iterator, Sequence, TypeVar
 import pandas as pd
 import streamlit as st
 
+from connector_graph.analysis.shared import Latest, freshness_note
 from connector_graph.auth import Permission, allowed
 from connector_graph.errors import ConnectorGraphError, Forbidden, StoreUnavailable
 from connector_graph.io.safe_csv import to_safe_csv
@@ -19,6 +20,9 @@ from connector_graph.views.text import md_escape
 from dashboard.state import get_store, where_label
 
 T = TypeVar("T")
+
+#: How many values :func:`remembered` keeps per session (the least recently loaded go first).
+REMEMBERED_KEPT = 32
 
 
 def page(title: str, intro: str | None = None, *, needs: Permission = Permission.VIEW) -> Store:
@@ -43,6 +47,12 @@ def message_for(exc: ConnectorGraphError) -> str:
     if isinstance(exc, Forbidden):
         return f"Your role does not allow this: {exc}"
     return str(exc)
+
+
+def freshness(result: Latest) -> None:
+    """Say how old a shared analysis result is while a newer one is being made (nothing when current)."""
+    if note := freshness_note(result):
+        st.caption(note)
 
 
 @contextmanager
@@ -153,7 +163,10 @@ def remembered(key: str, load: Callable[[], T]) -> T:
         st.warning(md_escape(f"The network's database cannot be reached right now ({exc}); the lists show what was "
                              "there a moment ago and nothing can be saved until it is back."))
         return memory[key]
-    memory[key] = value
+    memory.pop(key, None)
+    memory[key] = value  # newest last; the session keeps only the last few, so its state stays small
+    while len(memory) > REMEMBERED_KEPT:
+        memory.pop(next(iter(memory)))
     return value
 
 

@@ -50,6 +50,10 @@ __all__ = ["SqliteStore", "sqlite_path"]
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 60_000
+#: Idle reading connections kept open for the next read (more are opened while more threads read at once).
+IDLE_READERS = 4
+#: Page cache of each reading connection, in KiB (the writing connection keeps 64 MiB for bulk loads).
+READER_CACHE_KIB = 8192
 _PAGE = 5000
 
 _SCHEMA = """
@@ -183,7 +187,12 @@ class SqliteStore:
     def __init__(self, url: str, protection: Protection | None = None, *, create: bool = True) -> None:
         self.url = url
         self.path = sqlite_path(url)
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the one writing connection: writes are serialised
+        self._writer: int | None = None  # the thread inside a write transaction, which reads what it writes
+        self._pool_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._readers: set[sqlite3.Connection] = set()
+        self._generation = 0  # moves on at an erasure: readers out at the time are closed when handed back
         self.protection = protection or Protection.for_store(url)
         self._damage: str | None = None
         self.read_only = False
@@ -276,6 +285,7 @@ class SqliteStore:
             if self._damage:
                 raise StoreUnavailable(self._damage)
             entry = None
+            outer, self._writer = self._writer, threading.get_ident()
             try:
                 yield cur
                 if bump:
@@ -294,17 +304,78 @@ class SqliteStore:
                     raise InvalidInput(f"the write breaks a rule of the database: {exc}") from exc
                 raise
             finally:
+                self._writer = outer
                 cur.close()
 
-    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        with self._lock:
+    def _open_reader(self) -> sqlite3.Connection:
+        """A new connection for reading only (WAL lets it read while another connection writes)."""
+        if self.read_only:
+            flags = "mode=ro" if os.access(self.path.parent, os.W_OK) else "mode=ro&immutable=1"
+            conn = sqlite3.connect(f"file:{self.path}?{flags}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection to read with: the writing one inside this thread's own write, else one of the pool.
+
+        Readers never wait for the write lock, so reads run while another
+        thread's write transaction is open (they see the last commit).
+        """
+        if self._writer == threading.get_ident():
+            with self._lock:
+                yield self._conn
+            return
+        with self._pool_lock:
+            conn = self._idle.pop() if self._idle else None
+            generation = self._generation
+        if conn is None:
             try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
+                conn = self._open_reader()
+            except (OSError, sqlite3.Error) as exc:
                 raise StoreUnavailable(f"cannot read the database: {exc}") from exc
+            with self._pool_lock:
+                self._readers.add(conn)
+        try:
+            yield conn
+        finally:
+            with self._pool_lock:
+                keep = conn in self._readers and generation == self._generation and len(self._idle) < IDLE_READERS
+                if keep:
+                    self._idle.append(conn)
+                else:
+                    self._readers.discard(conn)
+            if not keep:
+                conn.close()
+
+    def _drop_readers(self) -> None:
+        """Close the idle reading connections (their page caches may hold erased records)."""
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+            self._readers.difference_update(idle)
+            self._generation += 1
+        for conn in idle:
+            conn.close()
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        try:
+            with self._reading() as conn:
+                return conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"cannot read the database: {exc}") from exc
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close every connection."""
+        with self._pool_lock:
+            readers, self._readers, self._idle = self._readers, set(), []
+        for conn in readers:
+            conn.close()
         with self._lock:
             self._conn.close()
 
@@ -427,6 +498,7 @@ class SqliteStore:
             ).rowcount
             ties = cur.execute("DELETE FROM ties WHERE ? IN (source_id, target_id)", (actor_id,)).rowcount
             cur.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
+        self._drop_readers()
         self._checkpoint()
         discard_projection_cache(self.url)  # the cached projection named them
         return ErasureReport(actor_id=actor_id, ties=ties, introductions=intros)
@@ -793,15 +865,15 @@ class SqliteStore:
 
     def read_columns(self) -> GraphColumns:
         """Actors, ties and introductions as columns: one query per table, one snapshot, no models."""
-        with self._lock:
-            try:
-                self._conn.execute("BEGIN")
+        try:
+            with self._reading() as conn:
+                conn.execute("BEGIN")
                 try:
-                    return _columns(self._conn)
+                    return _columns(conn)
                 finally:
-                    self._conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise StoreUnavailable(f"cannot read the database: {exc}") from exc
+                    conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"cannot read the database: {exc}") from exc
 
     def counts(self) -> Counts:
         """How many records of each kind."""

@@ -24,6 +24,7 @@ from ..analysis.answers import (
 from ..analysis.fairshare import FairShare, deprivation_deciles, fair_shares
 from ..analysis.links import LINK_DEFINITION, link_graph
 from ..auth import Permission, require
+from ..analysis.shared import Latest, latest
 from ..caching import LruCache
 from ..graph import graph_for_analysis, projection_key
 from ..store.base import Store
@@ -35,6 +36,7 @@ __all__ = [
     "MEASURES",
     "links_of",
     "gap_answers",
+    "shared_gaps",
     "person_departure",
     "departure_text",
     "stalled_frame",
@@ -187,6 +189,25 @@ def gap_answers(
         "declined_most": [{"name": names.get(t, t), "id": t, "declined": d, "introductions": n}
                           for t, d, n in declining],
     }
+
+
+def shared_gaps(store: Store) -> Latest[dict[str, Any]]:
+    """The Gaps page's analysis (``answers``, ``ward_measures``, ``report``), shared by every user.
+
+    Made once per graph version by the background worker of
+    :mod:`connector_graph.analysis.shared`: the last complete one is returned
+    at once, marked ``refreshing`` while a newer one is made. Read-only.
+    """
+    from .insights import analysis
+
+    require(Permission.ANALYSE)
+
+    def make() -> dict[str, Any]:
+        return {"answers": gap_answers(store), "ward_measures": ward_measures(store), "report": analysis(store)}
+
+    result = latest(store, "gaps", make, options=(dt.date.today(),))
+    assert result is not None  # waited for
+    return result
 
 
 def stalled_frame(

@@ -29,7 +29,7 @@ from ..analysis.centrality import METRICS, MetricTable, percentile_ranks
 from ..caching import LruCache
 from ..graph import projection_key
 from ..store.base import Store
-from .measures import network_measures
+from .measures import NetworkMeasures, network_measures
 from .naming import actor_tags, community_names, person_sector
 from .plain import in_words
 
@@ -589,21 +589,24 @@ def _names(store: Store, G: nx.Graph, membership: Mapping[Hashable, int]) -> dic
                               lambda: community_names(G, membership, actor_tags(store)))
 
 
-def community_choices(store: Store, *, until: dt.date | None = None) -> dict[int, str]:
-    """Each community's number and name, biggest first, for a picker."""
-    measures = network_measures(store, as_of=until)
+def community_choices(
+    store: Store, *, until: dt.date | None = None, measures: NetworkMeasures | None = None
+) -> dict[int, str]:
+    """Each community's number and name, biggest first, for a picker (from ``measures`` when given)."""
+    measures = measures or network_measures(store, as_of=until)
     names = _names(store, measures.graph, measures.partition.membership)
     sizes = {k: sum(1 for v in measures.partition.membership.values() if v == k) for k in names}
     return {k: f"{names[k]} ({sizes[k]:,})" for k in sorted(names, key=lambda k: (-sizes[k], k))}
 
 
-def explore(store: Store, options: ExplorerOptions) -> ExplorerView:
+def explore(store: Store, options: ExplorerOptions, *, measures: NetworkMeasures | None = None) -> ExplorerView:
     """Everything the explorer page draws for ``options``, from the store.
 
     Measures and communities are computed once per graph version (and
-    ``until`` date) and reused while the network is unchanged.
+    ``until`` date) and reused while the network is unchanged; a page passes
+    the shared ones (:func:`~.measures.shared_measures`) as ``measures``.
     """
-    measures = network_measures(store, as_of=options.until)
+    measures = measures or network_measures(store, as_of=options.until)
     G, metrics, partition = measures.graph, measures.metrics, measures.partition
     recent = _links_since(store, options.since) if options.since else None
     H, path, notes = select(G, options, recent)

@@ -11,6 +11,7 @@ from ..analysis.centrality import METRICS
 from ..analysis.gaps import TieMatrix, departure_impact, tie_matrix
 from ..analysis.analyse import analyse_store
 from ..analysis.person_suggestions import Suggester
+from ..analysis.shared import Latest, latest
 from ..analysis.suggestions import bridge_candidates, suggest_for_person, unlinked_community_pairs
 from ..auth import Permission, require
 from ..caching import LruCache
@@ -18,8 +19,9 @@ from ..graph import graph_for_analysis, projection_key
 from ..store.base import Store
 from .measures import network_measures
 
-__all__ = ["analysis", "engine_caption", "sampling_caption", "connectors_frame", "if_they_left", "matrix_frame", "ward_matrix", "shade", "pairs_text", "refs_frame",
-           "person_suggestions", "network_suggestions", "network_list_on_request", "ACROSS_ON_REQUEST"]
+__all__ = ["analysis", "shared_analysis", "engine_caption", "sampling_caption", "connectors_frame", "if_they_left", "matrix_frame",
+           "ward_matrix", "shade", "pairs_text", "refs_frame", "person_suggestions", "network_suggestions",
+           "network_list_on_request", "ACROSS_ON_REQUEST"]
 
 
 def analysis(
@@ -33,6 +35,27 @@ def analysis(
     """The cached network report (see :mod:`connector_graph.analysis.report`), for managers."""
     require(Permission.ANALYSE)
     return analyse_store(store, top=top, by=by, as_of=as_of, wards=wards or None)
+
+
+def shared_analysis(
+    store: Store,
+    *,
+    top: int = 25,
+    by: str = "score",
+    wards: Collection[str] | None = None,
+) -> Latest[dict[str, Any]]:
+    """The report as in :func:`analysis`, shared by every user and refreshed in the background.
+
+    Returns the last complete report at once, marked ``refreshing`` while a
+    newer one is made (see :mod:`connector_graph.analysis.shared`); treat
+    the report as read-only.
+    """
+    require(Permission.ANALYSE)
+    chosen = tuple(sorted(set(wards or ())))
+    result = latest(store, "report", lambda: analysis(store, top=top, by=by, wards=chosen or None),
+                    options=(top, by, chosen, dt.date.today()))
+    assert result is not None  # waited for
+    return result
 
 
 _ENGINE_NAMES = {

@@ -15,12 +15,13 @@ import networkx as nx
 
 from ..analysis.centrality import MetricTable, compute_metrics
 from ..analysis.communities import Partition, detect_communities
+from ..analysis.shared import Latest, latest
 from ..caching import LruCache
 from ..graph import graph_for_analysis, projection_key
 from ..store.base import Store
 from .naming import community_names
 
-__all__ = ["NetworkMeasures", "network_measures", "describe"]
+__all__ = ["NetworkMeasures", "network_measures", "shared_measures", "describe"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,13 @@ def network_measures(store: Store, *, as_of: dt.date | None = None) -> NetworkMe
     """The measures of the network in ``store`` (as it stood on ``as_of``), cached."""
     G = graph_for_analysis(store, as_of=as_of)
     return _CACHE.get_or_make(projection_key(store, as_of=as_of), lambda: _compute(G))
+
+
+def shared_measures(store: Store, *, as_of: dt.date | None = None) -> Latest[NetworkMeasures]:
+    """:func:`network_measures`, shared by every user: the last complete one at once, refreshed in the background."""
+    result = latest(store, "measures", lambda: network_measures(store, as_of=as_of), options=(as_of,))
+    assert result is not None  # waited for
+    return result
 
 
 def _share(values: Mapping[Hashable, float | None], actor_id: Hashable) -> str:

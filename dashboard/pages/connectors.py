@@ -9,7 +9,7 @@ from connector_graph.analysis.centrality import METRICS
 from connector_graph.auth import Permission
 from connector_graph.views.text import md_escape
 from connector_graph.views import answers, directory, insights, plain
-from dashboard.widgets import friendly, page, table
+from dashboard.widgets import freshness, friendly, page, table
 
 store = page("Key connectors", "Who holds the network together, measured several ways.", needs=Permission.ANALYSE)
 
@@ -19,7 +19,9 @@ with st.sidebar:
     wards = st.multiselect("Only these wards", [w.name for w in store.list_wards()], key="kc_wards")
 
 with st.spinner("Measuring the network…"), friendly():
-    report = insights.analysis(store, top=top, by=by, wards=wards)
+    shared = insights.shared_analysis(store, top=top, by=by, wards=wards)
+report = shared.value
+freshness(shared)
 
 with st.expander("What the measures mean", expanded=False):
     for metric in METRICS.values():

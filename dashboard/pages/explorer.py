@@ -13,7 +13,8 @@ from connector_graph.views import directory
 from connector_graph.views.explorer import (
     COLOUR_BY, DEFAULT_MAX_NODES, DRAWING_HEIGHT, REDUCE_BY, SIZE_BY, ExplorerOptions, community_choices, explore,
 )
-from dashboard.widgets import friendly, page, pick_actor
+from connector_graph.views.measures import shared_measures
+from dashboard.widgets import freshness, friendly, page, pick_actor
 
 store = page("Network explorer", "The network as groups first: pick a community to open it, or focus on one person. "
              "Hover over or click a shape to see who or what it is; drag to move around, scroll to zoom.")
@@ -42,8 +43,11 @@ with st.sidebar:
                           help="More than a few hundred makes the picture slow and hard to read.")
     reduce_by = st.radio("When there are more, show", list(REDUCE_BY), key="ex_reduce", format_func=REDUCE_BY.get)
 
+with st.spinner("Measuring the network…"), friendly():
+    shared = shared_measures(store, as_of=until)
+freshness(shared)
 with friendly():
-    communities = community_choices(store, until=until)
+    communities = community_choices(store, until=until, measures=shared.value)
 asked = st.query_params.get("community")  # a community clicked in the drawing opens it
 if asked is not None and asked != st.session_state.get("ex_community_asked"):
     st.session_state["ex_community_asked"] = asked
@@ -65,7 +69,7 @@ chosen = ExplorerOptions(
     colour_by=colour_by, size_by=size_by, max_nodes=max_nodes, reduce_by=reduce_by, community=community,
 )
 with st.spinner("Drawing the network…"), friendly():
-    view = explore(store, chosen)
+    view = explore(store, chosen, measures=shared.value)
 
 if view.path_names:
     middle = view.path_names[1:-1]

@@ -10,16 +10,16 @@ from connector_graph.auth import Permission
 from connector_graph.errors import InvalidInput
 from connector_graph.views import answers, directory, insights, wardmap
 from connector_graph.views.text import md_escape
-from dashboard.widgets import friendly, page, pick_actor, table
+from dashboard.widgets import freshness, friendly, page, pick_actor, table
 
 store = page("Gaps", "Where to send connectors next: the wards, organisations and people to reach.",
              needs=Permission.ANALYSE)
 st.caption(md_escape(answers.LINK_DEFINITION))
 
 with st.spinner("Looking for gaps…"), friendly():
-    found = answers.gap_answers(store)
-    measures = answers.ward_measures(store)
-    report = insights.analysis(store)
+    shared = answers.shared_gaps(store)
+found, measures, report = shared.value["answers"], shared.value["ward_measures"], shared.value["report"]
+freshness(shared)
 
 # ------------------------------------------------------------------ the map
 st.subheader("Wards on the map")

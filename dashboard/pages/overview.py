@@ -7,9 +7,9 @@ import streamlit as st
 
 from connector_graph import overview
 from connector_graph.auth import Permission, allowed
-from connector_graph.views import answers, insights, pulse
+from connector_graph.views import answers, pulse
 from connector_graph.views.text import md_escape
-from dashboard.widgets import friendly, page, table
+from dashboard.widgets import freshness, friendly, page, table
 
 store = page("Overview")
 
@@ -42,17 +42,18 @@ st.page_link("dashboard/pages/log.py", label="Log an introduction", icon=":mater
 
 if allowed(Permission.ANALYSE) and not summary.is_empty:
     with st.spinner("Measuring the network…"), friendly():
-        report = insights.analysis(store, top=5)
+        shared = answers.shared_gaps(store)
+    report, found = shared.value["report"], shared.value["answers"]
+    freshness(shared)
     left, right = st.columns(2)
     with left:
         st.subheader("Top connectors")
-        for c in report["connectors"]:
+        for c in report["connectors"][:5]:
             st.write(f"{c['rank']}. {md_escape(c['name'])}" + (f" ({md_escape(c['ward'])})" if c.get("ward") else ""))
         st.page_link("dashboard/pages/connectors.py", label="All key connectors", icon=":material/star:")
     with right:
         st.subheader("Biggest gaps")
         with friendly():
-            found = answers.gap_answers(store)
             alone = answers.no_link(store)
         weakest = ", ".join(w["ward"] for w in found["weakest_wards"])
         st.write(f"• Least connected wards: {md_escape(weakest or 'none yet')}.")
