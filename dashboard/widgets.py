@@ -5,9 +5,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
 
+import os
+import signal
+
 import pandas as pd
 import streamlit as st
 
+from connector_graph import submissions
 from connector_graph.auth import Permission, allowed
 from connector_graph.errors import ConnectorGraphError, Forbidden, StoreUnavailable
 from connector_graph.io.safe_csv import to_safe_csv
@@ -119,6 +123,59 @@ def form_id(key: str, prefix: str) -> str:
 def forget_form_id(key: str) -> None:
     """Let the next record of this form get a new id (after a successful write)."""
     st.session_state.pop(key, None)
+
+
+def url_key(name: str) -> str:
+    """The submission key kept in the page's address under ``name`` (a fresh one is put there if none).
+
+    The browser keeps the address, so after a server restart the page
+    reconnects with the same key and a retried submission writes the same
+    record id (see :mod:`connector_graph.submissions`).
+    """
+    key = submissions.valid_key(st.query_params.get(name))
+    if key is None:
+        key = submissions.fresh_key()
+        st.query_params[name] = key
+    return key
+
+
+def renew_url_key(name: str) -> None:
+    """A new submission key for the next record of this form (after a confirmed write)."""
+    st.query_params[name] = submissions.fresh_key()
+
+
+def restore_from_url(fields: dict[str, str]) -> None:
+    """Give state keys (``fields``: state key -> address parameter) the values the address holds, when unset.
+
+    So choices that are not widgets (search pickers) come back after a
+    server restart, when the browser reconnects to a new session.
+    """
+    for key, param in fields.items():
+        value = st.query_params.get(param)
+        if key not in st.session_state and value:
+            st.session_state[key] = value[:200]
+
+
+def note_in_url(fields: dict[str, str]) -> None:
+    """Keep the current values of these state keys in the page's address (see :func:`restore_from_url`)."""
+    for key, param in fields.items():
+        value = st.session_state.get(key)
+        if value and st.query_params.get(param) != value:
+            st.query_params[param] = str(value)
+        elif not value and param in st.query_params:
+            del st.query_params[param]
+
+
+#: Fault injection for tests of crash recovery: ``CONNECTOR_GRAPH_FAULT=crash-after-save`` makes the
+#: dashboard kill its own process (SIGKILL) right after a form's record is committed, before the page
+#: can confirm it. Never set it in production.
+FAULT_SETTING = "CONNECTOR_GRAPH_FAULT"
+
+
+def crash_point(name: str) -> None:
+    """Die at once with SIGKILL when :data:`FAULT_SETTING` names this point (tests only)."""
+    if os.environ.get(FAULT_SETTING) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def ask(flag: str) -> None:
