@@ -173,8 +173,8 @@ FAULT_SETTING = "CONNECTOR_GRAPH_FAULT"
 
 
 def crash_point(name: str) -> None:
-    """Die at once with SIGKILL when :data:`FAULT_SETTING` names this point (tests only)."""
-    if os.environ.get(FAULT_SETTING) == name:
+    """Die at once with SIGKILL when :data:`FAULT_SETTING` is ``crash-<name>`` (tests only)."""
+    if os.environ.get(FAULT_SETTING) == f"crash-{name}":
         os.kill(os.getpid(), signal.SIGKILL)
 
 
