@@ -247,11 +247,22 @@ def note_values(keys: Sequence[str]) -> None:
             st.session_state[f"_kept_{key}"] = st.session_state[key]
 
 
-def _picked(key: str) -> None:
-    """Radio callback of :func:`search_picker`: the result tapped becomes the choice."""
+def _picked(key: str, radio: str) -> None:
+    """Radio callback of :func:`search_picker`: the result tapped becomes the choice.
+
+    A tap on another button right after the pick can reach the server
+    before the browser has dropped the list of results; the list's stale
+    state then arrives as a "change" to nothing. Only a real result is
+    taken, so that tap never empties the choice just made. The run that
+    follows the tap still draws the list, with the result chosen (see
+    :func:`search_picker`).
+    """
     state = st.session_state
-    state[key] = state.pop(f"{key}_r", None)
-    state[f"{key}_q"] = ""
+    tapped = state.get(radio)
+    if tapped is None:
+        return
+    state[key] = tapped
+    state[f"{key}_fresh"] = True
 
 
 def _unpick(key: str) -> None:
@@ -276,20 +287,35 @@ def search_picker(
     """
     state = st.session_state
     chosen = state.get(key)
+    if chosen and state.pop(f"{key}_fresh", False):
+        # Just tapped: draw the same search box and list (the result now chosen) once more, so nothing
+        # below moves while the finger may already be on its way to "Log introduction". A button that
+        # slides away between press and release loses the tap; the short form shows on the next run,
+        # and the next search starts from a new, empty box.
+        _search_box(label, key=key, search=search, help=help)
+        state[f"{key}_gen"] = state.get(f"{key}_gen", 0) + 1
+        return chosen
     if chosen:
         choice = describe(chosen)
         if choice is not None:
             st.markdown(f"**{md_escape(label)}:** {md_escape(choice.label)}")
             st.button("Change", key=f"{key}_change", on_click=_unpick, args=(key,), help=f"Choose someone else as: {label}")
             return chosen
-    query = st.text_input(label, key=f"{key}_q", placeholder="Type a name, then press Enter", help=help, max_chars=200)
+    _search_box(label, key=key, search=search, help=help)
+    return None
+
+
+def _search_box(label: str, *, key: str, search: Callable[[str], Sequence[Choice]], help: str | None) -> None:
+    """The search box of :func:`search_picker` and, once text is entered, its list of results to tap."""
+    generation = st.session_state.get(f"{key}_gen", 0) or ""
+    box, radio = f"{key}_q{generation}", f"{key}_r{generation}"
+    query = st.text_input(label, key=box, placeholder="Type a name, then press Enter", help=help, max_chars=200)
     if query.strip():
         options = search(query)
         if not options:
             st.caption(md_escape(f"No one matches “{query.strip()}”. Check the spelling, or add them as someone new."))
         else:
             labels = {c.id: c.label for c in options}
-            st.radio(f"Matches for {label}", list(labels), index=None, key=f"{key}_r",
+            st.radio(f"Matches for {label}", list(labels), index=None, key=radio,
                      format_func=lambda actor_id: md_escape(labels.get(actor_id, actor_id)),
-                     on_change=_picked, args=(key,))
-    return None
+                     on_change=_picked, args=(key, radio))

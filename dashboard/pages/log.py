@@ -342,7 +342,7 @@ else:
             current = state.get("fu_chosen")
             st.radio("Record the outcome of", ids, index=ids.index(current) if current in ids else None,
                      format_func=lambda i: md_escape(labels[i]), key=f"fu_pick_{state.get('fu_generation', 0)}",
-                     on_change=lambda k: state.update(fu_chosen=state.get(k)),
+                     on_change=lambda k: state.get(k) is not None and state.update(fu_chosen=state.get(k)),
                      args=(f"fu_pick_{state.get('fu_generation', 0)}",))
         chosen = state.get("fu_chosen")
         state.setdefault("fu_status", IntroStatus.FOLLOWED_UP.value)

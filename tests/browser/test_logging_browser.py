@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from server import PATIENCE_MS, ROOT, free_port, open_page, pick, results_of, visit, wait_until_idle
+from server import PATIENCE_MS, ROOT, _search, free_port, open_page, pick, results_of, visit, wait_until_idle
 
 from connector_graph import service
 from connector_graph.audit import AuditAction
@@ -342,5 +342,30 @@ def test_a_retry_after_the_server_died_between_commit_and_confirmation_stores_no
             finally:
                 store.close()
             assert already.first.inner_text().startswith(f"Already saved at {uk_time(moment)}")
+    finally:
+        context.close()
+
+
+def test_a_tap_on_log_right_after_the_last_pick_is_never_lost(app_url, browser_store, browser, artifacts):
+    """Tap the result, then at once "Log introduction" (no pause, no waiting for the page): every tap logs."""
+    context = browser.new_context(**VIEWPORTS["phone"])
+    tab = context.new_page()
+    taps = 4
+    try:
+        before = _introductions_of(browser_store, "p-000357", "o-00099")
+        _open_log(tab, app_url)
+        for n in range(taps):
+            pick(tab, "Person introduced", "Jean Firth")
+            _search(tab, TO, "Pudsey Community Hub").get_by_text("Pudsey Community Hub").first.click()
+            tab.get_by_role("button", name="Log introduction").click()  # the list of results is still going
+            deadline = time.monotonic() + PATIENCE_MS / 1000
+            while len(_introductions_of(browser_store, "p-000357", "o-00099")) < len(before) + n + 1:
+                assert time.monotonic() < deadline, f"tap {n + 1} of {taps} on Log introduction was lost"
+                tab.wait_for_timeout(200)
+            wait_until_idle(tab)
+            assert tab.get_by_text(re.compile(r"^Logged: Jean Firth introduced to Pudsey Community Hub")).count()
+            assert not tab.get_by_text(re.compile(r"^Already saved")).count()
+        assert len(_introductions_of(browser_store, "p-000357", "o-00099")) == len(before) + taps
+        tab.screenshot(path=str(artifacts / "logging-tap-right-after-pick.png"))
     finally:
         context.close()
