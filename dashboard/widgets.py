@@ -16,7 +16,6 @@ from connector_graph.auth import Permission, allowed
 from connector_graph.errors import ConnectorGraphError, Forbidden, StoreUnavailable
 from connector_graph.io.safe_csv import to_safe_csv
 from connector_graph.io.suppress import suppress_small_counts
-from connector_graph.model import new_id
 from connector_graph.store import Store
 from connector_graph.views.directory import Choice
 from connector_graph.views.text import md_escape
@@ -111,18 +110,6 @@ def pick_actor(
         placeholder=placeholder,
         on_change=on_change,
     )
-
-
-def form_id(key: str, prefix: str) -> str:
-    """A client-side id for the record a form will write, stable across retries."""
-    if key not in st.session_state:
-        st.session_state[key] = new_id(prefix)
-    return st.session_state[key]
-
-
-def forget_form_id(key: str) -> None:
-    """Let the next record of this form get a new id (after a successful write)."""
-    st.session_state.pop(key, None)
 
 
 def url_key(name: str) -> str:
