@@ -5,15 +5,18 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
 
+import os
+import signal
+
 import pandas as pd
 import streamlit as st
 
+from connector_graph import submissions
 from connector_graph.analysis.shared import Latest, freshness_note
 from connector_graph.auth import Permission, allowed
 from connector_graph.errors import ConnectorGraphError, Forbidden, StoreUnavailable
 from connector_graph.io.safe_csv import to_safe_csv
 from connector_graph.io.suppress import suppress_small_counts
-from connector_graph.model import new_id
 from connector_graph.store import Store
 from connector_graph.views.directory import Choice
 from connector_graph.views.text import md_escape
@@ -119,16 +122,57 @@ def pick_actor(
     )
 
 
-def form_id(key: str, prefix: str) -> str:
-    """A client-side id for the record a form will write, stable across retries."""
-    if key not in st.session_state:
-        st.session_state[key] = new_id(prefix)
-    return st.session_state[key]
+def url_key(name: str) -> str:
+    """The submission key kept in the page's address under ``name`` (a fresh one is put there if none).
+
+    The browser keeps the address, so after a server restart the page
+    reconnects with the same key and a retried submission writes the same
+    record id (see :mod:`connector_graph.submissions`).
+    """
+    key = submissions.valid_key(st.query_params.get(name))
+    if key is None:
+        key = submissions.fresh_key()
+        st.query_params[name] = key
+    return key
 
 
-def forget_form_id(key: str) -> None:
-    """Let the next record of this form get a new id (after a successful write)."""
-    st.session_state.pop(key, None)
+def renew_url_key(name: str) -> None:
+    """A new submission key for the next record of this form (after a confirmed write)."""
+    st.query_params[name] = submissions.fresh_key()
+
+
+def restore_from_url(fields: dict[str, str]) -> None:
+    """Give state keys (``fields``: state key -> address parameter) the values the address holds, when unset.
+
+    So choices that are not widgets (search pickers) come back after a
+    server restart, when the browser reconnects to a new session.
+    """
+    for key, param in fields.items():
+        value = st.query_params.get(param)
+        if key not in st.session_state and value:
+            st.session_state[key] = value[:200]
+
+
+def note_in_url(fields: dict[str, str]) -> None:
+    """Keep the current values of these state keys in the page's address (see :func:`restore_from_url`)."""
+    for key, param in fields.items():
+        value = st.session_state.get(key)
+        if value and st.query_params.get(param) != value:
+            st.query_params[param] = str(value)
+        elif not value and param in st.query_params:
+            del st.query_params[param]
+
+
+#: Fault injection for tests of crash recovery: ``CONNECTOR_GRAPH_FAULT=crash-after-save`` makes the
+#: dashboard kill its own process (SIGKILL) right after a form's record is committed, before the page
+#: can confirm it. Never set it in production.
+FAULT_SETTING = "CONNECTOR_GRAPH_FAULT"
+
+
+def crash_point(name: str) -> None:
+    """Die at once with SIGKILL when :data:`FAULT_SETTING` is ``crash-<name>`` (tests only)."""
+    if os.environ.get(FAULT_SETTING) == f"crash-{name}":
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def ask(flag: str) -> None:
@@ -203,11 +247,22 @@ def note_values(keys: Sequence[str]) -> None:
             st.session_state[f"_kept_{key}"] = st.session_state[key]
 
 
-def _picked(key: str) -> None:
-    """Radio callback of :func:`search_picker`: the result tapped becomes the choice."""
+def _picked(key: str, radio: str) -> None:
+    """Radio callback of :func:`search_picker`: the result tapped becomes the choice.
+
+    A tap on another button right after the pick can reach the server
+    before the browser has dropped the list of results; the list's stale
+    state then arrives as a "change" to nothing. Only a real result is
+    taken, so that tap never empties the choice just made. The run that
+    follows the tap still draws the list, with the result chosen (see
+    :func:`search_picker`).
+    """
     state = st.session_state
-    state[key] = state.pop(f"{key}_r", None)
-    state[f"{key}_q"] = ""
+    tapped = state.get(radio)
+    if tapped is None:
+        return
+    state[key] = tapped
+    state[f"{key}_fresh"] = True
 
 
 def _unpick(key: str) -> None:
@@ -232,20 +287,35 @@ def search_picker(
     """
     state = st.session_state
     chosen = state.get(key)
+    if chosen and state.pop(f"{key}_fresh", False):
+        # Just tapped: draw the same search box and list (the result now chosen) once more, so nothing
+        # below moves while the finger may already be on its way to "Log introduction". A button that
+        # slides away between press and release loses the tap; the short form shows on the next run,
+        # and the next search starts from a new, empty box.
+        _search_box(label, key=key, search=search, help=help)
+        state[f"{key}_gen"] = state.get(f"{key}_gen", 0) + 1
+        return chosen
     if chosen:
         choice = describe(chosen)
         if choice is not None:
             st.markdown(f"**{md_escape(label)}:** {md_escape(choice.label)}")
             st.button("Change", key=f"{key}_change", on_click=_unpick, args=(key,), help=f"Choose someone else as: {label}")
             return chosen
-    query = st.text_input(label, key=f"{key}_q", placeholder="Type a name, then press Enter", help=help, max_chars=200)
+    _search_box(label, key=key, search=search, help=help)
+    return None
+
+
+def _search_box(label: str, *, key: str, search: Callable[[str], Sequence[Choice]], help: str | None) -> None:
+    """The search box of :func:`search_picker` and, once text is entered, its list of results to tap."""
+    generation = st.session_state.get(f"{key}_gen", 0) or ""
+    box, radio = f"{key}_q{generation}", f"{key}_r{generation}"
+    query = st.text_input(label, key=box, placeholder="Type a name, then press Enter", help=help, max_chars=200)
     if query.strip():
         options = search(query)
         if not options:
             st.caption(md_escape(f"No one matches “{query.strip()}”. Check the spelling, or add them as someone new."))
         else:
             labels = {c.id: c.label for c in options}
-            st.radio(f"Matches for {label}", list(labels), index=None, key=f"{key}_r",
+            st.radio(f"Matches for {label}", list(labels), index=None, key=radio,
                      format_func=lambda actor_id: md_escape(labels.get(actor_id, actor_id)),
-                     on_change=_picked, args=(key,))
-    return None
+                     on_change=_picked, args=(key, radio))

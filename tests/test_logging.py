@@ -19,7 +19,7 @@ from connector_graph.lookalike import Candidate, look_alikes
 from connector_graph.model import Person, Ward
 from connector_graph.store.base import Batch
 from connector_graph.views import logging_form, pickers
-from connector_graph.views.directory import similar_names
+from connector_graph.views.directory import known_purposes, similar_names
 
 TODAY = dt.date.today()
 
@@ -106,6 +106,14 @@ class _NoFullScans:
         assert limit is not None and ward is not None, "a picker listed every organisation"
         return self._store.list_organisations(ward=ward, limit=limit, offset=offset)
 
+    def iter_introductions(self):
+        raise AssertionError("every introduction was read")
+
+    def list_introductions(self, where=None):
+        narrowed = where is not None and (where.limit is not None or where.actor_id or where.introducer_id)
+        assert narrowed, "every introduction was listed"
+        return self._store.list_introductions(where)
+
     def __getattr__(self, name):
         return getattr(self._store, name)
 
@@ -115,6 +123,18 @@ def test_pickers_never_read_every_actor(town):
     assert pickers.search_choices(guarded, "Pudsey")
     assert pickers.choices_for(guarded, ["green1", "hub", "gone"])[1].id == "hub"
     assert pickers.resolve_actor(guarded, "Gary Campbell", option="--by").id == "gary"
+
+
+def test_look_alikes_and_purposes_never_read_every_record(town):
+    service.add_person(town, "John Smith", ward="Armley", person_id="js")
+    service.log_introduction(town, introducer_id="gary", subject_id="ann", target_id="choir",
+                             purposes=["social contact", "lunch"], introduction_id="i-two")
+    guarded = _NoFullScans(town)
+    assert [m.id for m in similar_names(guarded, "Jon Smyth", ward="Armley")] == ["js"]  # no word shared: the ward
+    assert [m.id for m in similar_names(guarded, "Smith, John", ward="Pudsey")] == ["js"]  # a word shared
+    assert similar_names(guarded, "Olusegun Adeyemi-Brown", ward="Armley") == []
+    assert similar_names(guarded, "Jon Smyth") == []  # no ward and no word in common: not read at all
+    assert known_purposes(guarded) == ["lunch", "social contact"]
 
 
 def test_resolve_takes_ids_and_whole_names_and_refuses_ambiguity(town):

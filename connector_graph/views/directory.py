@@ -11,9 +11,10 @@ import pandas as pd
 from ..auth import Permission, require
 from ..caching import LruCache
 from ..identity import name_key
-from ..lookalike import Candidate, NameIndex
+from ..lookalike import NameIndex
 from ..model import Actor, Introduction, IntroStatus, Person
 from ..store.base import IntroductionFilter, Store
+from . import lookups
 from .measures import describe, network_measures
 from .naming import actor_tags
 
@@ -79,20 +80,17 @@ def choices(store: Store, *, people_only: bool = False) -> list[Choice]:
             if is_person or not people_only]
 
 
-def _candidates(store: Store) -> NameIndex:
-    return NameIndex(Candidate(a.id, a.name, a.actor_type, a.ward) for a in store.iter_actors())
-
-
 def similar_names(store: Store, name: str, *, ward: str | None = None, limit: int = 5) -> list[NameMatch]:
     """Existing actors whose whole names look like ``name`` (best first), to avoid duplicates.
 
     Whole names are compared (see :mod:`connector_graph.lookalike`), with a
     lower bar in the same ``ward``: a shared surname alone never matches,
     "Jon Smyth" matches "John Smith" in the same ward, and "Ahmed, Ann"
-    matches "Ann Ahmed". The held names are read once per graph version.
+    matches "Ann Ahmed". Only the names sharing a word with it and the
+    actors of ``ward`` are read (:func:`.lookups.look_alike_candidates`), never the whole store.
     """
     require(Permission.VIEW)
-    index = _per_version(store, "names", lambda: _candidates(store))
+    index = NameIndex(lookups.look_alike_candidates(store, name, ward))
     return [
         NameMatch(a.candidate.id, a.candidate.name, a.candidate.actor_type, a.candidate.ward, a.similarity)
         for a in index.alike(name, ward, limit=limit)
@@ -226,14 +224,7 @@ def awaiting_follow_up(store: Store, introducer_id: str, *, today: dt.date | Non
 
 
 def known_purposes(store: Store, *, limit: int = 60) -> list[str]:
-    """The purposes already used, most used first, to offer as tags."""
+    """The purposes already used, most used first, to offer as tags (from the most recent introductions,
+    :func:`.lookups.recent_purposes`; never every introduction)."""
     require(Permission.VIEW)
-
-    def count() -> list[str]:
-        counts: dict[str, int] = {}
-        for intro in store.iter_introductions():
-            for purpose in intro.purposes:
-                counts[purpose] = counts.get(purpose, 0) + 1
-        return sorted(counts, key=lambda p: (-counts[p], p))
-
-    return _per_version(store, "purposes", count)[:limit]
+    return _per_version(store, "purposes", lambda: lookups.recent_purposes(store))[:limit]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from connector_graph import me, service
+from connector_graph import me, service, submissions
 from connector_graph.auth import Permission, current_principal
 from connector_graph.config import Settings
 from connector_graph.errors import ConnectorGraphError
@@ -14,8 +14,8 @@ from connector_graph.model import Channel, ConsentMethod, IntroStatus, LawfulBas
 from connector_graph.views import directory, logging_form, pickers
 from connector_graph.views.text import md_escape
 from dashboard.widgets import (
-    ask, ask_for, asked, asked_for, forget_form_id, form_id, friendly, keep_values, message_for, note_values, page,
-    remembered, search_picker,
+    ask, ask_for, asked, asked_for, crash_point, friendly, keep_values, message_for, note_in_url, note_values, page,
+    remembered, renew_url_key, restore_from_url, search_picker, url_key,
 )
 
 store = page("Log an introduction", "Who did you introduce to whom, and why? Only the three names are required.",
@@ -27,6 +27,13 @@ settings = Settings.from_env()
 KEPT = ["intro_date", "intro_purposes", "intro_channel", "intro_status", "intro_follow_up", "intro_outcome",
         "fu_outcome", "fu_status"]
 keep_values(KEPT)
+#: Choices that are not widgets, kept in the page's address too (state key -> parameter), so a page that
+#: reconnects after a server restart still holds them; the address also carries each form's submission
+#: key ("k" for introductions, "nk" for someone new), so a retried submission writes nothing new.
+IN_URL = {"intro_by": "by", "intro_subject": "subject", "intro_to": "to", "fu_chosen": "fu"}
+restore_from_url(IN_URL)
+url_key("k")
+url_key("nk")
 
 
 def _describe(actor_id: str) -> directory.Choice | None:
@@ -58,6 +65,29 @@ if mine is None and asks_who:
 # ------------------------------------------------------------ add someone new
 
 
+def _add_checked(name: str, ward: str | None, actor_id: str):
+    """Add the new person or organisation under ``actor_id`` after the look-alike check; ``None`` if warned."""
+    matches = directory.similar_names(store, name, ward=ward)
+    if matches and not state.get("new_anyway"):
+        listed = "; ".join(md_escape(f"{m.name} ({m.actor_type}{', ' + m.ward if m.ward else ''})") for m in matches)
+        state["new_message"] = ("warning", f"Already in the network under a similar name: {listed}. "
+                                           "Search for them in the lists below, or tick 'add anyway'.")
+        state["new_warned"] = True
+        return None
+    if state.get("new_kind") == "Organisation":
+        return service.add_organisation(store, name, sector=state["new_sector"], kind=state["new_org_kind"],
+                                        ward=ward, organisation_id=actor_id)
+    basis = state.get("new_basis") or settings.default_lawful_basis.value
+    consent = basis == LawfulBasis.CONSENT.value
+    return service.add_person(
+        store, name, ward=ward, roles=state.get("new_roles") or ["resident"],
+        person_id=actor_id, lawful_basis=basis,
+        consent_given_on=state.get("new_consent_on") if consent else None,
+        consent_method=state.get("new_consent_method") if consent else None,
+        consent_recorded_by=(state.get("new_consent_by") or None) if consent else None,
+    )
+
+
 def _add_new() -> None:
     """Add the person or organisation typed in the 'new' box (after the look-alike check)."""
     name = state.get("new_name", "").strip()
@@ -65,36 +95,30 @@ def _add_new() -> None:
         state["new_message"] = ("error", "Type the new name first.")
         return
     ward = state.get("new_ward") or None
+    organisation = state.get("new_kind") == "Organisation"
+    actor_id = submissions.record_id("o" if organisation else "p", url_key("nk"))
+    again = ""
     try:
-        matches = directory.similar_names(store, name, ward=ward)
-        if matches and not state.get("new_anyway"):
-            listed = "; ".join(md_escape(f"{m.name} ({m.actor_type}{', ' + m.ward if m.ward else ''})") for m in matches)
-            state["new_message"] = ("warning", f"Already in the network under a similar name: {listed}. "
-                                               "Search for them in the lists below, or tick 'add anyway'.")
-            state["new_warned"] = True
-            return
-        if state.get("new_kind") == "Organisation":
-            added = service.add_organisation(store, name, sector=state["new_sector"], kind=state["new_org_kind"],
-                                             ward=ward, organisation_id=form_id("new_actor_id", "o"))
+        added = submissions.same_actor(store, actor_id, name=name)  # sent again after a crash: already held
+        if added is not None:
+            again = submissions.already_saved(store, actor_id) + ": "
         else:
-            basis = state.get("new_basis") or settings.default_lawful_basis.value
-            consent = basis == LawfulBasis.CONSENT.value
-            added = service.add_person(
-                store, name, ward=ward, roles=state.get("new_roles") or ["resident"],
-                person_id=form_id("new_actor_id", "p"), lawful_basis=basis,
-                consent_given_on=state.get("new_consent_on") if consent else None,
-                consent_method=state.get("new_consent_method") if consent else None,
-                consent_recorded_by=(state.get("new_consent_by") or None) if consent else None,
-            )
+            if submissions.taken(store, actor_id):
+                renew_url_key("nk")
+                actor_id = submissions.record_id("o" if organisation else "p", url_key("nk"))
+            added = _add_checked(name, ward, actor_id)
+            if added is None:
+                return
+            crash_point("after-save")
     except ConnectorGraphError as exc:
         state["new_message"] = ("error", md_escape(message_for(exc)))
         return
-    forget_form_id("new_actor_id")
+    renew_url_key("nk")
     slot = "intro_to" if state.get("new_kind") == "Organisation" or state.get("intro_subject") else "intro_subject"
     if not state.get(slot):
         state[slot] = added.id
     where = {"intro_to": "who they were introduced to", "intro_subject": "the person introduced"}[slot]
-    state["new_message"] = ("success", f"Added {md_escape(added.name)}" +
+    state["new_message"] = ("success", md_escape(again) + f"Added {md_escape(added.name)}" +
                             (f", chosen as {where}." if state.get(slot) == added.id else ". Search for them below."))
     state["new_name"] = ""
     state["new_anyway"] = False
@@ -142,24 +166,34 @@ def _log() -> None:
     if missing:
         state["intro_message"] = ("error", "Please choose " + ", ".join(missing) + ".")
         return
+    intro_id = submissions.record_id("i", url_key("k"))
     try:
-        intro = service.log_introduction(
-            store,
-            introducer_id=state["intro_by"],
-            subject_id=state["intro_subject"],
-            target_id=state["intro_to"],
-            date=state["intro_date"],
-            purposes=state.get("intro_purposes") or [],
-            channel=state["intro_channel"],
-            status=state["intro_status"],
-            follow_up=state.get("intro_follow_up"),
-            outcome=state.get("intro_outcome") or None,
-            introduction_id=form_id("intro_id", "i"),
-        )
+        intro = submissions.same_introduction(store, intro_id, introducer_id=state["intro_by"],
+                                              subject_id=state["intro_subject"], target_id=state["intro_to"])
+        if intro is not None:  # sent again after a crash: the first press was saved
+            state["intro_message"] = ("info", submissions.already_saved(store, intro_id) + "; nothing new was stored.")
+        else:
+            if submissions.taken(store, intro_id):  # an old address opened again: a new key for a new record
+                renew_url_key("k")
+                intro_id = submissions.record_id("i", url_key("k"))
+            intro = service.log_introduction(
+                store,
+                introducer_id=state["intro_by"],
+                subject_id=state["intro_subject"],
+                target_id=state["intro_to"],
+                date=state["intro_date"],
+                purposes=state.get("intro_purposes") or [],
+                channel=state["intro_channel"],
+                status=state["intro_status"],
+                follow_up=state.get("intro_follow_up"),
+                outcome=state.get("intro_outcome") or None,
+                introduction_id=intro_id,
+            )
+            crash_point("after-save")
     except ConnectorGraphError as exc:
         state["intro_message"] = ("error", md_escape(message_for(exc)))
         return
-    forget_form_id("intro_id")
+    renew_url_key("k")
     state.setdefault("logged_here", []).append(intro.id)
     state["last_logged"] = intro.id
     state.pop("editing", None)
@@ -261,13 +295,19 @@ st.subheader("Introductions awaiting follow-up")
 
 def _save_outcome(intro_id: str) -> None:
     """Record the outcome of exactly the introduction the Save button was drawn beside."""
+    status, outcome = state.get("fu_status"), state.get("fu_outcome") or None
+    again = ""
     try:
-        saved = service.record_follow_up(store, intro_id, status=state.get("fu_status"),
-                                         outcome=state.get("fu_outcome") or None)
+        held = service.get_introduction(store, intro_id)
+        if outcome and held.outcome == outcome and held.status.value == status:  # sent again after a crash
+            saved, again = held, submissions.already_saved(store, intro_id) + ". "
+        else:
+            saved = service.record_follow_up(store, intro_id, status=status, outcome=outcome)
+            crash_point("after-save")
     except ConnectorGraphError as exc:
         state["fu_message"] = ("error", md_escape(message_for(exc)))
         return
-    state["fu_message"] = ("success", md_escape("Outcome saved for: " + logging_form.short_title(store, saved)))
+    state["fu_message"] = ("success", md_escape(again + "Outcome saved for: " + logging_form.short_title(store, saved)))
     state.pop("fu_chosen", None)
     state["fu_outcome"] = ""
     state["_kept_fu_outcome"] = ""
@@ -302,7 +342,7 @@ else:
             current = state.get("fu_chosen")
             st.radio("Record the outcome of", ids, index=ids.index(current) if current in ids else None,
                      format_func=lambda i: md_escape(labels[i]), key=f"fu_pick_{state.get('fu_generation', 0)}",
-                     on_change=lambda k: state.update(fu_chosen=state.get(k)),
+                     on_change=lambda k: state.get(k) is not None and state.update(fu_chosen=state.get(k)),
                      args=(f"fu_pick_{state.get('fu_generation', 0)}",))
         chosen = state.get("fu_chosen")
         state.setdefault("fu_status", IntroStatus.FOLLOWED_UP.value)
@@ -316,3 +356,4 @@ else:
             st.caption(md_escape("Saving for: " + labels.get(chosen, "the introduction chosen")))
 
 note_values(KEPT)
+note_in_url(IN_URL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -354,3 +355,84 @@ def test_network_wide_suggestions_show_at_once_or_wait_for_the_toggle(demo_url, 
     at.toggle(key="sg_across").set_value(True).run()
     assert not at.exception, at.exception
     assert "The best introductions across the network" in " ".join(m.value for m in at.markdown)
+
+
+# ------------------------------------------------------------------ a retry after a crash stores nothing new
+# A server that dies after the commit never sends the confirmation, so the browser still holds the address
+# it had when the button was pressed; it reconnects to a new session with that address and the widgets' values.
+
+ALREADY = re.compile(r"^Already saved at \d\d:\d\d")
+
+
+def _texts(at: AppTest) -> list[str]:
+    return [m.value.replace("\\", "") for kind in (at.info, at.success, at.warning, at.error) for m in kind]
+
+
+def _audited(url: str, target: str) -> list[str]:
+    store = open_store(url)
+    try:
+        return [e.action.value for e in store.list_audit(target=target)]
+    finally:
+        store.close()
+
+
+def test_an_introduction_sent_again_after_a_crash_is_stored_once(demo_url):
+    before = _counts(demo_url).introductions
+    at = _open("log")
+    _choose(at, intro_by="p-000737", intro_subject="p-000002", intro_to="o-00001")
+    at.run()
+    address = dict(at.query_params)  # what the browser holds when the button is pressed
+    assert set(address) >= {"k", "by", "subject", "to"}
+    at.button(key="intro_log").click().run()
+    assert _counts(demo_url).introductions == before + 1
+    assert dict(at.query_params)["k"] != address["k"]  # the next introduction gets a new key
+
+    again = _open("log", query=address)
+    assert (again.session_state["intro_subject"], again.session_state["intro_to"]) == ("p-000002", "o-00001")
+    again.button(key="intro_log").click().run()
+    assert not again.exception
+    assert any(ALREADY.match(t) for t in _texts(again)), _texts(again)
+    assert any(t.startswith("Logged: Stuart Sutcliffe introduced to Garforth High School") for t in _texts(again))
+    assert _counts(demo_url).introductions == before + 1
+    assert _audited(demo_url, "i-" + address["k"]) == ["add_introduction"]
+
+
+def test_someone_new_sent_again_after_a_crash_is_added_once(demo_url):
+    before = _counts(demo_url).people
+    at = _open("log")
+    address = dict(at.query_params)
+    at.text_input(key="new_name").input("Zephyrine Quill")
+    at.button(key="new_add").click().run()
+    assert any(t.startswith("Added Zephyrine Quill") for t in _texts(at)), _texts(at)
+
+    again = _open("log", query=address)
+    again.text_input(key="new_name").input("Zephyrine Quill")
+    again.button(key="new_add").click().run()
+    assert not again.exception
+    assert any(ALREADY.match(t) and "Added Zephyrine Quill" in t for t in _texts(again)), _texts(again)
+    assert not any("similar name" in t for t in _texts(again))  # not mistaken for a look-alike of itself
+    assert _counts(demo_url).people == before + 1
+    assert again.session_state["intro_subject"] == "p-" + address["nk"]
+
+
+def test_an_outcome_sent_again_after_a_crash_is_saved_once(demo_url):
+    by_label = waiting_by_label(demo_url, "p-000737")
+    at = _open("log")
+    _choose(at, intro_by="p-000737")
+    at.run()
+    first = at.radio(key="fu_pick_0").options[0].replace("\\", "")
+    chosen = [intro for label, intro in by_label.items() if first.startswith(label)][0]
+    at.radio(key="fu_pick_0").set_value(chosen).run()
+    at.text_area(key="fu_outcome").input("joined the walking group")
+    address = dict(at.query_params)
+    assert address["fu"] == chosen
+    at.button(key="fu_save").click().run()
+    assert _audited(demo_url, chosen)[-1] == "update_introduction"
+    writes = len(_audited(demo_url, chosen))
+
+    again = _open("log", query=address)
+    again.text_area(key="fu_outcome").input("joined the walking group")
+    again.button(key="fu_save").click().run()
+    assert not again.exception
+    assert any(ALREADY.match(t) and "Outcome saved for" in t for t in _texts(again)), _texts(again)
+    assert len(_audited(demo_url, chosen)) == writes  # nothing new was written

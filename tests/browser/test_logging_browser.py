@@ -6,16 +6,28 @@ records (names, dates, ids), not from what the page says.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
 
 import pytest
-from server import open_page, pick, results_of, visit, wait_until_idle
+from server import PATIENCE_MS, ROOT, _search, free_port, open_page, pick, results_of, visit, wait_until_idle
 
 from connector_graph import service
 from connector_graph.audit import AuditAction
 from connector_graph.auth import acting_as
 from connector_graph.errors import NotFound
 from connector_graph.store import IntroductionFilter, open_store
+from connector_graph.submissions import uk_time
+from dashboard.widgets import FAULT_SETTING
 from worked import waiting_by_label
 
 pytestmark = pytest.mark.browser
@@ -154,11 +166,15 @@ def test_the_introducer_survives_a_reload_and_a_visit_to_another_page(app_url, t
     by = tab.get_by_test_id("stMarkdown").filter(has_text="Introduced by:").first.inner_text()
     subject = tab.get_by_test_id("stMarkdown").filter(has_text="Person introduced:").first.inner_text()
     assert "Gary Campbell" in by and "Jean Firth" in subject
-    tab.reload()
+    tab.reload()  # a new session: what was chosen comes back from the page's address
     tab.get_by_role("heading", name="Log an introduction").wait_for()
     wait_until_idle(tab)
     by = tab.get_by_test_id("stMarkdown").filter(has_text="Introduced by:").first.inner_text()
-    assert ME in by  # a reload is a new visit: you again, remembered on this device
+    subject = tab.get_by_test_id("stMarkdown").filter(has_text="Person introduced:").first.inner_text()
+    assert "Gary Campbell" in by and "Jean Firth" in subject
+    open_page(tab, app_url, "log")  # a new visit: you again, remembered on this device
+    by = tab.get_by_test_id("stMarkdown").filter(has_text="Introduced by:").first.inner_text()
+    assert ME in by
     assert not tab.get_by_role("textbox", name="Who are you?", exact=True).count()
 
 
@@ -244,3 +260,112 @@ def test_shared_surnames_are_not_look_alikes_but_spelling_variants_are(app_url, 
         assert [a for a in store.search_actors(newcomer) if a.ward == ward]
     finally:
         store.close()
+
+
+# ------------------------------------------------------------------ a crash between the commit and the confirmation
+
+
+@contextmanager
+def _server_on(port: int, store_url: str, log: Path, *, fault: str | None = None) -> Iterator[subprocess.Popen]:
+    """``streamlit run app.py`` on a chosen port (so a restarted server is found by the same page)."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CONNECTOR_GRAPH_STORE": store_url}
+    env.pop(FAULT_SETTING, None)
+    if fault:
+        env[FAULT_SETTING] = fault  # the dashboard SIGKILLs itself right after a form's commit
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
+    with open(log, "a") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            while True:  # until it answers (a busy machine is slow, not broken)
+                assert process.poll() is None, f"the dashboard exited with {process.returncode} (see {log})"
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.2)
+            yield process
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+def _introductions_of(url: str, subject: str, target: str) -> list[str]:
+    store = _store(url)
+    try:
+        return [i.id for i in store.list_introductions(IntroductionFilter(actor_id=subject))
+                if i.introducer_id == ME_ID and i.target_id == target]
+    finally:
+        store.close()
+
+
+def test_a_retry_after_the_server_died_between_commit_and_confirmation_stores_nothing_new(
+        browser_store, browser, tmp_path, artifacts):
+    copy = tmp_path / "crash.db"
+    shutil.copy(browser_store.removeprefix("sqlite:///"), copy)
+    url, port, log = f"sqlite:///{copy}", free_port(), artifacts.parent / "streamlit-crash.log"
+    base = f"http://127.0.0.1:{port}"
+    context = browser.new_context(**VIEWPORTS["phone"])
+    tab = context.new_page()
+    try:
+        with _server_on(port, url, log, fault="crash-after-save") as first:
+            _open_log(tab, base)
+            pick(tab, "Person introduced", "Jean Firth")
+            pick(tab, TO, "Pudsey Community Hub")
+            tab.get_by_role("button", name="Log introduction").click()
+            assert first.wait(timeout=PATIENCE_MS / 1000) == -signal.SIGKILL  # died right after the commit
+        saved = _introductions_of(url, "p-000357", "o-00099")
+        assert len(saved) == 1  # the first press was committed...
+        assert not tab.get_by_text(re.compile(r"^Logged")).count()  # ...and never confirmed
+        tab.screenshot(path=str(artifacts / "logging-crash-before-restart.png"))
+
+        with _server_on(port, url, log):  # the same store and port: the page reconnects by itself
+            subject = tab.get_by_test_id("stMarkdown").filter(has_text="Person introduced:")
+            subject.filter(has_text="Jean Firth").first.wait_for()  # the form comes back filled in
+            wait_until_idle(tab)
+            tab.get_by_role("button", name="Log introduction").click()
+            already = tab.get_by_text(re.compile(r"^Already saved at \d\d:\d\d"))
+            already.wait_for()
+            tab.get_by_text(re.compile(r"^Logged: Jean Firth introduced to Pudsey Community Hub")).wait_for()
+            tab.screenshot(path=str(artifacts / "logging-crash-retried.png"))
+            assert _introductions_of(url, "p-000357", "o-00099") == saved  # exactly one, the first
+            store = _store(url)
+            try:
+                moment = store.list_audit(target=saved[0])[0].at
+            finally:
+                store.close()
+            assert already.first.inner_text().startswith(f"Already saved at {uk_time(moment)}")
+    finally:
+        context.close()
+
+
+def test_a_tap_on_log_right_after_the_last_pick_is_never_lost(app_url, browser_store, browser, artifacts):
+    """Tap the result, then at once "Log introduction" (no pause, no waiting for the page): every tap logs."""
+    context = browser.new_context(**VIEWPORTS["phone"])
+    tab = context.new_page()
+    taps = 4
+    try:
+        before = _introductions_of(browser_store, "p-000357", "o-00099")
+        _open_log(tab, app_url)
+        for n in range(taps):
+            pick(tab, "Person introduced", "Jean Firth")
+            _search(tab, TO, "Pudsey Community Hub").get_by_text("Pudsey Community Hub").first.click()
+            tab.get_by_role("button", name="Log introduction").click()  # the list of results is still going
+            deadline = time.monotonic() + PATIENCE_MS / 1000
+            while len(_introductions_of(browser_store, "p-000357", "o-00099")) < len(before) + n + 1:
+                assert time.monotonic() < deadline, f"tap {n + 1} of {taps} on Log introduction was lost"
+                tab.wait_for_timeout(200)
+            wait_until_idle(tab)
+            assert tab.get_by_text(re.compile(r"^Logged: Jean Firth introduced to Pudsey Community Hub")).count()
+            assert not tab.get_by_text(re.compile(r"^Already saved")).count()
+        assert len(_introductions_of(browser_store, "p-000357", "o-00099")) == len(before) + taps
+        tab.screenshot(path=str(artifacts / "logging-tap-right-after-pick.png"))
+    finally:
+        context.close()
