@@ -192,7 +192,11 @@ def gap_answers(
 
 
 def shared_gaps(store: Store) -> Latest[dict[str, Any]]:
-    """The Gaps page's analysis (``answers``, ``ward_measures``, ``report``), shared by every user.
+    """The Gaps page's analysis, shared by every user.
+
+    Keys: ``answers`` (:func:`gap_answers`), ``ward_measures``, ``report``
+    (the network report), ``no_link`` and ``declining`` (a table, as
+    :func:`declining_frame`).
 
     Made once per graph version by the background worker of
     :mod:`connector_graph.analysis.shared`: the last complete one is returned
@@ -203,7 +207,8 @@ def shared_gaps(store: Store) -> Latest[dict[str, Any]]:
     require(Permission.ANALYSE)
 
     def make() -> dict[str, Any]:
-        return {"answers": gap_answers(store), "ward_measures": ward_measures(store), "report": analysis(store)}
+        return {"answers": gap_answers(store), "ward_measures": ward_measures(store), "report": analysis(store),
+                "no_link": no_link(store), "declining": declining_frame(store)}
 
     result = latest(store, "gaps", make, options=(dt.date.today(),))
     assert result is not None  # waited for

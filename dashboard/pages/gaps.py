@@ -146,17 +146,16 @@ with tabs[3]:
     with friendly():
         stalled = answers.stalled_frame(store, days=int(days), connector=by, purpose=purpose or None,
                                         target=target, ward=ward)
-        declining = answers.declining_frame(store)
     st.subheader(f"Introductions that went nowhere ({len(stalled)})")
     st.caption("Declined, outcome unknown, or no outcome recorded that many days after the introduction.")
     table(stalled, "went_nowhere.csv", empty="None: every introduction led somewhere.")
     st.subheader("Who declines most")
-    table(declining, "declined_most.csv", empty="No one has declined an introduction.")
+    table(shared.value["declining"], "declined_most.csv", empty="No one has declined an introduction.")
 
 # ------------------------------------------------------- isolated, stale
 gaps = report["gaps"]
 with tabs[4]:
-    isolated = [a for a in answers.no_link(store) if in_ward(a)]
+    isolated = [a for a in shared.value["no_link"] if in_ward(a)]
     st.subheader(f"No link at all ({len(isolated)})")
     table(insights.refs_frame(isolated), "isolated.csv", empty="Everyone has at least one link.")
     fragile = pd.DataFrame([{**f["actor"], "why": f["reason"]} for f in gaps["fragile"]["actors"] if in_ward(f["actor"])],

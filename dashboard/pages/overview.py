@@ -53,8 +53,7 @@ if allowed(Permission.ANALYSE) and not summary.is_empty:
         st.page_link("dashboard/pages/connectors.py", label="All key connectors", icon=":material/star:")
     with right:
         st.subheader("Biggest gaps")
-        with friendly():
-            alone = answers.no_link(store)
+        alone = shared.value["no_link"]
         weakest = ", ".join(w["ward"] for w in found["weakest_wards"])
         st.write(f"• Least connected wards: {md_escape(weakest or 'none yet')}.")
         statutory = [u["name"] for u in found["unpartnered"] if u["sector"] == "statutory" and u["no_partner_at_all"]]
