@@ -48,8 +48,11 @@ def free_port() -> int:
 
 @contextmanager
 def serving(script: Path, *, env: dict[str, str] | None = None, log: Path | None = None,
-            timeout: float = 600.0) -> Iterator[str]:
-    """Serve one Streamlit ``script`` on a free local port and yield its base URL; stop it afterwards."""
+            timeout: float = 600.0, cwd: Path | None = None) -> Iterator[str]:
+    """Serve one Streamlit ``script`` on a free local port and yield its base URL; stop it afterwards.
+
+    The server starts in ``cwd`` (default: the script's folder).
+    """
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(script),
@@ -57,7 +60,7 @@ def serving(script: Path, *, env: dict[str, str] | None = None, log: Path | None
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
     out = open(log, "w") if log else subprocess.DEVNULL
-    process = subprocess.Popen(command, cwd=script.parent, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+    process = subprocess.Popen(command, cwd=cwd or script.parent, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
                                stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -7,15 +7,10 @@ refuses a 51 MB file in Chromium, and the file never reaches the import.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from server import PATIENCE_MS, free_port, open_page, wait_until_idle
+from server import PATIENCE_MS, open_page, serving, wait_until_idle
 
 from connector_graph.signin import MAX_UPLOAD_MB
 from connector_graph.store import open_store
@@ -32,32 +27,9 @@ def app_started_elsewhere(tmp_path):
     elsewhere.mkdir()
     url = f"sqlite:///{tmp_path / 'store.db'}"
     open_store(url).close()
-    port = free_port()
-    log = open(tmp_path / "streamlit.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=elsewhere, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "CONNECTOR_GRAPH_STORE": url, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        while True:  # wait for the server, or for it to fail
-            assert process.poll() is None, (tmp_path / "streamlit.log").read_text()
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
+    with serving(ROOT / "app.py", env={"CONNECTOR_GRAPH_STORE": url, "PYTHONPATH": str(ROOT)},
+                 log=tmp_path / "streamlit.log", cwd=elsewhere) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def test_a_file_over_the_limit_is_refused_when_started_from_another_folder(app_started_elsewhere, page, tmp_path):

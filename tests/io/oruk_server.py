@@ -15,7 +15,9 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
+
+import pytest
 
 
 @dataclass
@@ -101,3 +103,12 @@ def serve(api: RecordedApi, prefix: str = "/api"):
         thread.join(30)
 
     return stop
+
+
+@pytest.fixture
+def api() -> Iterator[RecordedApi]:
+    """A recorded Open Referral UK API on a free local port; its routes are set by each test."""
+    recorded = RecordedApi()
+    stop = serve(recorded)
+    yield recorded
+    stop()

@@ -12,19 +12,11 @@ from streamlit.testing.v1 import AppTest
 
 from connector_graph.store import open_store
 
-from oruk_server import RecordedApi, Route, serve
+from oruk_server import Route, api  # noqa: F401 (api: a fixture)
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 API = Path(__file__).parent.parent / "data" / "real" / "openreferral" / "api"
 FEED = "An Open Referral UK feed (web address)"
-
-
-@pytest.fixture
-def api():
-    recorded = RecordedApi()
-    stop = serve(recorded)
-    yield recorded
-    stop()
 
 
 @pytest.fixture

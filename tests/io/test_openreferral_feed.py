@@ -14,7 +14,7 @@ from connector_graph.errors import InvalidInput
 from connector_graph.io.loading import load
 from connector_graph.io.openreferral import feed, read_document
 
-from oruk_server import RecordedApi, Route, serve
+from oruk_server import Route, api  # noqa: F401 (api: a fixture)
 
 REAL = Path(__file__).parent.parent / "data" / "real" / "openreferral"
 API = REAL / "api"
@@ -24,14 +24,6 @@ PAGE = REAL / "oruk3" / "service_list.json"
 
 def _json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def api():
-    recorded = RecordedApi()
-    stop = serve(recorded)
-    yield recorded
-    stop()
 
 
 def _service_pages(requests: list[str], endpoint: str) -> list[int]:
