@@ -22,11 +22,10 @@ from ..analysis.answers import (
     ward_standings, weakest_wards,
 )
 from ..analysis.fairshare import FairShare, deprivation_deciles, fair_shares
-from ..analysis.links import LINK_DEFINITION, link_graph
+from ..analysis.links import LINK_DEFINITION
 from ..auth import Permission, require
 from ..analysis.shared import Latest, latest
-from ..caching import LruCache
-from ..graph import graph_for_analysis, projection_key
+from ..graph import graph_for_analysis
 from ..store.base import Store
 from .directory import Choice
 from .wardmap import GridCell, grid_neighbours, load_grid
@@ -49,8 +48,6 @@ __all__ = [
     "organisation_options",
 ]
 
-_CACHE = LruCache(4)
-
 #: Ward measures the map can show: key -> (label, True when a low value is the worry).
 MEASURES: dict[str, tuple[str, bool]] = {
     "links_per_1000": ("links per 1,000 residents", True),
@@ -61,11 +58,14 @@ MEASURES: dict[str, tuple[str, bool]] = {
 
 
 def links_of(store: Store, *, as_of: dt.date | None = None) -> nx.Graph:
-    """The link graph of the network as it stood on ``as_of`` (today by default), cached; treat as read-only."""
+    """The link graph of the network as it stood on ``as_of`` (today by default), cached; treat as read-only.
+
+    The analysis graph has exactly the links of :mod:`connector_graph.analysis.links`
+    (introductions count once they happened, with their status as it stood on
+    the day), so it is used as it is: no second read of every tie and introduction.
+    """
     require(Permission.ANALYSE)
-    nodes = graph_for_analysis(store, as_of=as_of)
-    return _CACHE.get_or_make(("links", *projection_key(store, as_of=as_of)),
-                              lambda: link_graph(nodes, store.iter_ties(), store.iter_introductions(), as_of=as_of))
+    return graph_for_analysis(store, as_of=as_of)
 
 
 def names_and_more(names: Sequence[str], limit: int = 8) -> str:
