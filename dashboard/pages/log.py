@@ -183,8 +183,8 @@ def _log() -> None:
                 target_id=state["intro_to"],
                 date=state["intro_date"],
                 purposes=state.get("intro_purposes") or [],
-                channel=state.get("intro_channel") or Channel.IN_PERSON.value,
-                status=state.get("intro_status") or IntroStatus.MADE.value,
+                channel=state["intro_channel"],
+                status=state["intro_status"],
                 follow_up=state.get("intro_follow_up"),
                 outcome=state.get("intro_outcome") or None,
                 introduction_id=intro_id,
@@ -248,10 +248,7 @@ with friendly():
                   help="The connector or worker who made the introduction (you, unless you choose someone else).")
     search_picker("Person introduced", key="intro_subject", search=_search(True), describe=_describe)
     search_picker("Introduced to (person or organisation)", key="intro_to", search=_search(), describe=_describe)
-
-
-def _more_fields() -> None:
-    """The optional fields of an introduction."""
+with st.expander("Purposes, date, channel, status, follow-up, outcome", expanded=False):
     st.multiselect("Purposes", purposes, key="intro_purposes", accept_new_options=True,
                    help="Pick from purposes used before, or type a new one.", placeholder="e.g. social contact")
     st.date_input("Date", max_value=dt.date.today() + dt.timedelta(days=365), key="intro_date", format="DD/MM/YYYY")
@@ -260,14 +257,6 @@ def _more_fields() -> None:
     st.date_input("Follow up on", value=None, key="intro_follow_up", format="DD/MM/YYYY",
                   help="When to check how it went (optional).")
     st.text_area("Outcome so far (optional)", key="intro_outcome", max_chars=1000, height=68)
-
-
-#: The optional fields are drawn only while their box is open (opening it reruns the page), so the form
-#: is ready sooner; what was chosen in them is kept while the box is closed (``KEPT``).
-more_box = st.expander("Purposes, date, channel, status, follow-up, outcome", key="intro_more_open", on_change="rerun")
-if more_box.open:
-    with more_box:
-        _more_fields()
 st.button("Log introduction", type="primary", on_click=ask, args=("intro",), key="intro_log")
 if message := state.pop("intro_message", None):
     getattr(st, message[0])(message[1])

@@ -61,12 +61,6 @@ def _open(page: str, *, query: dict | None = None) -> AppTest:
     return at
 
 
-def _open_box(at: AppTest, key: str) -> AppTest:
-    """Open one of the logging page's boxes (their fields are drawn only while open)."""
-    at.session_state[key] = True
-    return at.run()
-
-
 def _counts(url: str):
     store = open_store(url)
     try:
@@ -110,7 +104,7 @@ def test_logging_an_introduction_through_the_form_writes_it(demo_url):
     before = _counts(demo_url).introductions
     at = _open("log")
     _choose(at, intro_by="p-000737", intro_subject="p-000002", intro_to="o-00001")
-    _open_box(at, "intro_more_open")
+    at.run()
     at.multiselect(key="intro_purposes").select("social contact")
     at.button(key="intro_log").click().run()
     assert not at.exception
