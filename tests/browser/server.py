@@ -173,9 +173,16 @@ def pick(page, label: str, text: str, option: str | None = None) -> None:
 
 
 def results_of(page, label: str, text: str) -> list[str]:
-    """The options a search picker offers for ``text`` (typed, Enter pressed), as shown."""
+    """The options a search picker offers for ``text`` (typed, Enter pressed), as shown.
+
+    Waits for the list, or for the page to say no one matches: the rerun that
+    draws the list may not have begun when the page last looked idle.
+    """
     results = _search(page, label, text)
-    return [o.inner_text().strip() for o in results.locator("label").filter(has=page.get_by_role("radio")).all()]
+    options = results.locator("label").filter(has=page.get_by_role("radio"))
+    options.first.or_(page.get_by_text(f"No one matches “{text.strip()}”")).first.wait_for(timeout=PATIENCE_MS)
+    wait_until_idle(page)
+    return [o.inner_text().strip() for o in options.all()]
 
 
 def visit(page, title: str) -> None:
