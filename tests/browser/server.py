@@ -193,7 +193,7 @@ def visit(page, title: str) -> None:
         page.get_by_test_id("stExpandSidebarButton").click()
         page.wait_for_timeout(500)  # the menu slides in
     link.click()
-    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+    page.get_by_role("heading", name=title).first.wait_for()
     wait_until_idle(page)
     sidebar = page.get_by_test_id("stSidebar")
     if page.viewport_size["width"] < 640 and sidebar.get_attribute("aria-expanded") != "false" \

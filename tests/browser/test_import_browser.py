@@ -35,14 +35,14 @@ def test_a_gexf_file_is_recognised_checked_and_imported_from_the_data_page(app_u
     page.locator('input[type="file"]').first.set_input_files(str(GEXF))
     wait_until_idle(page)
     page.get_by_role("button", name="Check (nothing is written)").click()
-    page.get_by_text("Ready to import.").wait_for(timeout=60_000)
+    page.get_by_text("Ready to import.").wait_for()
     shown = page.locator('[data-testid="stText"]').all_inner_texts()
     assert f"nodes: read {len(nodes)}" in shown and f"edges: read {len(edges)}" in shown
     assert f"people: added {len(nodes)}, changed 0, unchanged 0" in shown
     assert any(line.startswith(f"{GEXF.name} (gexf): accepted") for line in shown)  # recognised as GEXF
     page.screenshot(path=str(artifacts / "import-checked.png"), full_page=True)
     page.get_by_role("button", name="Import", exact=True).click()
-    page.get_by_text("Written.", exact=False).wait_for(timeout=60_000)
+    page.get_by_text("Written.", exact=False).wait_for()
     assert not page.locator('[data-testid="stException"]').count() and dialogs == [] and no_script_ran(page) == []
 
     store = open_store(browser_store)

@@ -63,7 +63,7 @@ def _open_log(page, base: str) -> None:
     open_page(page, base, "log")
     who = page.get_by_role("textbox", name="Who are you?", exact=True)
     chosen = page.get_by_text("Introduced by:").first
-    who.or_(chosen).first.wait_for(timeout=60_000)
+    who.or_(chosen).first.wait_for()
     if who.count():
         pick(page, "Who are you?", ME)
     chosen.wait_for()
@@ -86,7 +86,7 @@ def test_the_outcome_goes_to_the_chosen_introduction_after_reruns_and_navigation
     _open_log(tab, app_url)
     before = waiting_by_label(browser_store, ME_ID)
     follow_ups = tab.get_by_test_id("stRadio").filter(has=tab.get_by_text("Record the outcome of", exact=True))
-    follow_ups.get_by_role("radio").first.wait_for(timeout=60_000)
+    follow_ups.get_by_role("radio").first.wait_for()
     options = [o.inner_text().strip() for o in follow_ups.locator("label").filter(has=tab.get_by_role("radio")).all()]
     assert len(options) >= 3
     target_label = options[1]
@@ -104,7 +104,7 @@ def test_the_outcome_goes_to_the_chosen_introduction_after_reruns_and_navigation
     assert tab.get_by_text(re.compile("^Saving for: ")).inner_text().replace("Saving for: ", "").startswith(
         target_label.split(" (introduced")[0])
     tab.get_by_role("button", name="Save outcome").click()
-    tab.get_by_text(re.compile(r"^Outcome saved for: ")).wait_for(timeout=60_000)
+    tab.get_by_text(re.compile(r"^Outcome saved for: ")).wait_for()
     wait_until_idle(tab)
     after = _outcomes(browser_store, before.values())
     assert after[chosen[0]] == f"joined the walking group ({tab.viewport_name})"

@@ -155,7 +155,7 @@ def test_introductions_that_went_nowhere_match_the_table(app_url, browser_store,
     by = max({r[0] for r in expected}, key=lambda c: (sum(r[0] == c for r in expected), c))
     choose(page, "Connector", names[by])
     mine = sum(r[0] == by for r in expected)
-    page.get_by_text(f"Introductions that went nowhere ({mine})").wait_for(timeout=60_000)
+    page.get_by_text(f"Introductions that went nowhere ({mine})").wait_for()
 
 
 def _grid() -> dict[str, tuple[int, int]]:
@@ -194,13 +194,13 @@ def test_ward_map_from_the_shipped_grid_and_clicking_a_ward_filters(app_url, pag
     assert boxes["Pudsey"]["x"] < boxes["Armley"]["x"] < boxes["Kippax & Methley"]["x"]
     # (a corner of the tile: the ward's name in the middle does not take clicks)
     _tile(page, "Armley").click(position={"x": 10, "y": 10})
-    page.get_by_text("Showing Armley only").wait_for(timeout=60_000)
+    page.get_by_text("Showing Armley only").wait_for()
     wait_until_idle(page)
     _tab(page, "Single points of failure")
     assert "Armley" in _panel_text(page)
     page.screenshot(path=str(artifacts / "gaps-map-armley.png"), full_page=True)
     _tile(page, "Wetherby").click(position={"x": 10, "y": 10})
-    page.get_by_text("Showing Wetherby only").wait_for(timeout=60_000)
+    page.get_by_text("Showing Wetherby only").wait_for()
 
 
 def test_ward_map_from_a_geojson_file(app_url, page, artifacts):
@@ -212,7 +212,7 @@ def test_ward_map_from_a_geojson_file(app_url, page, artifacts):
     box = chart.bounding_box()
     # the four squares fill the drawing: top-left is Otley & Yeadon, bottom-right Kippax & Methley
     _click_in_map(page, box["width"] * 0.25, box["height"] * 0.25)
-    page.get_by_text("Showing Otley & Yeadon only").wait_for(timeout=60_000)
+    page.get_by_text("Showing Otley & Yeadon only").wait_for()
     _click_in_map(page, box["width"] * 0.75, box["height"] * 0.75)
-    page.get_by_text("Showing Kippax & Methley only").wait_for(timeout=60_000)
+    page.get_by_text("Showing Kippax & Methley only").wait_for()
     page.screenshot(path=str(artifacts / "gaps-map-geojson.png"), full_page=True)

@@ -38,7 +38,7 @@ def test_manager_pages_read_at_desktop_and_phone_width(browser, app_url, artifac
         page.wait_for_timeout(1500)
         wait_until_idle(page)
         name, says = PAGES[path]
-        page.get_by_text(says).first.wait_for(timeout=60_000)
+        page.get_by_text(says).first.wait_for()
         assert not page.locator('[data-testid="stException"]').count()
         shown = page.locator('[data-testid="stMain"]').inner_text()
         icons = set(page.locator('[data-testid="stMain"] [data-testid="stIconMaterial"]').all_inner_texts())
