@@ -123,10 +123,10 @@ def seeded_store(kind: str, size: int, folder: Path, neo4j_url: str | None,
             try:
                 store.bulk_load(batch)
                 ids = [p.id for p in store.list_people(limit=3)]
-                from connector_graph.io.graphml import write_graphml
-                from connector_graph.io.projection import projection_for_export
+                from connector_graph.io.graph_files import write_graph_file
+                from connector_graph.io.network import network_for_export
 
-                write_graphml(projection_for_export(store), folder / "network.graphml")
+                write_graph_file(network_for_export(store), folder / "network.graphml", "graphml")
             finally:
                 store.close()
         yield url, ids
