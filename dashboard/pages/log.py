@@ -234,29 +234,36 @@ def _save_edit(intro_id: str) -> None:
     state["intro_message"] = ("success", "Changes saved.")
 
 
+# The optional details' defaults, set before "Log introduction" reads them (their box may never be opened).
+state.setdefault("intro_date", dt.date.today())
+state.setdefault("intro_status", IntroStatus.MADE.value)
+state.setdefault("intro_channel", Channel.IN_PERSON.value)
 if asked("intro"):
     _log()
 if undo_id := asked_for("undo"):
     _undo(str(undo_id))
 if edit_id := asked_for("edit_save"):
     _save_edit(str(edit_id))
-state.setdefault("intro_date", dt.date.today())
-state.setdefault("intro_status", IntroStatus.MADE.value)
 
 with friendly():
     search_picker("Introduced by", key="intro_by", search=_search(True, pickers.INTRODUCER_ROLES), describe=_describe,
                   help="The connector or worker who made the introduction (you, unless you choose someone else).")
     search_picker("Person introduced", key="intro_subject", search=_search(True), describe=_describe)
     search_picker("Introduced to (person or organisation)", key="intro_to", search=_search(), describe=_describe)
-with st.expander("Purposes, date, channel, status, follow-up, outcome", expanded=False):
-    st.multiselect("Purposes", purposes, key="intro_purposes", accept_new_options=True,
-                   help="Pick from purposes used before, or type a new one.", placeholder="e.g. social contact")
-    st.date_input("Date", max_value=dt.date.today() + dt.timedelta(days=365), key="intro_date", format="DD/MM/YYYY")
-    st.selectbox("Channel", [c.value for c in Channel], key="intro_channel", format_func=lambda v: v.replace("_", " "))
-    st.selectbox("Status", [s.value for s in IntroStatus], key="intro_status", format_func=lambda v: v.replace("_", " "))
-    st.date_input("Follow up on", value=None, key="intro_follow_up", format="DD/MM/YYYY",
-                  help="When to check how it went (optional).")
-    st.text_area("Outcome so far (optional)", key="intro_outcome", max_chars=1000, height=68)
+# The optional details are drawn only while their box is open: the first paint of the form then needs
+# no date picker or list widgets (their code is the largest the browser loads for this page), and the
+# values chosen are kept while the box is closed (KEPT) and used from state by "Log introduction".
+details = st.expander("Purposes, date, channel, status, follow-up, outcome", key="intro_details", on_change="rerun")
+if details.open:
+    with details:
+        st.multiselect("Purposes", purposes, key="intro_purposes", accept_new_options=True,
+                       help="Pick from purposes used before, or type a new one.", placeholder="e.g. social contact")
+        st.date_input("Date", max_value=dt.date.today() + dt.timedelta(days=365), key="intro_date", format="DD/MM/YYYY")
+        st.selectbox("Channel", [c.value for c in Channel], key="intro_channel", format_func=lambda v: v.replace("_", " "))
+        st.selectbox("Status", [s.value for s in IntroStatus], key="intro_status", format_func=lambda v: v.replace("_", " "))
+        st.date_input("Follow up on", value=None, key="intro_follow_up", format="DD/MM/YYYY",
+                      help="When to check how it went (optional).")
+        st.text_area("Outcome so far (optional)", key="intro_outcome", max_chars=1000, height=68)
 st.button("Log introduction", type="primary", on_click=ask, args=("intro",), key="intro_log")
 if message := state.pop("intro_message", None):
     getattr(st, message[0])(message[1])
