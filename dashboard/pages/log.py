@@ -73,6 +73,7 @@ def _add_checked(name: str, ward: str | None, actor_id: str):
         state["new_message"] = ("warning", f"Already in the network under a similar name: {listed}. "
                                            "Search for them in the lists below, or tick 'add anyway'.")
         state["new_warned"] = True
+        state["new_box"] = True  # open, so the warning's "add anyway" can be seen
         return None
     if state.get("new_kind") == "Organisation":
         return service.add_organisation(store, name, sector=state["new_sector"], kind=state["new_org_kind"],
@@ -130,29 +131,35 @@ if asked("new"):
 with friendly():
     purposes, wards = remembered("log-lists", lambda: (directory.known_purposes(store), [w.name for w in store.list_wards()]))
 
-with st.expander("Someone new? Add a person or organisation first", expanded=bool(state.get("new_warned"))):
-    st.radio("New", ["Person", "Organisation"], horizontal=True, key="new_kind")
-    st.text_input("Name", key="new_name", max_chars=200)
-    st.selectbox("Ward", [""] + wards, key="new_ward", format_func=lambda w: w or "not known")
-    if state.get("new_kind") == "Organisation":
-        st.selectbox("Sector", [s.value for s in Sector], key="new_sector", format_func=lambda v: v.replace("_", " "))
-        st.selectbox("Kind", [k.value for k in OrgKind], key="new_org_kind", format_func=lambda v: v.replace("_", " "))
-    else:
-        st.multiselect("Roles", [r.value for r in PersonRole], default=["resident"], key="new_roles")
-        bases = [b.value for b in LawfulBasis]
-        st.selectbox("Lawful basis for holding their details", bases, index=bases.index(settings.default_lawful_basis.value),
-                     key="new_basis", format_func=lambda v: v.replace("_", " "),
-                     help="UK GDPR Article 6. Your organisation's usual basis is chosen; "
-                          "change it if this person is different.")
-        if state.get("new_basis") == LawfulBasis.CONSENT.value:
-            st.date_input("Consent given on", value=dt.date.today(), max_value=dt.date.today(), key="new_consent_on",
-                          format="DD/MM/YYYY")
-            st.selectbox("How consent was given", [m.value for m in ConsentMethod], key="new_consent_method")
-            st.text_input("Consent recorded by", key="new_consent_by", max_chars=200,
-                          value=(_describe(mine).label.split(" (")[0] if mine and _describe(mine) else ""))
-    if state.get("new_warned"):
-        st.checkbox("Add anyway: this is someone else with a similar name", key="new_anyway")
-    st.button("Check and add", on_click=ask, args=("new",), key="new_add")
+# Like the optional details, the box's fields are drawn only while it is open (it opens by itself to show
+# a look-alike warning); the name typed survives closing it.
+keep_values(["new_name"])
+adding = st.expander("Someone new? Add a person or organisation first", key="new_box", on_change="rerun")
+if adding.open:
+    with adding:
+        st.radio("New", ["Person", "Organisation"], horizontal=True, key="new_kind")
+        st.text_input("Name", key="new_name", max_chars=200)
+        st.selectbox("Ward", [""] + wards, key="new_ward", format_func=lambda w: w or "not known")
+        if state.get("new_kind") == "Organisation":
+            st.selectbox("Sector", [s.value for s in Sector], key="new_sector", format_func=lambda v: v.replace("_", " "))
+            st.selectbox("Kind", [k.value for k in OrgKind], key="new_org_kind", format_func=lambda v: v.replace("_", " "))
+        else:
+            st.multiselect("Roles", [r.value for r in PersonRole], default=["resident"], key="new_roles")
+            bases = [b.value for b in LawfulBasis]
+            st.selectbox("Lawful basis for holding their details", bases, index=bases.index(settings.default_lawful_basis.value),
+                         key="new_basis", format_func=lambda v: v.replace("_", " "),
+                         help="UK GDPR Article 6. Your organisation's usual basis is chosen; "
+                              "change it if this person is different.")
+            if state.get("new_basis") == LawfulBasis.CONSENT.value:
+                st.date_input("Consent given on", value=dt.date.today(), max_value=dt.date.today(), key="new_consent_on",
+                              format="DD/MM/YYYY")
+                st.selectbox("How consent was given", [m.value for m in ConsentMethod], key="new_consent_method")
+                st.text_input("Consent recorded by", key="new_consent_by", max_chars=200,
+                              value=(_describe(mine).label.split(" (")[0] if mine and _describe(mine) else ""))
+        if state.get("new_warned"):
+            st.checkbox("Add anyway: this is someone else with a similar name", key="new_anyway")
+        st.button("Check and add", on_click=ask, args=("new",), key="new_add")
+note_values(["new_name"])
 if message := state.pop("new_message", None):  # outside the box, so it shows whether the box is open or not
     getattr(st, message[0])(message[1])
 
@@ -234,29 +241,36 @@ def _save_edit(intro_id: str) -> None:
     state["intro_message"] = ("success", "Changes saved.")
 
 
+# The optional details' defaults, set before "Log introduction" reads them (their box may never be opened).
+state.setdefault("intro_date", dt.date.today())
+state.setdefault("intro_status", IntroStatus.MADE.value)
+state.setdefault("intro_channel", Channel.IN_PERSON.value)
 if asked("intro"):
     _log()
 if undo_id := asked_for("undo"):
     _undo(str(undo_id))
 if edit_id := asked_for("edit_save"):
     _save_edit(str(edit_id))
-state.setdefault("intro_date", dt.date.today())
-state.setdefault("intro_status", IntroStatus.MADE.value)
 
 with friendly():
     search_picker("Introduced by", key="intro_by", search=_search(True, pickers.INTRODUCER_ROLES), describe=_describe,
                   help="The connector or worker who made the introduction (you, unless you choose someone else).")
     search_picker("Person introduced", key="intro_subject", search=_search(True), describe=_describe)
     search_picker("Introduced to (person or organisation)", key="intro_to", search=_search(), describe=_describe)
-with st.expander("Purposes, date, channel, status, follow-up, outcome", expanded=False):
-    st.multiselect("Purposes", purposes, key="intro_purposes", accept_new_options=True,
-                   help="Pick from purposes used before, or type a new one.", placeholder="e.g. social contact")
-    st.date_input("Date", max_value=dt.date.today() + dt.timedelta(days=365), key="intro_date", format="DD/MM/YYYY")
-    st.selectbox("Channel", [c.value for c in Channel], key="intro_channel", format_func=lambda v: v.replace("_", " "))
-    st.selectbox("Status", [s.value for s in IntroStatus], key="intro_status", format_func=lambda v: v.replace("_", " "))
-    st.date_input("Follow up on", value=None, key="intro_follow_up", format="DD/MM/YYYY",
-                  help="When to check how it went (optional).")
-    st.text_area("Outcome so far (optional)", key="intro_outcome", max_chars=1000, height=68)
+# The optional details are drawn only while their box is open: the first paint of the form then needs
+# no date picker or list widgets (their code is the largest the browser loads for this page), and the
+# values chosen are kept while the box is closed (KEPT) and used from state by "Log introduction".
+details = st.expander("Purposes, date, channel, status, follow-up, outcome", key="intro_details", on_change="rerun")
+if details.open:
+    with details:
+        st.multiselect("Purposes", purposes, key="intro_purposes", accept_new_options=True,
+                       help="Pick from purposes used before, or type a new one.", placeholder="e.g. social contact")
+        st.date_input("Date", max_value=dt.date.today() + dt.timedelta(days=365), key="intro_date", format="DD/MM/YYYY")
+        st.selectbox("Channel", [c.value for c in Channel], key="intro_channel", format_func=lambda v: v.replace("_", " "))
+        st.selectbox("Status", [s.value for s in IntroStatus], key="intro_status", format_func=lambda v: v.replace("_", " "))
+        st.date_input("Follow up on", value=None, key="intro_follow_up", format="DD/MM/YYYY",
+                      help="When to check how it went (optional).")
+        st.text_area("Outcome so far (optional)", key="intro_outcome", max_chars=1000, height=68)
 st.button("Log introduction", type="primary", on_click=ask, args=("intro",), key="intro_log")
 if message := state.pop("intro_message", None):
     getattr(st, message[0])(message[1])
@@ -346,8 +360,9 @@ else:
                      args=(f"fu_pick_{state.get('fu_generation', 0)}",))
         chosen = state.get("fu_chosen")
         state.setdefault("fu_status", IntroStatus.FOLLOWED_UP.value)
-        st.selectbox("New status", [s.value for s in IntroStatus], key="fu_status",
-                     format_func=lambda v: v.replace("_", " "))
+        # Five statuses: one tap each (buttons in a row), and no drop-down list's code for the page's first paint.
+        st.radio("New status", [s.value for s in IntroStatus], key="fu_status", horizontal=True,
+                 format_func=lambda v: v.replace("_", " "))
         st.text_area("Outcome", key="fu_outcome", max_chars=1000, height=68,
                      placeholder="e.g. joined the lunch club and goes every Tuesday")
         st.button("Save outcome", key="fu_save", disabled=not chosen, on_click=ask_for, args=("fu_save", chosen),

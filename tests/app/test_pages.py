@@ -94,6 +94,13 @@ def test_overview_shows_this_month_top_connectors_and_gaps(demo_url):
     assert any("logged this month so far" in c.value for c in at.caption)
 
 
+def _open_someone_new(at: AppTest) -> None:
+    """Open the "Someone new?" box, whose fields are drawn only while it is open."""
+    assert "new_name" not in [t.key for t in at.text_input]
+    at.session_state["new_box"] = True
+    at.run()
+
+
 def _choose(at: AppTest, **chosen: str) -> None:
     """What the search pickers keep once someone is picked: the chosen ids."""
     for key, actor_id in chosen.items():
@@ -104,6 +111,9 @@ def test_logging_an_introduction_through_the_form_writes_it(demo_url):
     before = _counts(demo_url).introductions
     at = _open("log")
     _choose(at, intro_by="p-000737", intro_subject="p-000002", intro_to="o-00001")
+    at.run()
+    assert "intro_purposes" not in [m.key for m in at.multiselect]  # the closed details box draws nothing
+    at.session_state["intro_details"] = True  # the optional details are drawn once their box is opened
     at.run()
     at.multiselect(key="intro_purposes").select("social contact")
     at.button(key="intro_log").click().run()
@@ -145,6 +155,7 @@ def test_the_pickers_search_the_store_as_you_type(demo_url):
 def test_a_look_alike_name_is_warned_about_before_it_becomes_a_duplicate(demo_url):
     before = _counts(demo_url).people
     at = _open("log")
+    _open_someone_new(at)
     at.text_input(key="new_name").input("elena petrov")
     at.button(key="new_add").click().run()
     assert any("Elena Petrova" in w.value for w in at.warning)
@@ -158,6 +169,7 @@ def test_a_look_alike_name_is_warned_about_before_it_becomes_a_duplicate(demo_ur
 def test_someone_new_is_stored_with_the_configured_lawful_basis_or_consent(demo_url, monkeypatch):
     monkeypatch.setenv("CONNECTOR_GRAPH_DEFAULT_LAWFUL_BASIS", "public_task")
     at = _open("log")
+    _open_someone_new(at)
     assert at.selectbox(key="new_basis").value == "public_task"
     at.text_input(key="new_name").input("Zephyrine Quill")
     at.button(key="new_add").click().run()
@@ -401,11 +413,13 @@ def test_someone_new_sent_again_after_a_crash_is_added_once(demo_url):
     before = _counts(demo_url).people
     at = _open("log")
     address = dict(at.query_params)
+    _open_someone_new(at)
     at.text_input(key="new_name").input("Zephyrine Quill")
     at.button(key="new_add").click().run()
     assert any(t.startswith("Added Zephyrine Quill") for t in _texts(at)), _texts(at)
 
     again = _open("log", query=address)
+    _open_someone_new(again)
     again.text_input(key="new_name").input("Zephyrine Quill")
     again.button(key="new_add").click().run()
     assert not again.exception

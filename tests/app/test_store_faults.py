@@ -40,6 +40,7 @@ def _filled_log_page() -> AppTest:
     at.switch_page("dashboard/pages/log.py").run()
     for key, actor_id in (("intro_by", "cath"), ("intro_subject", "ann"), ("intro_to", "club")):
         at.session_state[key] = actor_id  # what the search pickers keep once someone is picked
+    at.session_state["intro_details"] = True  # the outcome box is among the optional details, drawn while open
     at.run()
     at.text_area(key="intro_outcome").input("will try the Tuesday session")
     return at

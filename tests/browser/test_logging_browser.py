@@ -239,6 +239,7 @@ def test_shared_surnames_are_not_look_alikes_but_spelling_variants_are(app_url, 
     def add(name: str) -> None:
         tab.get_by_label("Name", exact=True).fill(name)
         tab.get_by_label("Name", exact=True).blur()
+        wait_until_idle(tab)  # the run the new name started would close the ward's list while it is open
         ward_box = tab.get_by_role("combobox", name="Ward", exact=True)
         ward_box.click()
         ward_box.fill(ward)
