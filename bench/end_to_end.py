@@ -201,7 +201,8 @@ def bench_store(kind: str, size: int, *, rounds: int, codes: list[Path], neo4j_u
                     log(f"{kind} {size:,} round {r + 1}/{rounds}: {label}")
                     seconds, cpu, peak, peak_rss, _out = measure(command, env=env, cwd=folder)
                     runs.setdefault(label, []).append((seconds, cpu, peak, peak_rss))
-                    log(f"  {seconds:.2f} s ({cpu:.2f} s CPU), {peak:,.0f} MiB PSS ({peak_rss:,.0f} MiB RSS summed), load {os.getloadavg()[0]:.1f}")
+                    log(f"  {seconds:.2f} s ({cpu:.2f} s CPU), {peak:,.0f} MiB PSS ({peak_rss:,.0f} MiB RSS summed), "
+                        f"load {os.getloadavg()[0]:.1f}")
     base = statistics.median(s for s, _c, _m, _r in runs["igraph script (GraphML in)"])
     base_cpu = statistics.median(c for _s, c, _m, _r in runs["igraph script (GraphML in)"])
     lines = ["| step | median (s) | ratio to igraph | CPU median (s) | CPU ratio | peak memory, PSS (MiB) "
@@ -213,8 +214,8 @@ def bench_store(kind: str, size: int, *, rounds: int, codes: list[Path], neo4j_u
         memory = max(m for _s, _c, m, _r in values)
         resident = max(r for _s, _c, _m, r in values)
         ratios[label] = seconds / base
-        lines.append(f"| {label} | {seconds:.2f} | {seconds / base:.2f}x | {cpu:.2f} | {cpu / max(base_cpu, 1e-9):.2f}x "
-                     f"| {memory:,.0f} | {resident:,.0f} |")
+        lines.append(f"| {label} | {seconds:.2f} | {seconds / base:.2f}x | {cpu:.2f} "
+                     f"| {cpu / max(base_cpu, 1e-9):.2f}x | {memory:,.0f} | {resident:,.0f} |")
     return lines, ratios
 
 
