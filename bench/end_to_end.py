@@ -16,7 +16,11 @@ runs side by side as separate processes:
 - ``stats``, ``search`` and ``introduce`` (commands that do not analyse).
 
 Each process's wall time and the peak memory of its whole process tree
-(sampled from ``/proc``) are recorded; the table gives medians over the
+(sampled from ``/proc`` every 50 ms: proportional set size, which counts a
+page shared by forked workers once, and the summed resident sizes, which
+count it in every process) are recorded, with the CPU time of the tree
+(user + system; it hardly moves with load, so it compares checkouts fairly
+on a shared machine) and the load average after each; the table gives medians over the
 rounds and the ratio to igraph's median in the same run. ``--code DIR,DIR``
 runs the ``connector_graph`` of each checkout in turn in every round (e.g.
 ``main`` and this one, to measure before and after a change side by side);
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -43,9 +48,17 @@ SEED = 7
 TODAY = dt.date(2026, 1, 1)
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants, in KiB (0 when gone)."""
-    total, todo, seen = 0, [pid], set()
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(proportional, resident) memory of ``pid`` and all its descendants, in KiB (0 when gone).
+
+    The proportional set size (PSS, ``/proc/PID/smaps_rollup``) shares each
+    page among the processes mapping it, so forked workers that share their
+    parent's pages copy-on-write are not counted again: the sum is the
+    memory the whole tree really holds. The plain resident sizes (VmRSS)
+    summed count every shared page once per process.
+    """
+    pss = rss = 0
+    todo, seen = [pid], set()
     while todo:
         current = todo.pop()
         if current in seen:
@@ -55,38 +68,56 @@ def _tree_rss_kb(pid: int) -> int:
             with open(f"/proc/{current}/status") as status:
                 for line in status:
                     if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                        rss += int(line.split()[1])
                         break
+            try:
+                with open(f"/proc/{current}/smaps_rollup") as rollup:
+                    for line in rollup:
+                        if line.startswith("Pss:"):
+                            pss += int(line.split()[1])
+                            break
+            except OSError:
+                pass
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     todo.extend(int(c) for c in children.read().split())
         except (OSError, ValueError):
             continue
-    return total
+    return pss, rss
 
 
-def measure(command: list[str], *, env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
-    """Run ``command``; return (wall seconds, peak tree memory in MiB, standard output). Fails loudly."""
+def measure(command: list[str], *, env: dict[str, str], cwd: Path) -> tuple[float, float, float, float, str]:
+    """Run ``command``; return (wall seconds, CPU seconds of its tree, peak tree PSS and peak summed RSS in MiB,
+    standard output). Fails loudly.
+
+    The CPU time (user + system of the command and every process it waited
+    for, such as forked workers) hardly moves with the machine's load, so it
+    compares two checkouts fairly when other work shares the cores.
+    """
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = peak_rss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_rss
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(process.pid))
+            pss, rss = _tree_memory_kb(process.pid)
+            peak, peak_rss = max(peak, pss), max(peak_rss, rss)
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     out, err = process.communicate()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
     done.set()
     sampler.join()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:6])}... failed ({process.returncode}): {err[-2000:]}")
-    return seconds, peak / 1024, out
+    return seconds, cpu, peak / 1024, peak_rss / 1024, out
 
 
 @contextmanager
@@ -145,7 +176,7 @@ def bench_store(kind: str, size: int, *, rounds: int, codes: list[Path], neo4j_u
     with tempfile.TemporaryDirectory(prefix="cg-e2e-") as name:
         folder = Path(name)
         with seeded_store(kind, size, folder, neo4j_url, log) as (url, ids):
-            runs: dict[str, list[tuple[float, float]]] = {}
+            runs: dict[str, list[tuple[float, float, float, float]]] = {}
             jobs: list[tuple[str, list[str], dict[str, str]]] = [
                 ("igraph script (GraphML in)", [python, str(ROOT / "bench" / "igraph_baseline.py"),
                                                 str(folder / "network.graphml"), "--seed", str(SEED)], dict(os.environ)),
@@ -168,16 +199,23 @@ def bench_store(kind: str, size: int, *, rounds: int, codes: list[Path], neo4j_u
             for r in range(rounds):
                 for label, command, env in jobs:
                     log(f"{kind} {size:,} round {r + 1}/{rounds}: {label}")
-                    seconds, peak, _out = measure(command, env=env, cwd=folder)
-                    runs.setdefault(label, []).append((seconds, peak))
-    base = statistics.median(s for s, _ in runs["igraph script (GraphML in)"])
-    lines = [f"| step | median (s) | ratio to igraph | peak memory (MiB) |", "|---|---:|---:|---:|"]
+                    seconds, cpu, peak, peak_rss, _out = measure(command, env=env, cwd=folder)
+                    runs.setdefault(label, []).append((seconds, cpu, peak, peak_rss))
+                    log(f"  {seconds:.2f} s ({cpu:.2f} s CPU), {peak:,.0f} MiB PSS ({peak_rss:,.0f} MiB RSS summed), "
+                        f"load {os.getloadavg()[0]:.1f}")
+    base = statistics.median(s for s, _c, _m, _r in runs["igraph script (GraphML in)"])
+    base_cpu = statistics.median(c for _s, c, _m, _r in runs["igraph script (GraphML in)"])
+    lines = ["| step | median (s) | ratio to igraph | CPU median (s) | CPU ratio | peak memory, PSS (MiB) "
+             "| peak RSS summed (MiB) |", "|---|---:|---:|---:|---:|---:|---:|"]
     ratios: dict[str, float] = {}
     for label, values in runs.items():
-        seconds = statistics.median(s for s, _ in values)
-        memory = max(m for _, m in values)
+        seconds = statistics.median(s for s, _c, _m, _r in values)
+        cpu = statistics.median(c for _s, c, _m, _r in values)
+        memory = max(m for _s, _c, m, _r in values)
+        resident = max(r for _s, _c, _m, r in values)
         ratios[label] = seconds / base
-        lines.append(f"| {label} | {seconds:.2f} | {seconds / base:.2f}x | {memory:,.0f} |")
+        lines.append(f"| {label} | {seconds:.2f} | {seconds / base:.2f}x | {cpu:.2f} "
+                     f"| {cpu / max(base_cpu, 1e-9):.2f}x | {memory:,.0f} | {resident:,.0f} |")
     return lines, ratios
 
 

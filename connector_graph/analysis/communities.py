@@ -125,12 +125,16 @@ def _leiden(
     import igraph as ig
 
     index = {key: i for i, key in enumerate(linked)}
-    edges = sorted(
-        (min(index[str(a)], index[str(b)]), max(index[str(a)], index[str(b)]), float(weight))
-        for a, b, weight in G.edges(data="weight", default=1)
-        if a != b
-    )
-    g = ig.Graph(n=len(linked), edges=[(a, b) for a, b, _w in edges], directed=False)
+    # The links as (lower, higher, weight) in linked-id order, sorted, without self-loops: in numpy.
+    nodes, u, v, w = engines.edge_arrays(G)
+    place = np.array([index.get(str(node), -1) for node in nodes], dtype=np.int64)
+    a, b = place[u], place[v]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    real = u != v
+    lo, hi, w = lo[real], hi[real], np.asarray(w, dtype=float)[real]
+    order = np.lexsort((w, hi, lo))
+    g = ig.Graph(n=len(linked), edges=np.column_stack([lo[order], hi[order]]).tolist(), directed=False)
+    weights = w[order].tolist()
     start = None
     if previous:
         labels = [previous.get(key, ("new", i)) for i, key in enumerate(linked)]
@@ -138,7 +142,7 @@ def _leiden(
         start = [compact.setdefault(label, len(compact)) for label in labels]
     ig.set_random_number_generator(random.Random(seed))
     try:
-        clusters = g.community_leiden(objective_function="modularity", weights=[w for _a, _b, w in edges],
+        clusters = g.community_leiden(objective_function="modularity", weights=weights,
                                       resolution=resolution, n_iterations=-1, initial_membership=start)
     finally:
         ig.set_random_number_generator(random)

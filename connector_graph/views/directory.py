@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, TypeVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from ..auth import Permission, require
 from ..caching import LruCache
@@ -15,8 +13,10 @@ from ..lookalike import NameIndex
 from ..model import Actor, Introduction, IntroStatus, Person
 from ..store.base import IntroductionFilter, Store
 from . import lookups
-from .measures import describe, network_measures
 from .naming import actor_tags
+
+if TYPE_CHECKING:  # pandas and the measures load only when a table or a profile is made
+    import pandas as pd
 
 T = TypeVar("T")
 
@@ -133,6 +133,8 @@ def actor_table(
             continue
         rows.append({"id": actor.id, "name": actor.name, "type": actor.actor_type, "ward": actor.ward or "",
                      "roles or kind": kind, "gifts, skills, offers": ", ".join(tags[:8])})
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=["id", "name", "type", "ward", "roles or kind", "gifts, skills, offers"])
     return frame.sort_values(["name", "id"], key=lambda s: s.str.casefold()).reset_index(drop=True)
 
@@ -172,6 +174,8 @@ def _intro_rows(intros: list[Introduction], names: dict[str, str]) -> pd.DataFra
         for i in sorted(intros, key=lambda i: (i.date, i.id), reverse=True)
     ]
     columns = ["id", "date", "introducer", "person", "introduced to", "purposes", "status", "follow-up", "outcome"]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -200,6 +204,10 @@ def profile(store: Store, actor_id: str) -> Profile:
         for t in ties
         for other in [t.target_id if t.source_id == actor_id else t.source_id]
     ]
+    import pandas as pd
+
+    from .measures import describe, network_measures
+
     tie_frame = pd.DataFrame(tie_rows, columns=["with", "with id", "kind", "since", "last confirmed"])
     withheld = isinstance(actor, Person) and not actor.in_analysis
     place = [] if withheld else describe(network_measures(store), actor_id, actor_tags(store))

@@ -9,11 +9,12 @@ by their size.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Hashable, Iterable, Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING, Hashable, Iterable, Mapping
 
 from ..store.base import Store
+
+if TYPE_CHECKING:  # networkx loads with the analysis, not with every command that names actors
+    import networkx as nx
 
 __all__ = ["actor_tags", "community_names", "person_sector"]
 
@@ -38,6 +39,7 @@ def community_names(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.Graph()
     >>> G.add_nodes_from([("a", {"ward": "Armley"}), ("b", {"ward": "Armley"}), ("c", {"ward": "Pudsey"})])
     >>> community_names(G, {"a": 0, "b": 0, "c": 1}, {"a": ["gardening"], "b": ["gardening", "chess"], "c": []})
@@ -71,6 +73,7 @@ def person_sector(G: nx.Graph, node: Hashable) -> str | None:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.Graph([("p", "o1"), ("p", "o2"), ("p", "o3")])
     >>> G.nodes["o1"]["sector"] = G.nodes["o2"]["sector"] = "faith"; G.nodes["o3"]["sector"] = "health"
     >>> person_sector(G, "p"), person_sector(G, "o3")
