@@ -89,7 +89,7 @@ def test_an_erased_person_is_never_listed_after_the_erasure(town):
     service.erase_actor(town, "eve")
     assert not any("Eve Erased" in label for label in _labels(town))
     assert directory.names_of(town, ["eve"]) == {"eve": "eve"}
-    assert all("Eve Erased" not in repr(v) for v in lists._MERGED.values())
+    assert all("Eve Erased" not in repr(v) for v in lists._MERGED.values())  # an erasure here forgets every list
     assert "Eve Erased" not in repr(lists._CHANGES._held)
 
 
