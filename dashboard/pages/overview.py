@@ -15,7 +15,7 @@ store = page("Overview")
 
 with friendly():
     summary = overview.summarise(store)
-    beats = pulse.pulse(store)
+    beats = pulse.shared_pulse(store).value
 
 if summary.is_empty:
     st.info(
