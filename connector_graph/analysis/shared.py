@@ -110,7 +110,9 @@ class SharedResults:
     >>> store.close()
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, pause: bool = True) -> None:
+        """``pause``: make slow results again only after a pause (:data:`PAUSE_AFTER`); off, at once."""
+        self._pause = pause
         self._lock = threading.Lock()
         self._entries: "OrderedDict[Hashable, _Entry]" = OrderedDict()
         self._marks: dict[tuple[str, int], Hashable] = {}
@@ -164,10 +166,9 @@ class SharedResults:
                 return None
             job.result()  # raises what compute raised; then look again (an erasure may have voided it)
 
-    @staticmethod
-    def _resting(entry: _Entry, held: Latest[Any]) -> bool:
+    def _resting(self, entry: _Entry, held: Latest[Any]) -> bool:
         """True while a slow result's pause after its last computation lasts (see :data:`PAUSE_AFTER`)."""
-        return entry.took >= PAUSE_AFTER and time.time() - held.finished_at < entry.took
+        return self._pause and entry.took >= PAUSE_AFTER and time.time() - held.finished_at < entry.took
 
     def _entry(self, key: Hashable) -> _Entry:
         """The entry for ``key``, made if missing; the least recently asked idle ones go past the bound (lock held)."""
