@@ -13,6 +13,7 @@ from streamlit import config as streamlit_config
 from connector_graph import timing
 from connector_graph.auth import Permission, ROLE_PERMISSIONS, acting_as
 from connector_graph.signin import CLIENT_SETTINGS, SERVER_LIMITS, unsafe_server_settings
+from connector_graph.views.prepare import prepare
 from dashboard.auth_gate import current_user
 from dashboard.state import get_store
 
@@ -53,6 +54,7 @@ if principal is not None:
         if needs in granted
     ]
     with acting_as(principal.username, principal.role):
+        prepare(store)  # the shared lists and analyses start now, off the request path (once per store)
         chosen = st.navigation(pages)
         pressed = [k[len("_asked_"):] for k in st.session_state if str(k).startswith("_asked_")]
         with timing.script_run(chosen.url_path or "overview", session=st.context.headers.get("Sec-Websocket-Key", "")

@@ -185,13 +185,14 @@ async def pick(page, label: str, text: str) -> None:
     await result.wait_for(timeout=TIMEOUT_MS)
     await idle(page)
     await result.click()
-    await search.wait_for(state="detached", timeout=TIMEOUT_MS)  # the picker now shows the choice
+    await page.wait_for_timeout(300)  # the run the tap caused (it draws the same list, the result chosen)
     await idle(page)
 
 
 async def connector(browser, context_args: dict, base: str, residents: list[str], out: dict) -> None:
     """One connector logging an introduction for each of ``residents``, each from a freshly opened page."""
     context = await browser.new_context(**context_args)
+    context.set_default_timeout(TIMEOUT_MS)  # every step, as in the browser tests: the machine is shared
     page = await context.new_page()
     try:
         for resident in residents:
@@ -225,6 +226,7 @@ async def connector(browser, context_args: dict, base: str, residents: list[str]
 async def manager(browser, context_args: dict, base: str, done: asyncio.Event, out: dict) -> None:
     """One manager opening the analysis pages in turn until the connectors are done."""
     context = await browser.new_context(**context_args)
+    context.set_default_timeout(TIMEOUT_MS)  # every step, as in the browser tests: the machine is shared
     page = await context.new_page()
     try:
         while not done.is_set():

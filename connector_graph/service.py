@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from .auth import Permission, require
 from .caching import forget_everything
+from .changes import announce
 from .errors import InvalidInput
 from .model import (
     Counts,
@@ -100,6 +101,7 @@ def add_person(
         fields["id"] = person_id
     person = build(Person, **fields)
     store.add_person(person)
+    announce(store, person)
     return person
 
 
@@ -129,6 +131,7 @@ def add_organisation(
         fields["id"] = organisation_id
     organisation = build(Organisation, **fields)
     store.add_organisation(organisation)
+    announce(store, organisation)
     return organisation
 
 
@@ -186,6 +189,7 @@ def log_introduction(
             fields[key] = value
     intro = build(Introduction, **fields)
     store.add_introduction(intro)
+    announce(store, intro)
     return intro
 
 
@@ -218,6 +222,7 @@ def edit_introduction(store: Store, introduction_id: str, **changes: Any) -> Int
     updated = build(Introduction, **fields)
     if updated != current:
         store.update_introduction(updated)
+        announce(store, updated)
     return updated
 
 
@@ -256,6 +261,7 @@ def update_actor(store: Store, actor_id: str, **changes: Any) -> Person | Organi
             store.update_person(updated)
         else:
             store.update_organisation(updated)
+        announce(store, updated)
     return updated
 
 

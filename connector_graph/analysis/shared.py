@@ -10,7 +10,10 @@ worker thread makes new ones, one at a time:
 - when the store has moved on, the last complete result is returned at once
   (``Latest.refreshing`` is true, :func:`freshness_note` words it as
   "updated N seconds ago; refreshing") and the worker computes the new one;
-  a request for a version already being computed joins that computation;
+  a request for a version already being computed joins that computation; a
+  result that took a while to make is made again only after a pause as long
+  as it took (:data:`PAUSE_AFTER`), so a stream of writes never keeps the
+  worker, which shares the server process, busy all the time;
 - after an erasure nothing computed before it is ever returned: an erasure
   in this process (:func:`connector_graph.caching.forget_everything`) drops
   every result and discards a computation under way when it ends; an erasure
@@ -43,6 +46,10 @@ T = TypeVar("T")
 _MARKS_KEPT = 64
 #: How many results are kept (each store, analysis and options is one); the least recently asked goes first.
 RESULTS_KEPT = 32
+#: A result whose computation took at least this many seconds is not made again until as long again has
+#: passed since it finished (the last one is served meanwhile), so under a stream of writes the worker is
+#: busy with it at most about half the time and page requests keep their share of the server.
+PAUSE_AFTER = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +90,7 @@ class _Entry:
     mark: Hashable = None
     pending: Future | None = None
     pending_version: int = -1
+    took: float = 0.0
 
 
 class SharedResults:
@@ -102,7 +110,9 @@ class SharedResults:
     >>> store.close()
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, pause: bool = True) -> None:
+        """``pause``: make slow results again only after a pause (:data:`PAUSE_AFTER`); off, at once."""
+        self._pause = pause
         self._lock = threading.Lock()
         self._entries: "OrderedDict[Hashable, _Entry]" = OrderedDict()
         self._marks: dict[tuple[str, int], Hashable] = {}
@@ -147,12 +157,18 @@ class SharedResults:
                 held = entry.result
                 if held is not None and held.version == version:
                     return held
+                if held is not None and entry.mark == mark and entry.pending is None and self._resting(entry, held):
+                    return dataclasses.replace(held, refreshing=True)  # made again once the pause is over
                 job = self._start(entry, store, compute, version, mark)
                 if held is not None and entry.mark == mark:
                     return dataclasses.replace(held, refreshing=True)
             if not wait:
                 return None
             job.result()  # raises what compute raised; then look again (an erasure may have voided it)
+
+    def _resting(self, entry: _Entry, held: Latest[Any]) -> bool:
+        """True while a slow result's pause after its last computation lasts (see :data:`PAUSE_AFTER`)."""
+        return self._pause and entry.took >= PAUSE_AFTER and time.time() - held.finished_at < entry.took
 
     def _entry(self, key: Hashable) -> _Entry:
         """The entry for ``key``, made if missing; the least recently asked idle ones go past the bound (lock held)."""
@@ -176,6 +192,7 @@ class SharedResults:
         context = contextvars.copy_context()
 
         def run() -> None:
+            started = time.monotonic()
             try:
                 value = context.run(compute)
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
@@ -185,6 +202,7 @@ class SharedResults:
                 job.set_exception(exc)
                 return
             with self._lock:
+                entry.took = time.monotonic() - started
                 if self._epoch == epoch:  # no erasure here since it started: keep it
                     entry.result = Latest(value, version, time.time())
                     entry.mark = mark

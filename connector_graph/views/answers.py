@@ -25,9 +25,13 @@ from ..analysis.fairshare import FairShare, deprivation_deciles, fair_shares
 from ..analysis.links import LINK_DEFINITION
 from ..auth import Permission, require
 from ..analysis.shared import Latest, latest
+from ..caching import LruCache
 from ..graph import graph_for_analysis
+from ..model import Introduction, IntroStatus
 from ..store.base import Store
+from . import lists
 from .directory import Choice
+from .measures import shared_measures
 from .wardmap import GridCell, grid_neighbours, load_grid
 
 __all__ = [
@@ -106,10 +110,24 @@ def departure_text(d: Departure, limit: int = 8) -> str:
     return text
 
 
+#: Departures already worked out, per shared link graph and actor.
+_DEPARTURES = LruCache(64)
+
+
 def person_departure(store: Store, actor_id: str) -> Departure | None:
-    """What would happen if this person or organisation left (None when not in the analysis)."""
-    G = links_of(store)
-    return departure(G, actor_id) if actor_id in G else None
+    """What would happen if this person or organisation left (None when not in the analysis).
+
+    Worked out on the link graph every user shares (:func:`.measures.shared_measures`:
+    the last complete one while a newer one is made, never one from before an
+    erasure), so a page never builds the graph again on its request path.
+    """
+    require(Permission.ANALYSE)
+    shared = shared_measures(store)
+    G = shared.value.graph
+    if actor_id not in G:
+        return None
+    return _DEPARTURES.get_or_make((store.url, "departure", shared.version, shared.finished_at, actor_id),
+                                   lambda: departure(G, actor_id))
 
 
 def _offers(store: Store) -> dict[str, list[str]]:
@@ -195,8 +213,8 @@ def shared_gaps(store: Store) -> Latest[dict[str, Any]]:
     """The Gaps page's analysis, shared by every user.
 
     Keys: ``answers`` (:func:`gap_answers`), ``ward_measures``, ``report``
-    (the network report), ``no_link`` and ``declining`` (a table, as
-    :func:`declining_frame`).
+    (the network report), ``no_link``, ``declining`` (a table, as
+    :func:`declining_frame`) and ``fair_share`` (:func:`fair_share`).
 
     Made once per graph version by the background worker of
     :mod:`connector_graph.analysis.shared`: the last complete one is returned
@@ -208,11 +226,22 @@ def shared_gaps(store: Store) -> Latest[dict[str, Any]]:
 
     def make() -> dict[str, Any]:
         return {"answers": gap_answers(store), "ward_measures": ward_measures(store), "report": analysis(store),
-                "no_link": no_link(store), "declining": declining_frame(store)}
+                "no_link": no_link(store), "declining": declining_frame(store), "fair_share": fair_share(store)}
 
     result = latest(store, "gaps", make, options=(dt.date.today(),))
     assert result is not None  # waited for
     return result
+
+
+def _could_stall(intro: Introduction) -> bool:
+    """True when the introduction could be listed as gone nowhere for some number of days (see
+    :func:`~connector_graph.analysis.answers.stalled_introductions`)."""
+    return intro.status in (IntroStatus.DECLINED, IntroStatus.UNKNOWN) or (
+        intro.status != IntroStatus.FOLLOWED_UP and not intro.outcome)
+
+
+def _stall_candidates(store: Store) -> list[Introduction]:
+    return [i for i in store.iter_introductions() if _could_stall(i)]
 
 
 def stalled_frame(
@@ -225,16 +254,25 @@ def stalled_frame(
     ward: str | None = None,
     today: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Introductions that went nowhere, with names, filtered by connector, purpose, target or ward."""
+    """Introductions that went nowhere, with names, filtered by connector, purpose, target or ward.
+
+    The introductions that could have gone nowhere are read once per graph
+    version by the background worker and shared by every user
+    (:mod:`connector_graph.analysis.shared`: the last complete list while a
+    newer one is made, never one from before an erasure); each filter is
+    applied to that list in memory.
+    """
     require(Permission.ANALYSE)
-    intros = list(store.iter_introductions())
-    found = stalled_introductions(intros, today=today or dt.date.today(), days=days,
+    candidates = latest(store, "stall-candidates", lambda: _stall_candidates(store))
+    assert candidates is not None  # waited for
+    found = stalled_introductions(candidates.value, today=today or dt.date.today(), days=days,
                                   connector=connector, purpose=purpose, target=target)
-    actors = {a.id: a for a in store.iter_actors()}
     if ward:
-        found = [s for s in found if ward in {getattr(actors.get(x), "ward", None)
+        held = lists.actors(store)
+        found = [s for s in found if ward in {getattr(held.get(x), "ward", None)
                                               for x in (s.introduction.subject_id, s.introduction.target_id)}]
-    names = {i: a.name for i, a in actors.items()}
+    names = lists.names(store, {x for s in found for x in (s.introduction.introducer_id, s.introduction.subject_id,
+                                                             s.introduction.target_id)})
     columns = ["date", "connector", "person", "introduced to", "purposes", "status", "why", "id"]
     return pd.DataFrame([_stalled_dict(s, names) for s in found], columns=columns)
 
@@ -300,7 +338,11 @@ def no_link(store: Store) -> list[dict[str, Any]]:
 
 
 def organisation_options(store: Store) -> list[Choice]:
-    """Organisations as picker choices ("name (ward)"), by name."""
+    """Organisations as picker choices ("name (ward)"), by name, from the list every user shares (:mod:`.lists`)."""
     require(Permission.VIEW)
-    orgs = sorted(store.list_organisations(), key=lambda o: (o.name.casefold(), o.id))
-    return [Choice(o.id, o.name + (f" ({o.ward})" if o.ward else "")) for o in orgs]
+
+    def make(ordered: list[lists.Listed]) -> list[Choice]:
+        orgs = sorted((a for a in ordered if a.actor_type == "organisation"), key=lambda o: (o.name.casefold(), o.id))
+        return [Choice(o.id, o.name + (f" ({o.ward})" if o.ward else "")) for o in orgs]
+
+    return lists.from_sorted(store, "organisation-choices", make)

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Iterable
 
 from ..auth import Permission, require
-from ..caching import LruCache
 from ..identity import name_key
 from ..lookalike import NameIndex
 from ..model import Actor, Introduction, IntroStatus, Person
 from ..store.base import IntroductionFilter, Store
-from . import lookups
-from .naming import actor_tags
+from . import lists, lookups
 
 if TYPE_CHECKING:  # pandas and the measures load only when a table or a profile is made
     import pandas as pd
-
-T = TypeVar("T")
 
 __all__ = [
     "Choice",
@@ -52,32 +48,15 @@ class NameMatch:
     similarity: float
 
 
-def _label(actor: Actor) -> str:
-    where = f", {actor.ward}" if actor.ward else ""
-    if isinstance(actor, Person):
-        roles = "/".join(role.label for role in actor.roles)
-        return f"{actor.name} ({roles}{where})"
-    return f"{actor.name} ({actor.kind.label}{where})"
-
-
-#: Lists every page draws again on each click, kept per graph version (any write makes new ones).
-_LISTS = LruCache(8)
-
-
-def _per_version(store: Store, name: str, make: Callable[[], T]) -> T:
-    return _LISTS.get_or_make((store.url, store.graph_version(), name), make)
-
-
-def _all_choices(store: Store) -> list[tuple[Choice, bool]]:
-    found = [(Choice(a.id, _label(a)), isinstance(a, Person)) for a in store.iter_actors()]
-    return sorted(found, key=lambda item: (item[0].label.casefold(), item[0].id))
-
-
 def choices(store: Store, *, people_only: bool = False) -> list[Choice]:
-    """Every actor (or every person) as ``name (roles or kind, ward)``, sorted by name, for pickers."""
+    """Every actor (or every person) as ``name (roles or kind, ward)``, sorted by name, for pickers.
+
+    From the list every user shares (:mod:`.lists`): never read in full on
+    the request path; this process's own writes are in it at once.
+    """
     require(Permission.VIEW)
-    return [choice for choice, is_person in _per_version(store, "choices", lambda: _all_choices(store))
-            if is_person or not people_only]
+    return lists.from_sorted(store, "people-choices" if people_only else "choices", lambda ordered: [
+        Choice(a.id, a.label) for a in ordered if not people_only or a.actor_type == "person"])
 
 
 def similar_names(store: Store, name: str, *, ward: str | None = None, limit: int = 5) -> list[NameMatch]:
@@ -152,10 +131,8 @@ class Profile:
 
 
 def names_of(store: Store, ids: Iterable[str]) -> dict[str, str]:
-    """Names for ids (the id itself for anyone no longer in the store)."""
-    wanted = set(ids)
-    found = {a.id: a.name for a in store.iter_actors() if a.id in wanted}
-    return {i: found.get(i, i) for i in wanted}
+    """Names for ids (the id itself for anyone no longer in the store), from the shared list (:func:`.lists.names`)."""
+    return lists.names(store, ids)
 
 
 def _intro_rows(intros: list[Introduction], names: dict[str, str]) -> pd.DataFrame:
@@ -206,11 +183,11 @@ def profile(store: Store, actor_id: str) -> Profile:
     ]
     import pandas as pd
 
-    from .measures import describe, network_measures
+    from .measures import describe, shared_measures
 
     tie_frame = pd.DataFrame(tie_rows, columns=["with", "with id", "kind", "since", "last confirmed"])
     withheld = isinstance(actor, Person) and not actor.in_analysis
-    place = [] if withheld else describe(network_measures(store), actor_id, actor_tags(store))
+    place = [] if withheld else describe(shared_measures(store).value, actor_id)  # shared by every user
     return Profile(actor, tie_frame, _intro_rows(made, names), _intro_rows(received, names), place, withheld)
 
 
@@ -233,6 +210,8 @@ def awaiting_follow_up(store: Store, introducer_id: str, *, today: dt.date | Non
 
 def known_purposes(store: Store, *, limit: int = 60) -> list[str]:
     """The purposes already used, most used first, to offer as tags (from the most recent introductions,
-    :func:`.lookups.recent_purposes`; never every introduction)."""
+    :func:`.lookups.recent_purposes`, shared by every user with this process's later ones added:
+    :func:`.lists.purpose_counts`; never every introduction)."""
     require(Permission.VIEW)
-    return _per_version(store, "purposes", lambda: lookups.recent_purposes(store))[:limit]
+    counts = lists.purpose_counts(store)
+    return sorted(counts, key=lambda p: (-counts[p], p))[:limit]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping
 
@@ -583,8 +584,11 @@ def _links_since(store: Store, since: dt.date) -> set[frozenset]:
 _NAMES = LruCache(4)
 
 
-def _names(store: Store, G: nx.Graph, membership: Mapping[Hashable, int]) -> dict[int, str]:
-    """Community names, cached with the graph version."""
+def _names(store: Store, measures: NetworkMeasures) -> Mapping[int, str]:
+    """Community names: those made with the measures (off the request path), else made once per graph version."""
+    if measures.community_labels:
+        return measures.community_labels
+    G, membership = measures.graph, measures.partition.membership
     return _NAMES.get_or_make((projection_key(store), len(membership), G.number_of_nodes()),
                               lambda: community_names(G, membership, actor_tags(store)))
 
@@ -594,8 +598,9 @@ def community_choices(
 ) -> dict[int, str]:
     """Each community's number and name, biggest first, for a picker (from ``measures`` when given)."""
     measures = measures or network_measures(store, as_of=until)
-    names = _names(store, measures.graph, measures.partition.membership)
-    sizes = {k: sum(1 for v in measures.partition.membership.values() if v == k) for k in names}
+    names = _names(store, measures)
+    counted = Counter(measures.partition.membership.values())
+    sizes = {k: counted[k] for k in names}
     return {k: f"{names[k]} ({sizes[k]:,})" for k in sorted(names, key=lambda k: (-sizes[k], k))}
 
 
@@ -610,7 +615,7 @@ def explore(store: Store, options: ExplorerOptions, *, measures: NetworkMeasures
     G, metrics, partition = measures.graph, measures.metrics, measures.partition
     recent = _links_since(store, options.since) if options.since else None
     H, path, notes = select(G, options, recent)
-    names = _names(store, G, partition.membership)
+    names = _names(store, measures)
     if options.community is not None:
         H = H.subgraph([n for n in H if partition.membership.get(n) == options.community])
         notes.append(f"Showing the community {names.get(options.community, '')}.")

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from ..auth import Permission, require
+from ..caching import LruCache
 from ..errors import NotFound
 from ..model import Introduction, IntroStatus
 from ..store.base import IntroductionFilter, Store
-from .directory import _per_version
+from . import lists
 from .pickers import uk_date
 
 __all__ = [
@@ -103,6 +104,15 @@ def edit_values(intro: Introduction) -> dict[str, Any]:
     }
 
 
+T = TypeVar("T")
+#: Each introducer's follow-up lists, kept per graph version (any write makes new ones).
+_LISTS = LruCache(8)
+
+
+def _per_version(store: Store, name: str, make: Callable[[], T]) -> T:
+    return _LISTS.get_or_make((store.url, store.graph_version(), name), make)
+
+
 def follow_up_groups(store: Store, introducer_id: str, *, today: dt.date | None = None) -> list[FollowUpGroup]:
     """The introducer's introductions with no outcome yet: overdue first, then due this week, then the rest.
 
@@ -117,9 +127,8 @@ def follow_up_groups(store: Store, introducer_id: str, *, today: dt.date | None 
 def _groups(store: Store, introducer_id: str, today: dt.date) -> list[FollowUpGroup]:
     waiting = [i for i in store.list_introductions(IntroductionFilter(introducer_id=introducer_id))
                if i.outcome is None and i.status in _OPEN]
-    names: dict[str, str] = {}
-    for actor_id in {x for i in waiting for x in (i.subject_id, i.target_id)}:
-        names[actor_id] = _name(store, actor_id)
+    names = lists.names(store, {x for i in waiting for x in (i.subject_id, i.target_id)},
+                        missing="someone no longer held")  # the list every user shares, not a read per name
     week = today + dt.timedelta(days=7)
     buckets: dict[str, list[FollowUp]] = {"overdue": [], "week": [], "later": []}
     for intro in sorted(waiting, key=lambda i: (i.follow_up or dt.date.max, i.date, i.id)):

@@ -5,7 +5,7 @@
   (any ward) and by listing the actors of the new record's ward (where the
   bar is lower, so spelling variants sharing no word are found too).
 - :func:`recent_purposes`: the purposes of the most recent introductions,
-  most used first.
+  most used first (:func:`recent_purpose_counts`: how often each).
 
 Each reads at most a few thousand records however large the store is.
 """
@@ -18,7 +18,7 @@ from ..lookalike import Candidate, name_key
 from ..model import Actor
 from ..store.base import IntroductionFilter, Store
 
-__all__ = ["WORD_READ", "WARD_READ", "PURPOSE_READ", "look_alike_candidates", "recent_purposes"]
+__all__ = ["WORD_READ", "WARD_READ", "PURPOSE_READ", "look_alike_candidates", "recent_purpose_counts", "recent_purposes"]
 
 #: Actors read per word of a new name (names containing the word).
 WORD_READ = 400
@@ -48,9 +48,15 @@ def look_alike_candidates(store: Store, name: str, ward: str | None) -> list[Can
     return [Candidate(a.id, a.name, a.actor_type, a.ward) for a in found.values()]
 
 
-def recent_purposes(store: Store) -> list[str]:
-    """The purposes of the :data:`PURPOSE_READ` most recent introductions, most used first (then by name)."""
+def recent_purpose_counts(store: Store) -> Counter[str]:
+    """How often each purpose was used by the :data:`PURPOSE_READ` most recent introductions."""
     counts: Counter[str] = Counter()
     for intro in store.list_introductions(IntroductionFilter(limit=PURPOSE_READ)):
         counts.update(intro.purposes)
+    return counts
+
+
+def recent_purposes(store: Store) -> list[str]:
+    """The purposes of the :data:`PURPOSE_READ` most recent introductions, most used first (then by name)."""
+    counts = recent_purpose_counts(store)
     return sorted(counts, key=lambda p: (-counts[p], p))

@@ -8,7 +8,7 @@ graph version (and as-of date) and forgotten after an erasure.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping
 
 import networkx as nx
@@ -19,31 +19,34 @@ from ..analysis.shared import Latest, latest
 from ..caching import LruCache
 from ..graph import graph_for_analysis, projection_key
 from ..store.base import Store
-from .naming import community_names
+from .naming import actor_tags, community_names
 
 __all__ = ["NetworkMeasures", "network_measures", "shared_measures", "describe"]
 
 
 @dataclass(frozen=True)
 class NetworkMeasures:
-    """The analysis graph with its measures, percentiles and communities."""
+    """The analysis graph with its measures, percentiles and communities (and their names, when known)."""
 
     graph: nx.Graph
     metrics: MetricTable
     partition: Partition
+    community_labels: Mapping[int, str] = field(default_factory=dict)
 
 
 _CACHE = LruCache(4)
 
 
-def _compute(G: nx.Graph) -> NetworkMeasures:
-    return NetworkMeasures(G, compute_metrics(G), detect_communities(G))
+def _compute(G: nx.Graph, tags: Mapping[str, Iterable[str]] | None = None) -> NetworkMeasures:
+    partition = detect_communities(G)
+    labels = community_names(G, partition.membership, tags) if tags is not None else {}
+    return NetworkMeasures(G, compute_metrics(G), partition, labels)
 
 
 def network_measures(store: Store, *, as_of: dt.date | None = None) -> NetworkMeasures:
-    """The measures of the network in ``store`` (as it stood on ``as_of``), cached."""
+    """The measures of the network in ``store`` (as it stood on ``as_of``), with named communities, cached."""
     G = graph_for_analysis(store, as_of=as_of)
-    return _CACHE.get_or_make(projection_key(store, as_of=as_of), lambda: _compute(G))
+    return _CACHE.get_or_make(projection_key(store, as_of=as_of), lambda: _compute(G, actor_tags(store)))
 
 
 def shared_measures(store: Store, *, as_of: dt.date | None = None) -> Latest[NetworkMeasures]:
@@ -90,7 +93,9 @@ def describe(measures: NetworkMeasures, actor_id: str, tags: Mapping[str, Iterab
     community = measures.partition.membership.get(actor_id)
     if community is not None:
         reached = {measures.partition.membership.get(n) for n in G[actor_id]} - {community, None}
-        name = community_names(G, measures.partition.membership, tags or {}).get(community, "")
+        labels = measures.community_labels if tags is None and measures.community_labels else \
+            community_names(G, measures.partition.membership, tags or {})
+        name = labels.get(community, "")
         lines.append(
             f"Community: {name}"
             + (f"; also linked into {len(reached)} other communit{'ies' if len(reached) != 1 else 'y'}." if reached else ".")

@@ -9,7 +9,7 @@ import pandas as pd
 from ..analysis.centrality import METRICS, percentile_ranks
 from ..auth import Permission, require
 from ..store.base import Store
-from .measures import network_measures
+from .measures import shared_measures
 
 __all__ = ["in_words", "plain_connectors"]
 
@@ -39,7 +39,7 @@ def plain_connectors(store: Store, report: dict[str, Any]) -> tuple[pd.DataFrame
     Introductions made stay a count: a count is already plain.
     """
     require(Permission.ANALYSE)
-    values = network_measures(store).metrics.values
+    values = shared_measures(store).value.metrics.values  # the measures every user shares, as the report
     shares = {k: percentile_ranks(values[k], higher_is_better=METRICS[k].higher_is_better) for k in WORDED if k in values}
     words, raw = [], []
     for c in report["connectors"]:

@@ -9,10 +9,11 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from ..analysis.shared import Latest, latest
 from ..auth import Permission, require
 from ..store.base import Store
 
-__all__ = ["Pulse", "same_days_last_month", "pulse"]
+__all__ = ["Pulse", "same_days_last_month", "pulse", "shared_pulse"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,17 @@ def pulse(store: Store, *, today: dt.date | None = None, months: int = 12) -> li
               _sentence(labels[name], now[name], before[name], today))
         for name in ("intros", "ties", "outcomes")
     ]
+
+
+def shared_pulse(store: Store, *, today: dt.date | None = None) -> Latest[list[Pulse]]:
+    """:func:`pulse`, shared by every user and made by the background worker once per graph version.
+
+    The last complete one is returned at once, marked ``refreshing`` while a
+    newer one is made (:mod:`connector_graph.analysis.shared`); never one
+    from before an erasure.
+    """
+    require(Permission.VIEW)
+    today = today or dt.date.today()
+    result = latest(store, "pulse", lambda: pulse(store, today=today), options=(today,))
+    assert result is not None  # waited for
+    return result

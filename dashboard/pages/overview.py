@@ -15,7 +15,7 @@ store = page("Overview")
 
 with friendly():
     summary = overview.summarise(store)
-    beats = pulse.pulse(store)
+    beats = pulse.shared_pulse(store).value
 
 if summary.is_empty:
     st.info(
@@ -67,8 +67,7 @@ if allowed(Permission.ANALYSE) and not summary.is_empty:
                  f"{len(alone)} people and organisations have no link at all.")
         st.page_link("dashboard/pages/gaps.py", label="All gaps", icon=":material/extension:")
     st.subheader("Fair shares: are the most deprived wards getting more?")
-    with friendly():
-        shares = answers.fair_share(store)
+    shares = shared.value["fair_share"]
     st.write(md_escape(shares.sentence))
     frame = answers.fair_share_frame(shares)
     if not frame.empty:

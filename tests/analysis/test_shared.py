@@ -67,7 +67,7 @@ def _wait_fresh(shared: SharedResults, store, compute) -> object:
 
 
 def test_the_last_result_is_served_at_once_while_the_new_analysis_runs(network):
-    shared = SharedResults()
+    shared = SharedResults(pause=False)
     first_gate = Gate(network)
     first_gate.open.set()
     first = shared.latest(network, "gaps", first_gate)  # nothing yet: waits for the first result
@@ -93,7 +93,7 @@ def test_the_last_result_is_served_at_once_while_the_new_analysis_runs(network):
 
 
 def test_after_an_erasure_here_the_old_result_is_never_served(network):
-    shared = SharedResults()
+    shared = SharedResults(pause=False)
     opened = Gate(network)
     opened.open.set()
     before = shared.latest(network, "gaps", opened)
@@ -118,7 +118,7 @@ def test_after_an_erasure_here_the_old_result_is_never_served(network):
 
 
 def test_after_an_erasure_by_another_process_the_old_result_is_never_served(network, tmp_path):
-    shared = SharedResults()
+    shared = SharedResults(pause=False)
     opened = Gate(network)
     opened.open.set()
     before = shared.latest(network, "gaps", opened)
@@ -159,13 +159,50 @@ def test_the_gaps_service_call_serves_the_shared_result_while_the_worker_is_busy
 
 
 def test_results_are_bounded(network):
-    shared = SharedResults()
+    shared = SharedResults(pause=False)
     for n in range(100):
         shared.latest(network, "count", lambda: n, options=(n,))
     assert len(shared) <= 32
 
 
 def test_a_computation_that_asks_for_another_shared_result_does_not_wait_for_itself(network):
-    shared = SharedResults()
+    shared = SharedResults(pause=False)
     outer = shared.latest(network, "outer", lambda: shared.latest(network, "inner", lambda: network.counts().people))
     assert outer.value.value == 4 and not outer.refreshing
+
+
+def test_a_slow_result_is_made_again_only_after_a_pause_as_long_as_it_took(network):
+    shared = SharedResults()
+    calls: list[int] = []
+
+    def count() -> int:
+        calls.append(1)
+        return network.counts().people
+
+    first = shared.latest(network, "people", count)
+    assert first.value == 4 and len(calls) == 1
+    entry = shared._entries[(network.url, "people", ())]
+    entry.took = 3600.0  # as if it had taken an hour: the pause after it has not ended
+    service.add_person(network, "Fay Fox", ward="A", person_id="fay")
+    for _ in range(3):
+        served = shared.latest(network, "people", count)
+        assert served.refreshing and served.value == 4
+    assert len(calls) == 1 and entry.pending is None  # nothing started during the pause
+    entry.took = 0.0  # the pause is over (a quick result has none)
+    assert shared.latest(network, "people", count).refreshing  # the last one at once; the new one is made
+    fresh = None
+    for _ in range(6000):
+        fresh = shared.latest(network, "people", count)
+        if not fresh.refreshing:
+            break
+        threading.Event().wait(0.05)
+    assert fresh.value == 5 and len(calls) == 2
+
+
+def test_an_erasure_is_never_held_back_by_the_pause(network):
+    shared = SharedResults()
+    assert "Ann Ahmed" in _names(shared.latest(network, "gaps", lambda: answers.gap_answers(network)))
+    shared._entries[(network.url, "gaps", ())].took = 3600.0
+    service.erase_actor(network, "ann")
+    after = shared.latest(network, "gaps", lambda: answers.gap_answers(network))
+    assert not after.refreshing and "Ann Ahmed" not in _names(after)

@@ -85,3 +85,23 @@ def test_after_an_erasure_the_gaps_page_never_shows_the_old_result(demo_url):
         assert gone.name not in " ".join(m.value for m in at.markdown)
     finally:
         store.close()
+
+
+def test_opening_any_page_starts_the_shared_analysis_so_the_gaps_page_need_not_wait(demo_url):
+    import datetime as dt
+
+    from connector_graph.analysis.shared import RESULTS
+    from connector_graph.views.prepare import prepared
+
+    _open("log")  # not an analysis page
+    store = open_store(demo_url)
+    try:
+        assert prepared(store, timeout=1200)
+        made = {key[1] for key, entry in RESULTS._entries.items() if key[0] == demo_url and entry.result is not None}
+        assert {"actor-list", "gaps", "measures", "report", "pulse"} <= made
+        gaps = RESULTS._entries[(demo_url, "gaps", (dt.date.today(),))].result
+        assert gaps.version == store.graph_version()
+        at = _open("gaps")  # served from what was made, for the same version
+        assert not _refreshing(at)
+    finally:
+        store.close()

@@ -106,9 +106,10 @@ def test_an_erasure_in_another_process_empties_this_process_caches(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     subprocess.run([sys.executable, "-c", _OTHER_PROCESS, three.url], check=True, env=env, timeout=600)
     assert not any("Ann Ahmed" in c.label for c in directory.choices(three))
-    from connector_graph.views.directory import _LISTS
+    from connector_graph.views import lists
 
-    assert all("Ann Ahmed" not in repr(v) for v in _LISTS._items.values())
+    assert all("Ann Ahmed" not in repr(v) for k, v in lists._MERGED.items() if k[1] == three.url)
+    assert "Ann Ahmed" not in repr({k: v for k, v in lists._CHANGES._held.items() if k[0] == three.url})
     three.close()
 
 

@@ -1,0 +1,65 @@
+"""Start the results every page shares as soon as a store is first opened, off the request path.
+
+A page that needs a shared result nobody has made yet (:mod:`connector_graph.analysis.shared`)
+waits for it, and the first Gaps page of the day on a large network waits
+for the whole analysis. :func:`prepare` starts those results the first time
+a store is opened in the server process, in a thread of their own, as the
+user who opened it (so the role checks inside apply as usual; results that
+user may not see are not started). By the time anyone opens an analysis
+page they are usually ready.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+
+from ..analysis.centrality import METRICS
+from ..auth import Permission, allowed
+from ..store.base import Store
+
+__all__ = ["prepare", "prepared"]
+
+_STARTED: dict[str, threading.Thread] = {}
+_LOCK = threading.Lock()
+#: Stores remembered as started (the oldest are forgotten past it).
+_KEPT = 32
+
+
+def _make_all(store: Store) -> None:
+    from . import answers, directory, insights, pulse
+    from .measures import shared_measures
+
+    steps = [lambda: directory.choices(store), lambda: pulse.shared_pulse(store)]
+    if allowed(Permission.ANALYSE):
+        steps += [lambda: answers.shared_gaps(store), lambda: shared_measures(store),
+                  lambda: insights.shared_analysis(store, top=20, by=next(iter(METRICS)))]
+    for step in steps:
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - the page that needs it asks again and says what is wrong
+            pass
+
+
+def prepare(store: Store) -> None:
+    """Start making the shared results for ``store`` (once per store and process); returns at once."""
+    with _LOCK:
+        if store.url in _STARTED:
+            return
+        context = contextvars.copy_context()
+        thread = threading.Thread(target=context.run, args=(_make_all, store), name="connector-graph-prepare",
+                                  daemon=True)
+        _STARTED[store.url] = thread
+        while len(_STARTED) > _KEPT:
+            _STARTED.pop(next(iter(_STARTED)))
+    thread.start()
+
+
+def prepared(store: Store, timeout: float | None = None) -> bool:
+    """Wait until what :func:`prepare` started for ``store`` is made (True), or ``timeout`` seconds pass."""
+    with _LOCK:
+        thread = _STARTED.get(store.url)
+    if thread is None:
+        return False
+    thread.join(timeout)
+    return not thread.is_alive()
