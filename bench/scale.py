@@ -151,15 +151,23 @@ def main(argv: list[str] | None = None) -> None:
         "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     print("\n".join(lines), flush=True)
+    notes: list[str] = []
     try:
         for size in [int(s) for s in args.sizes.split(",") if s]:
             wipe(url)
             batch = generate(size, seed=SEED, today=TODAY)
+            records = sum(len(part) for part in (batch.wards, batch.people, batch.organisations, batch.ties,
+                                                 batch.introductions))
+            log(f"{size:,} actors: loading {records:,} records (load average {os.getloadavg()[0]:.1f})...")
             store = open_store(url)
             start = time.perf_counter()
             store.bulk_load(batch)
             load = time.perf_counter() - start
             store.close()
+            note = (f"{size:,} actors: {records:,} records loaded in {load:.0f} s ({records / load:,.0f} records/s; "
+                    f"load average {os.getloadavg()[0]:.1f})")
+            log(note)
+            notes.append(note)
             del batch
             rows = {engine: measure(url, engine, pid) for engine in args.engines.split(",")}
             base = rows.get("python")
@@ -181,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if server is not None:
             server.stop()
-    (out / "scale.md").write_text("\n".join(lines) + "\n")
+    (out / "scale.md").write_text("\n".join(lines + [""] + notes) + "\n")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ __all__ = [
     "exact_limit",
     "brokerage",
     "percentile_ranks",
+    "rank_shares",
     "compute_metrics",
     "key_connectors",
 ]
@@ -255,6 +256,22 @@ def percentile_ranks(values: Mapping[Hashable, float | None], *, higher_is_bette
         return dict.fromkeys(values, 1.0)
     nodes = list(values)
     raw = np.array([np.nan if values[node] is None else float(values[node]) for node in nodes], dtype=float)
+    return dict(zip(nodes, rank_shares(raw, higher_is_better=higher_is_better).tolist()))
+
+
+def rank_shares(raw: "np.ndarray", *, higher_is_better: bool = True) -> "np.ndarray":
+    """:func:`percentile_ranks` on an array (NaN for a missing value): the same numbers, position by position.
+
+    Examples
+    --------
+    >>> rank_shares(np.array([1.0, 5.0, 5.0, np.nan])).tolist()
+    [0.3333333333333333, 0.8333333333333334, 0.8333333333333334, 0.0]
+    """
+    n = len(raw)
+    if n == 0:
+        return np.zeros(0)
+    if n == 1:
+        return np.ones(1)
     key = _ten_digits(raw)
     key = np.where(np.isnan(raw), -np.inf, key if higher_is_better else -key)
     # average ranks of tied keys, 0-based, as a share of n - 1
@@ -267,7 +284,7 @@ def percentile_ranks(values: Mapping[Hashable, float | None], *, higher_is_bette
     average = (starts + ends) / 2 / (n - 1)
     ranks = np.empty(n)
     ranks[order] = average[group]
-    return dict(zip(nodes, ranks.tolist()))
+    return ranks
 
 
 def _ten_digits(x: "np.ndarray") -> "np.ndarray":

@@ -17,14 +17,17 @@ pivots).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
+import math
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Collection, Iterator
 
 import neo4j
+import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
     from .neo4j_store import Neo4jStore
@@ -46,6 +49,9 @@ _KEEP = (
 )
 _KEEP_B = _KEEP.replace("a.", "b.").replace("a:", "b:")
 _TIES = "KNOWS|MEMBER_OF|WORKS_AT|VOLUNTEERS_AT|PARTNERS_WITH|ATTENDS"
+
+#: Stands for "no ward" in a column of ward names (a ward's name never holds a NUL character).
+_NO_WARD = "\u0000"
 
 #: One row per link of the analysis graph (a pair may appear several times: each adds 1 to its weight).
 _LINKS = (
@@ -93,17 +99,21 @@ _IDS = (
 
 @dataclass
 class GdsMeasures:
-    """Every node's measures, computed by GDS, keyed by actor id.
+    """Every node's measures, computed by GDS, as arrays in actor-id order.
 
-    ``values`` maps a measure (``degree``, ``betweenness``, ``closeness``,
-    ``pagerank``, ``eigenvector``, ``triangles``, ``community``,
-    ``component``, ``cut_point``) to ``{actor id: value}``, already in the
-    Python engines' conventions. ``bridges`` are actor-id pairs.
+    ``ids`` are the analysed actors' ids, sorted; ``arrays`` maps a measure
+    (``degree``, ``betweenness``, ``closeness``, ``pagerank``,
+    ``eigenvector``, ``triangles``, ``community``, ``component``,
+    ``cut_point``) to a numpy array holding actor ``ids[i]``'s value at
+    position ``i``, already in the Python engines' conventions. No
+    per-actor dictionary is kept: :meth:`as_dict` builds one on request.
+    ``bridges`` are actor-id pairs.
     """
 
     nodes: int
     links: int
-    values: dict[str, dict[str, Any]]
+    ids: list[str]
+    arrays: dict[str, np.ndarray]
     bridges: list[tuple[str, str]]
     communities: int
     modularity: float
@@ -112,6 +122,35 @@ class GdsMeasures:
     seed: int
     version: str
     timings: dict[str, float] = field(default_factory=dict)
+
+    def position(self, actor_id: str) -> int:
+        """Where ``actor_id`` sits in :attr:`ids` (``ValueError`` when it is not analysed)."""
+        at = bisect.bisect_left(self.ids, actor_id)
+        if at == len(self.ids) or self.ids[at] != actor_id:
+            raise ValueError(f"{actor_id!r} is not in the analysed network")
+        return at
+
+    def as_dict(self, measure: str) -> dict[str, Any]:
+        """One measure as ``{actor id: value}`` (plain Python numbers), for callers that want a mapping."""
+        values = self.arrays.get(measure)
+        if values is None:
+            return {}
+        return dict(zip(self.ids, values.tolist()))
+
+
+class _Positions:
+    """GDS node ids to positions in the sorted actor ids, with numpy (no per-node dictionary)."""
+
+    def __init__(self, node_ids: list[int], keys: list[str]) -> None:
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self.ids = [keys[i] for i in order]
+        self._nodes = np.asarray(node_ids, dtype=np.int64)[np.asarray(order, dtype=np.int64)]
+        self._sorter = np.argsort(self._nodes, kind="stable")
+
+    def of(self, node_ids: list[int]) -> np.ndarray:
+        """The positions of ``node_ids``."""
+        wanted = np.asarray(node_ids, dtype=np.int64)
+        return self._sorter[np.searchsorted(self._nodes, wanted, sorter=self._sorter)]
 
 
 def gds_version(store: "Neo4jStore") -> str | None:
@@ -218,19 +257,20 @@ def gds_measures(
                 outputs[key] = session.run(query, name=name, c=config).single(strict=True)["x"] if n else 0
                 timings[key] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            values = _read_back(session, name, [key for key, _q, _c in calls]) if n else {}
+            where, values = _read_back(session, name, [key for key, _q, _c in calls]) if n else (None, {})
             bridges = _bridges(session, name) if n else []
             timings["read"] = time.perf_counter() - t0
-            if sampled:
+            if sampled and where is not None:
                 t0 = time.perf_counter()
-                values["closeness"] = _sampled_closeness(session, name, sorted(values["degree"]), samples or 0, seed)
+                values["closeness"] = _sampled_closeness(session, name, where, samples or 0, seed)
                 timings["closeness"] = time.perf_counter() - t0
     _to_python_conventions(values, n)
     community_count, modularity = outputs.get("community") or (0, 0.0)
     return GdsMeasures(
         nodes=n,
         links=links,
-        values=values,
+        ids=where.ids if where is not None else [],
+        arrays=values,
         bridges=bridges,
         communities=int(community_count),
         modularity=float(modularity),
@@ -242,18 +282,21 @@ def gds_measures(
     )
 
 
-def _read_back(session: neo4j.Session, name: str, props: list[str]) -> dict[str, dict[str, Any]]:
-    """Every node's value of every property: one row per property, lists of all nodes."""
+def _read_back(session: neo4j.Session, name: str, props: list[str]) -> tuple[_Positions, dict[str, np.ndarray]]:
+    """Every node's value of every property: one row per property, lists of all nodes, kept as arrays."""
     row = session.run(_IDS, name=name).single(strict=True)
-    key_of = dict(zip(row["ids"], row["keys"]))
-    values: dict[str, dict[str, Any]] = {}
+    where = _Positions(row["ids"], row["keys"])
+    del row
+    n = len(where.ids)
+    values: dict[str, np.ndarray] = {}
     for record in session.run(_READ, name=name, props=props):
-        keys = [key_of[i] for i in record["ids"]]
-        values[record["nodeProperty"]] = dict(zip(keys, record["values"]))
-    return values
+        column = np.empty(n, dtype=float)
+        column[where.of(record["ids"])] = np.asarray(record["values"], dtype=float)
+        values[record["nodeProperty"]] = column
+    return where, values
 
 
-def _sampled_closeness(session: neo4j.Session, name: str, ids: list[str], k: int, seed: int) -> dict[str, float]:
+def _sampled_closeness(session: neo4j.Session, name: str, where: _Positions, k: int, seed: int) -> np.ndarray:
     """Harmonic closeness from ``k`` pivots: the Python engines' pivots, searched in GDS.
 
     The pivots are those the Python engines draw (``random.Random(seed)``
@@ -263,20 +306,23 @@ def _sampled_closeness(session: neo4j.Session, name: str, ids: list[str], k: int
     """
     import random
 
+    ids = where.ids
     pivots = random.Random(seed).sample(ids, k)
     row = session.run(
         "UNWIND $pivots AS pivot MATCH (s:Actor {id: pivot}) "
         "CALL gds.allShortestPaths.delta.stream($name, {sourceNode: s}) YIELD targetNode, totalCost "
         "WITH targetNode, totalCost WHERE totalCost > 0 "
         "WITH targetNode, sum(1.0 / totalCost) AS total "
-        "RETURN collect(gds.util.asNode(targetNode).id) AS ids, collect(total) AS totals",
+        "RETURN collect(targetNode) AS nodes, collect(total) AS totals",
         name=name,
         pivots=pivots,
     ).single(strict=True)
-    totals = dict.fromkeys(ids, 0.0)
-    totals.update(zip(row["ids"], row["totals"]))
-    picked = set(pivots)
-    return {a: (t / (k - 1) if k > 1 else 0.0) if a in picked else t / k for a, t in totals.items()}
+    totals = np.zeros(len(ids), dtype=float)
+    totals[where.of(row["nodes"])] = np.asarray(row["totals"], dtype=float)
+    out = totals / k
+    picked = np.asarray([bisect.bisect_left(ids, p) for p in pivots], dtype=np.int64)
+    out[picked] = totals[picked] / (k - 1) if k > 1 else 0.0
+    return out
 
 
 def _bridges(session: neo4j.Session, name: str) -> list[tuple[str, str]]:
@@ -289,17 +335,19 @@ def _bridges(session: neo4j.Session, name: str) -> list[tuple[str, str]]:
     return sorted((a, b) for a, b in row["pairs"])
 
 
-def _to_python_conventions(values: dict[str, dict[str, Any]], n: int) -> None:
+def _to_python_conventions(values: dict[str, np.ndarray], n: int) -> None:
     """Normalise GDS's raw numbers as networkx normalises its own (in place)."""
     if not values:
         return
-    values["degree"] = {k: (v / (n - 1) if n > 1 else 0.0) for k, v in values["degree"].items()}
+    values["degree"] = values["degree"] / (n - 1) if n > 1 else np.zeros(n)
     pairs = (n - 1) * (n - 2) / 2
-    values["betweenness"] = {k: (v / pairs if pairs else 0.0) for k, v in values["betweenness"].items()}
-    total = sum(values["pagerank"].values()) or 1.0
-    values["pagerank"] = {k: v / total for k, v in values["pagerank"].items()}
-    values["cut_point"] = {k: bool(v) for k, v in values["cut_point"].items()}
-    values["triangles"] = {k: int(v) for k, v in values["triangles"].items()}
+    values["betweenness"] = values["betweenness"] / pairs if pairs else np.zeros(n)
+    total = math.fsum(values["pagerank"]) or 1.0
+    values["pagerank"] = values["pagerank"] / total
+    values["cut_point"] = values["cut_point"] != 0
+    for key in ("triangles", "community", "component"):
+        if key in values:
+            values[key] = values[key].astype(np.int64)
 
 
 def _read(store: "Neo4jStore", query: str, params: dict[str, Any]) -> list[neo4j.Record]:
@@ -316,21 +364,17 @@ def actor_columns(
 ) -> dict[str, list[Any]]:
     """The analysed actors as columns (``id``, ``ward``, ``organisation``, ``connector``), in one row."""
     filters = _filters(as_of, wards, include_organisations)
+    # collect() skips nulls: an actor without a ward is read as a value no ward name can be, in the same row
     row = _read(
         store,
         f"MATCH (a:Actor) WHERE {_KEEP} WITH a ORDER BY a.id "
-        "RETURN collect(a.id) AS id, collect(a.ward) AS ward, collect(a:Organisation) AS organisation, "
-        "collect('connector' IN coalesce(a.roles, [])) AS connector",
-        filters,
+        "RETURN collect(a.id) AS id, collect(coalesce(a.ward, $no_ward)) AS ward, "
+        "collect(a:Organisation) AS organisation, collect('connector' IN coalesce(a.roles, [])) AS connector",
+        dict(filters, no_ward=_NO_WARD),
     )[0]
-    # collect() skips nulls: read wards as a map instead so actors without one keep their place
-    wards_of = _read(
-        store, f"MATCH (a:Actor) WHERE {_KEEP} AND a.ward IS NOT NULL RETURN collect([a.id, a.ward]) AS pairs", filters
-    )[0]["pairs"]
-    ward_map = dict((k, w) for k, w in wards_of)
     return {
         "id": list(row["id"]),
-        "ward": [ward_map.get(k) for k in row["id"]],
+        "ward": [None if w == _NO_WARD else w for w in row["ward"]],
         "organisation": list(row["organisation"]),
         "connector": list(row["connector"]),
     }

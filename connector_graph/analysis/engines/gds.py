@@ -9,12 +9,15 @@ first family asked for computes them all, the others read the result.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any, Collection
+
+import numpy as np
 
 from ...store.neo4j_gds import GdsMeasures, gds_measures, sector_table, ward_table
 from .base import Centrality, Communities, Structure, Tables
 
-__all__ = ["GdsEngine"]
+__all__ = ["GdsEngine", "effective_size", "link_counts", "numbered_communities"]
 
 
 class GdsEngine:
@@ -47,33 +50,57 @@ class GdsEngine:
     def centrality(self, *, samples: int | None = None, seed: int = 0) -> Centrality:
         """Degree, betweenness, closeness, PageRank and eigenvector from GDS; effective size from its triangles."""
         m = self.measures(samples=samples, seed=seed)
-        values = {key: m.values.get(key, {}) for key in ("degree", "betweenness", "closeness", "pagerank", "eigenvector")}
-        n = m.nodes
-        links = {actor: round(d * (n - 1)) for actor, d in values["degree"].items()}
-        # Burt's effective size, unweighted: d - 2t/d, with t the links among an actor's contacts
+        values = {key: m.as_dict(key) for key in ("degree", "betweenness", "closeness", "pagerank", "eigenvector")}
+        size = effective_size(m)
         values["effective_size"] = {
-            actor: (d - 2 * m.values["triangles"][actor] / d if d else None) for actor, d in links.items()
+            actor: (None if math.isnan(v) else v) for actor, v in zip(m.ids, size.tolist())
         }
         return Centrality(values=values, samples=m.samples, seed=seed)
 
     def communities(self, *, seed: int = 0) -> Communities:
         """Leiden communities (seeded, one thread, so repeatable), numbered by size as the Python engine does."""
         m = self.measures(samples=self._plan[0], seed=seed)
-        raw = m.values.get("community", {})
-        groups: dict[int, list[str]] = {}
-        for actor, label in raw.items():
-            groups.setdefault(int(label), []).append(actor)
-        ordered = sorted((sorted(members) for members in groups.values()), key=lambda ms: (-len(ms), ms[0]))
-        membership = {actor: number for number, members in enumerate(ordered, start=1) for actor in members}
-        return Communities(membership, len(ordered), m.modularity, "gds-leiden")
+        numbers, count = numbered_communities(m)
+        return Communities(dict(zip(m.ids, numbers.tolist())), count, m.modularity, "gds-leiden")
 
     def structure(self) -> Structure:
         """Components (WCC), articulation points and bridges from GDS."""
         m = self.measures(samples=self._plan[0], seed=self._plan[1])
-        cut = frozenset(actor for actor, flag in m.values.get("cut_point", {}).items() if flag)
+        cut = frozenset(m.ids[i] for i in np.flatnonzero(m.arrays["cut_point"])) if m.ids else frozenset()
         return Structure(components=m.components, cut_points=cut, bridges=list(m.bridges))
 
     def tables(self) -> Tables:
         """The ward and sector tables, counted in Cypher."""
         _present, sectors = sector_table(self.store, **self.options)
         return Tables(wards=ward_table(self.store, **self.options), sectors=sectors)
+
+
+def link_counts(m: GdsMeasures) -> np.ndarray:
+    """Each actor's number of links (GDS's degree, before it was divided by n - 1)."""
+    if not m.ids:
+        return np.zeros(0, dtype=np.int64)
+    return np.rint(m.arrays["degree"] * (m.nodes - 1)).astype(np.int64)
+
+
+def effective_size(m: GdsMeasures) -> np.ndarray:
+    """Burt's effective size, unweighted: d - 2t/d, with t the links among an actor's contacts (NaN with no links)."""
+    links = link_counts(m)
+    if not len(links):
+        return np.zeros(0)
+    size = np.full(len(links), np.nan)
+    linked = links > 0
+    size[linked] = links[linked] - 2 * m.arrays["triangles"][linked] / links[linked]
+    return size
+
+
+def numbered_communities(m: GdsMeasures) -> tuple[np.ndarray, int]:
+    """Each actor's community number (1 = the largest; equal sizes by smallest member id) and how many there are."""
+    if not m.ids:
+        return np.zeros(0, dtype=np.int64), 0
+    _labels, first, inverse, counts = np.unique(
+        m.arrays["community"], return_index=True, return_inverse=True, return_counts=True
+    )
+    order = np.lexsort((first, -counts))  # ids are sorted, so a community's first position is its smallest id
+    number = np.empty(len(order), dtype=np.int64)
+    number[order] = np.arange(1, len(order) + 1)
+    return number[inverse.reshape(-1)], len(order)

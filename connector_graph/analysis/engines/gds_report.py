@@ -1,7 +1,9 @@
 """The network report computed by the GDS engine, in the same shape as :func:`~..report.network_report`.
 
-Every measure comes from :class:`~.gds.GdsEngine`, read back in bulk; only the
-top actors' names are looked up (one store read each). Some parts of the
+Every measure comes from :class:`~.gds.GdsEngine`, read back in bulk and kept
+as numpy arrays in actor-id order (one array per measure, one list of ids):
+no per-actor dictionary is built, only the rows of the actors the report
+names. Only those actors' names are looked up (one store read each). Some parts of the
 Python report need the whole graph in Python and are left out here, each with
 a note in ``network.notes``: Burt's constraint (null), the actors each cut
 point would cut off (``cut_off`` null; the cut points are exact), pockets
@@ -18,10 +20,10 @@ from typing import Any, Collection
 
 import numpy as np
 
-from ...store.neo4j_gds import actor_columns, introductions_made, sector_table, ward_table
-from ..centrality import COMPOSITE_WEIGHTS, METRICS, percentile_ranks
+from ...store.neo4j_gds import GdsMeasures, actor_columns, introductions_made, sector_table, ward_table
+from ..centrality import COMPOSITE_WEIGHTS, METRICS, rank_shares
 from ..gaps import PRIORITY_SECTOR_PAIRS
-from .gds import GdsEngine
+from .gds import GdsEngine, effective_size, link_counts, numbered_communities
 
 __all__ = ["gds_network_report", "GDS_NOTES"]
 
@@ -47,20 +49,13 @@ def gds_network_report(
     as_of: dt.date | None = options.get("as_of")
     wards: Collection[str] | None = options.get("wards")
     engine = GdsEngine(store, samples=samples, seed=seed, **options)
-    central = engine.centrality(samples=samples, seed=seed)
     measures = engine.measures(samples=samples, seed=seed)
-    columns = actor_columns(store, **options)
-    ids = columns["id"]
-    made = introductions_made(store, **options)
-    values: dict[str, dict[str, Any]] = dict(central.values)
-    values["constraint"] = dict.fromkeys(ids)
-    values["introductions"] = {a: made.get(a, 0) for a in ids}
-    values["score"] = _score(values, ids)
-    structure = engine.structure()
-    communities = engine.communities(seed=seed)
-    names = _Names(store)
+    ids = measures.ids
     n = len(ids)
-    organisations = sum(columns["organisation"])
+    columns = _Columns(actor_columns(store, **options), ids)
+    values = _values(measures, introductions_made(store, **options))
+    names = _Names(store)
+    organisations = int(columns.organisation.sum())
     notes = [f"computed inside Neo4j by Graph Data Science {measures.version}"]
     if measures.samples is not None:
         notes.append(f"bridging estimated from {measures.samples} of {n:,} actors (seed {seed}); closeness is exact")
@@ -84,10 +79,50 @@ def gds_network_report(
         "metrics": {key: metric.explanation for key, metric in METRICS.items()},
         "by": by,
         "connectors": _connectors(values, ids, by, top, names),
-        "gaps": _gaps(store, values, structure, columns, names, top, options),
-        "communities": _communities(communities, columns, seed),
+        "gaps": _gaps(store, measures, values, columns, names, top, options),
+        "communities": _communities(measures, columns, seed),
     }
     return report
+
+
+class _Columns:
+    """The analysed actors' ward (as codes into ``ward_names``), organisation and connector flags, in id order."""
+
+    def __init__(self, raw: dict[str, list[Any]], ids: list[str]) -> None:
+        if raw["id"] != ids:  # the server sorted the ids another way: put them in the measures' order
+            at = {actor: i for i, actor in enumerate(raw["id"])}
+            order = [at[actor] for actor in ids]
+            raw = {key: [column[i] for i in order] for key, column in raw.items()}
+        self.ward_names = sorted({w for w in raw["ward"] if w is not None})
+        code = {w: i for i, w in enumerate(self.ward_names)}
+        self.ward = np.fromiter((-1 if w is None else code[w] for w in raw["ward"]), dtype=np.int64, count=len(ids))
+        self.organisation = np.asarray(raw["organisation"], dtype=bool)
+
+
+def _values(measures: GdsMeasures, made: dict[str, int]) -> dict[str, np.ndarray]:
+    """Every measure of the report as an array in id order (NaN where a measure has no value)."""
+    arrays = measures.arrays
+    n = len(measures.ids)
+    values = {key: arrays.get(key, np.zeros(n)) for key in ("degree", "betweenness", "closeness", "pagerank",
+                                                             "eigenvector")}
+    values["effective_size"] = effective_size(measures)
+    values["constraint"] = np.full(n, np.nan)
+    introductions = np.zeros(n, dtype=np.int64)
+    for actor, count in made.items():
+        introductions[measures.position(actor)] = count
+    values["introductions"] = introductions
+    score = np.zeros(n)
+    for metric, weight in COMPOSITE_WEIGHTS.items():
+        score += weight * rank_shares(values[metric].astype(float))
+    # rounded as the Python engine rounds each score (Python's round, not numpy's)
+    values["score"] = np.fromiter((round(s, 12) for s in score.tolist()), dtype=float, count=n)
+    return values
+
+
+def _plain(value: Any) -> Any:
+    """A numpy number as the report's plain value: None for NaN."""
+    value = value.item() if hasattr(value, "item") else value
+    return None if isinstance(value, float) and value != value else value
 
 
 class _Names:
@@ -114,30 +149,23 @@ class _Names:
         return {key: full[key] for key in ("id", "name", "actor_type", "ward")}
 
 
-def _score(values: dict[str, dict[str, Any]], ids: list[str]) -> dict[str, float]:
-    """The composite score, as the Python engine weighs it (percentile ranks of the measures)."""
-    score = np.zeros(len(ids))
-    for metric, weight in COMPOSITE_WEIGHTS.items():
-        ranks = percentile_ranks({a: values[metric].get(a) for a in ids})
-        score += weight * np.array([ranks[a] for a in ids])
-    return {a: round(float(s), 12) for a, s in zip(ids, score)}
-
-
 def _connectors(
-    values: dict[str, dict[str, Any]], ids: list[str], by: str, top: int, names: _Names
+    values: dict[str, np.ndarray], ids: list[str], by: str, top: int, names: _Names
 ) -> list[dict[str, Any]]:
+    """The ``top`` actors by ``by`` (ties by score, then id), as the Python engine orders them."""
+    if not ids:
+        return []
     sign = 1.0 if METRICS[by].higher_is_better else -1.0
-
-    def order(actor: str) -> tuple:
-        value = values[by][actor]
-        return (value is None, -sign * (value or 0.0), -values["score"][actor], actor)
-
+    chosen = values[by].astype(float)
+    missing = np.isnan(chosen)
+    key = np.where(missing, 0.0, -sign * chosen)
+    order = np.lexsort((np.arange(len(ids)), -values["score"], key, missing))  # last key sorts first
     out = []
-    for rank, actor in enumerate(sorted(ids, key=order)[:top], start=1):
-        ref = names.ref(actor)
+    for rank, at in enumerate(order[:top].tolist(), start=1):
+        ref = names.ref(ids[at])
         row = {key: ref[key] for key in ("id", "name", "actor_type", "ward", "roles")}
-        for key in METRICS:
-            row[key] = values[key][actor]
+        for metric in METRICS:
+            row[metric] = _plain(values[metric][at])
         row["introductions"] = int(row["introductions"])
         row["rank"] = rank
         out.append(row)
@@ -146,21 +174,24 @@ def _connectors(
 
 def _gaps(
     store: Any,
-    values: dict[str, dict[str, Any]],
-    structure: Any,
-    columns: dict[str, list[Any]],
+    measures: GdsMeasures,
+    values: dict[str, np.ndarray],
+    columns: _Columns,
     names: _Names,
     top: int,
     options: dict[str, Any],
 ) -> dict[str, Any]:
-    ids = columns["id"]
-    n = len(ids)
-    links = {a: round(values["degree"][a] * (n - 1)) for a in ids}
-    isolated = [a for a in ids if links[a] == 0]
-    single = [a for a in ids if links[a] == 1]
+    ids = measures.ids
+    links = link_counts(measures)
+    isolated = np.flatnonzero(links == 0)
+    single = np.flatnonzero(links == 1)
     between = values["betweenness"]
-    cut = sorted(structure.cut_points, key=lambda a: (-between[a], a))
-    isolated_by_ward = Counter(w for a, w in zip(ids, columns["ward"]) if w is not None and links[a] == 0)
+    cut = np.flatnonzero(measures.arrays["cut_point"]) if ids else np.zeros(0, dtype=np.int64)
+    cut = cut[np.lexsort((cut, -between[cut]))] if len(cut) else cut
+    codes = columns.ward[isolated]
+    isolated_by_ward = Counter(
+        {columns.ward_names[c]: int(k) for c, k in zip(*np.unique(codes[codes >= 0], return_counts=True))}
+    )
     population = {w.name: w.population for w in store.list_wards()}
     rows = []
     for row in ward_table(store, **options):
@@ -179,26 +210,33 @@ def _gaps(
     present, counts = sector_table(store, **options)
     missing = [(a, b) for i, a in enumerate(present) for b in present[i + 1 :] if (a, b) not in counts]
     priority = [tuple(sorted(p)) for p in PRIORITY_SECTOR_PAIRS if tuple(sorted(p)) in set(missing)]
+
+    def bridging(pair: tuple[str, str]) -> float:
+        return float(between[measures.position(pair[0])] + between[measures.position(pair[1])])
+
+    bridges = sorted(measures.bridges, key=lambda p: (-bridging(p), p))
     return {
-        "isolated": {"count": len(isolated), "actors": [names.short(a) for a in isolated[:top]]},
+        "isolated": {"count": len(isolated), "actors": [names.short(ids[a]) for a in isolated[:top].tolist()]},
         "fragile": {
             "count": len(single),
-            "actors": [{"actor": names.short(a), "via": None, "reason": "one link only"} for a in single[:top]],
+            "actors": [
+                {"actor": names.short(ids[a]), "via": None, "reason": "one link only"} for a in single[:top].tolist()
+            ],
         },
         "cut_points": {
             "count": len(cut),
             "items": [
                 {
-                    "actor": names.short(a),
+                    "actor": names.short(ids[a]),
                     "pieces": None,
                     "cut_off": None,
-                    "sentence": f"If {names.ref(a)['name']} left, the network would split apart.",
+                    "sentence": f"If {names.ref(ids[a])['name']} left, the network would split apart.",
                 }
-                for a in cut[:top]
+                for a in cut[:top].tolist()
             ],
         },
         "bridges": {
-            "count": len(structure.bridges),
+            "count": len(measures.bridges),
             "items": [
                 {
                     "a": names.short(a),
@@ -207,7 +245,7 @@ def _gaps(
                     "sentence": f"If the link between {names.ref(a)['name']} and {names.ref(b)['name']} were lost, "
                     "the network would split apart.",
                 }
-                for a, b in sorted(structure.bridges, key=lambda p: (-(between[p[0]] + between[p[1]]), p))[:top]
+                for a, b in bridges[:top]
             ],
         },
         "wards": rows,
@@ -220,21 +258,27 @@ def _gaps(
     }
 
 
-def _communities(communities: Any, columns: dict[str, list[Any]], seed: int) -> dict[str, Any]:
-    ward_of = dict(zip(columns["id"], columns["ward"]))
-    members: dict[int, list[str]] = {}
-    for actor, number in communities.membership.items():
-        members.setdefault(number, []).append(actor)
-    listed = []
-    for number in sorted(members):
-        wards = Counter(ward_of.get(a) for a in members[number])
-        wards.pop(None, None)
-        main = min(wards, key=lambda w: (-wards[w], w)) if wards else None
-        listed.append({"number": number, "size": len(members[number]), "main_ward": main, "internal_ties": None})
+def _communities(measures: GdsMeasures, columns: _Columns, seed: int) -> dict[str, Any]:
+    """Each community's size and main ward (most members; equal counts by ward name), from arrays."""
+    numbers, count = numbered_communities(measures)
+    sizes = np.bincount(numbers, minlength=count + 1)
+    main: dict[int, str] = {}
+    warded = columns.ward >= 0
+    if warded.any():
+        wards_count = len(columns.ward_names)
+        pairs, tally = np.unique(numbers[warded] * wards_count + columns.ward[warded], return_counts=True)
+        number_of, ward_of = pairs // wards_count, pairs % wards_count
+        # per community: the highest count first, then the ward that sorts first
+        for at in np.lexsort((ward_of, -tally, number_of)).tolist():
+            main.setdefault(int(number_of[at]), columns.ward_names[int(ward_of[at])])
+    listed = [
+        {"number": number, "size": int(sizes[number]), "main_ward": main.get(number), "internal_ties": None}
+        for number in range(1, count + 1)
+    ]
     return {
-        "count": communities.count,
-        "modularity": round(communities.modularity, 6),
-        "engine": communities.method,
+        "count": count,
+        "modularity": round(measures.modularity, 6),
+        "engine": "gds-leiden",
         "seed": seed,
         "list": listed,
         "bridging": [],
