@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from connector_graph.analysis.centrality import DEFAULT_SAMPLES, compute_metrics
-from connector_graph.analysis.engine import adaptive_betweenness
+from connector_graph.analysis.engine import AGREE_TOP20, adaptive_betweenness
 from connector_graph.graph import build_graph
 from connector_graph.seed import generate
 from connector_graph.store import open_store
@@ -55,7 +55,7 @@ def test_top_20_overlap_with_exact(name, n):
     overlap = len(found_top(estimate.values) & exact_top(G))
     assert overlap >= 18, (name, n, estimate.pivots, estimate.agreement)
     if not estimate.exact:
-        assert estimate.agreement >= 19 and estimate.pivots < G.number_of_nodes()
+        assert estimate.agreement >= AGREE_TOP20 and estimate.pivots < G.number_of_nodes()
 
 
 def test_sampled_report_says_how_far_it_went():
@@ -64,7 +64,7 @@ def test_sampled_report_says_how_far_it_went():
     assert table.pivots is not None and table.samples == DEFAULT_SAMPLES
     note = next(line for line in table.notes if line.startswith("bridging"))
     if table.pivots < 1_200:
-        assert f"agreed on {table.agreement} of the top 20" in note and table.agreement >= 19
+        assert f"agreed on {table.agreement} of the top 20" in note and table.agreement >= AGREE_TOP20
     # The same network and seed give the same numbers, whichever engine computes them.
     again = compute_metrics(G, engine="igraph", exact=False)
     assert again.pivots == table.pivots
