@@ -332,7 +332,7 @@ def main() -> None:
         lines += [
             f"{label}:",
             f"  logging page ready                      {summary(times['ready'])}   target <= 2 s",
-            f"    of which the server's script run      " + (summary(times["server"]) if times["server"] else "not logged"),
+            "    of which the server's script run      " + (summary(times["server"]) if times["server"] else "not logged"),
             f"  ready, returning (code in the browser)  {summary(times['returning'])}   target <= 2 s",
             f"  resident -> existing organisation       {summary(times['existing'])}   target <= 15 s",
             f"  someone new, then logged                {summary(times['new'])}   target <= 25 s",

@@ -155,7 +155,7 @@ def test_two_people_with_the_same_name_are_told_apart_and_the_chosen_one_is_stor
 
 def test_the_introducer_survives_a_reload_and_a_visit_to_another_page(app_url, tab):
     _open_log(tab, app_url)
-    assert tab.get_by_text(f"Introduced by:").first.inner_text().startswith("Introduced by:")
+    assert tab.get_by_text("Introduced by:").first.inner_text().startswith("Introduced by:")
     assert ME in tab.get_by_test_id("stMarkdown").filter(has_text="Introduced by:").first.inner_text()
     tab.get_by_role("button", name="Change").first.click()
     wait_until_idle(tab)
