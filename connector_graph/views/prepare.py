@@ -12,7 +12,6 @@ page they are usually ready.
 from __future__ import annotations
 
 import contextvars
-import logging
 import threading
 
 from ..analysis.centrality import METRICS
@@ -20,8 +19,6 @@ from ..auth import Permission, allowed
 from ..store.base import Store
 
 __all__ = ["prepare", "prepared"]
-
-log = logging.getLogger(__name__)
 
 _STARTED: dict[str, threading.Thread] = {}
 _LOCK = threading.Lock()
@@ -41,8 +38,7 @@ def _make_all(store: Store) -> None:
         try:
             step()
         except Exception:  # noqa: BLE001 - the page that needs it asks again and says what is wrong
-            log.info("a shared result could not be prepared in advance; the page that needs it will ask again",
-                     exc_info=True)
+            pass
 
 
 def prepare(store: Store) -> None:
