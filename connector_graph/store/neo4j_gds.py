@@ -214,8 +214,8 @@ def gds_measures(
     version = gds_version(store) or "?"
     # Projections and mutate-mode algorithms are reads: with a neo4j:// URL to a cluster, the
     # driver routes them to a secondary (where GDS belongs), never to the primary.
-    with store._errors(), store._driver.session(
-        database=store._database, default_access_mode=neo4j.READ_ACCESS, notifications_min_severity="OFF"
+    with store._errors(), store._session(
+        default_access_mode=neo4j.READ_ACCESS, notifications_min_severity="OFF"
     ) as session:
         started = time.perf_counter()
         with _projection(session, filters) as (name, n, links):
@@ -352,8 +352,8 @@ def _to_python_conventions(values: dict[str, np.ndarray], n: int) -> None:
 
 def _read(store: "Neo4jStore", query: str, params: dict[str, Any]) -> list[neo4j.Record]:
     """One read query, with the store's error translation and no notifications."""
-    with store._errors(), store._driver.session(
-        database=store._database, default_access_mode=neo4j.READ_ACCESS, notifications_min_severity="OFF"
+    with store._errors(), store._session(
+        default_access_mode=neo4j.READ_ACCESS, notifications_min_severity="OFF"
     ) as session:
         return list(session.run(query, params))
 

@@ -25,6 +25,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import threading
 import urllib.parse
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -240,6 +241,9 @@ class Neo4jStore:
         self.url = address  # never keep the password in the URL we show
         self._database = database or None
         self.protection = Protection.for_store(address, database, settings)
+        self._in_use = 0  # sessions open now, in any thread; close() waits for them
+        self._closed = False
+        self._idle = threading.Condition()
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 address,
@@ -278,9 +282,29 @@ class Neo4jStore:
         except nx_err.DriverError as exc:
             raise StoreUnavailable(f"Neo4j driver error: {exc}") from exc
 
+    @contextlib.contextmanager
+    def _session(self, **config: Any) -> Iterator[neo4j.Session]:
+        """A driver session on the store's database, counted so that :meth:`close` waits for it.
+
+        A background thread (a shared analysis, the pickers' base) may still be
+        reading when the store is closed; closing the driver under it would break
+        the connection it is using. After close, a new session is refused.
+        """
+        with self._idle:
+            if self._closed:
+                raise StoreUnavailable(f"the connection to Neo4j at {self.url} has been closed")
+            self._in_use += 1
+        try:
+            with self._driver.session(database=self._database, **config) as session:
+                yield session
+        finally:
+            with self._idle:
+                self._in_use -= 1
+                self._idle.notify_all()
+
     def _ensure_schema(self) -> None:
         """Create constraints and indexes once; safe when several processes race."""
-        with self._driver.session(database=self._database) as session:
+        with self._session() as session:
             existing = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
             existing |= {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
             for statement in _SCHEMA:
@@ -325,7 +349,7 @@ class Neo4jStore:
             return result
 
         with contextlib.suppress(_NoChange), self._errors():
-            with self._driver.session(database=self._database) as session:
+            with self._session() as session:
                 result = session.execute_write(unit)
             if written:
                 self.protection.advance(written[0].seq, written[0].hash)
@@ -333,18 +357,20 @@ class Neo4jStore:
         return None
 
     def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
-        with self._errors():
-            records, _, _ = self._driver.execute_query(
-                query, params, database_=self._database, routing_=neo4j.RoutingControl.READ
-            )
-            return records
+        with self._errors(), self._session(default_access_mode=neo4j.READ_ACCESS) as session:
+            return list(session.execute_read(lambda tx: list(tx.run(query, params))))
 
     def _stream(self, query: str, **params: Any) -> Iterator[neo4j.Record]:
-        with self._errors(), self._driver.session(database=self._database) as session:
+        with self._errors(), self._session() as session:
             yield from session.run(query, params)
 
-    def close(self) -> None:
-        """Close the driver."""
+    def close(self, wait: float = 30.0) -> None:
+        """Close the driver, once the sessions other threads have open end (at most ``wait`` seconds)."""
+        with self._idle:
+            if self._closed:
+                return
+            self._closed = True
+            self._idle.wait_for(lambda: self._in_use == 0, timeout=wait)
         self._driver.close()
 
     def __enter__(self) -> "Neo4jStore":
@@ -851,7 +877,7 @@ class Neo4jStore:
                     setattr(out, name, [v[0] for v in column] if name in _NULLABLE else column)
             return out
 
-        with self._errors(), self._driver.session(database=self._database, default_access_mode=neo4j.READ_ACCESS) as session:
+        with self._errors(), self._session(default_access_mode=neo4j.READ_ACCESS) as session:
             return session.execute_read(work)
 
     def counts(self) -> Counts:
