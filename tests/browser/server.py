@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -29,6 +30,8 @@ PAGES = {
 }
 #: How long to wait for something a page should show: generous, since a busy machine is slow, not broken.
 PATIENCE_MS = 180_000
+#: One attempt at an action that is tried again when a rerun gets in its way.
+ATTEMPT_MS = 20_000
 
 
 def chromium_path() -> str | None:
@@ -134,13 +137,55 @@ def open_page(page, base: str, path: str = "", *, query: str = "") -> None:
 
 
 def choose(page, label: str, text: str, option: str | None = None) -> None:
-    """Pick from a searchable Streamlit select box: type ``text``, click the option containing ``option``."""
+    """Pick from a searchable Streamlit select box: type ``text``, click the option containing ``option``.
+
+    A rerun the page had not begun when it last looked idle (a field just left,
+    a click just made) closes an open list and redraws the box; then the list
+    is opened again and the choice made again, until the box shows it.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    wanted = option or text
     box = page.get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.fill(text)
-    page.get_by_role("option").filter(has_text=option or text).first.click()
-    page.wait_for_timeout(300)
-    wait_until_idle(page)
+    deadline = time.monotonic() + PATIENCE_MS / 1000
+    while True:
+        wait_until_idle(page)
+        try:
+            box.click(timeout=ATTEMPT_MS)
+            box.fill(text, timeout=ATTEMPT_MS)
+            page.get_by_role("option").filter(has_text=wanted).first.click(timeout=ATTEMPT_MS)
+            page.wait_for_timeout(300)
+            wait_until_idle(page)
+            if wanted in box.input_value(timeout=ATTEMPT_MS):  # the box shows the option chosen
+                return
+        except PlaywrightError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"could not choose {wanted!r} in {label!r} within {PATIENCE_MS / 1000:.0f} s")
+        page.keyboard.press("Escape")
+
+
+def follow(page, act: Callable[[], None], url: re.Pattern) -> None:
+    """Do ``act`` (the clicks that open a link) until the page's address matches ``url``.
+
+    A click that lands while Streamlit redraws the link's frame goes nowhere,
+    and the redraw can take away what the first clicks opened; so the whole
+    act is done again until the page moves (within the usual patience).
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + PATIENCE_MS / 1000
+    while True:
+        try:
+            act()
+            page.wait_for_url(url, timeout=ATTEMPT_MS)
+            return
+        except PlaywrightError:
+            if url.search(page.url):
+                return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page did not move to {url.pattern} within {PATIENCE_MS / 1000:.0f} s")
+        wait_until_idle(page)
 
 
 def no_script_ran(page) -> list[str]:

@@ -12,7 +12,7 @@ import sqlite3
 
 import networkx as nx
 import pytest
-from server import PATIENCE_MS, choose, open_page, wait_until_idle
+from server import ATTEMPT_MS, PATIENCE_MS, choose, follow, open_page, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -69,15 +69,18 @@ def test_clicking_a_community_in_the_drawing_opens_it(app_url, page):
     communities = [n for n in _nodes(page) if re.fullmatch(r"community-\d+", n["id"])]
     chosen = max(communities, key=lambda n: int(re.search(r"([\d,]+) members", n["title"]).group(1).replace(",", "")))
     members = int(re.search(r"([\d,]+) members", chosen["title"]).group(1).replace(",", ""))
-    frame = _drawing(page)
-    spot = frame.evaluate(f"network.canvasToDOM(network.getPosition({json.dumps(chosen['id'])}))")
-    canvas = frame.locator("canvas").first.bounding_box()
-    page.mouse.click(canvas["x"] + spot["x"], canvas["y"] + spot["y"])  # a real click on the shape
-    link = frame.locator("#cg-community-link")
-    link.wait_for()
-    assert chosen["title"].splitlines()[0] in frame.locator("#cg-details").inner_text()
-    with page.expect_navigation(url=re.compile(r"/explorer\?community=\d+$")):
-        link.click()
+
+    def open_community() -> None:
+        frame = _drawing(page)
+        spot = frame.evaluate(f"network.canvasToDOM(network.getPosition({json.dumps(chosen['id'])}))")
+        canvas = frame.locator("canvas").first.bounding_box()
+        page.mouse.click(canvas["x"] + spot["x"], canvas["y"] + spot["y"])  # a real click on the shape
+        link = frame.locator("#cg-community-link")
+        link.wait_for(timeout=ATTEMPT_MS)
+        assert chosen["title"].splitlines()[0] in frame.locator("#cg-details").inner_text()
+        link.click(timeout=ATTEMPT_MS)
+
+    follow(page, open_community, re.compile(r"/explorer\?community=\d+$"))
     page.wait_for_selector("h1")
     wait_until_idle(page)
     page.get_by_text(re.compile(r"^Showing the community ")).wait_for()
@@ -88,12 +91,15 @@ def test_clicking_a_community_in_the_drawing_opens_it(app_url, page):
     assert drawn == len(nodes) and len(nodes) <= members
     # and clicking one of its members opens that person's or organisation's profile
     member = nodes[0]
-    frame = _drawing(page)
-    spot = frame.evaluate(f"network.canvasToDOM(network.getPosition({json.dumps(member['id'])}))")
-    canvas = frame.locator("canvas").first.bounding_box()
-    page.mouse.click(canvas["x"] + spot["x"], canvas["y"] + spot["y"])
-    with page.expect_navigation(url=re.compile(r"/directory\?id=" + re.escape(member["id"]) + "$")):
-        frame.locator("#cg-profile-link").click()
+
+    def open_member() -> None:
+        frame = _drawing(page)
+        spot = frame.evaluate(f"network.canvasToDOM(network.getPosition({json.dumps(member['id'])}))")
+        canvas = frame.locator("canvas").first.bounding_box()
+        page.mouse.click(canvas["x"] + spot["x"], canvas["y"] + spot["y"])
+        frame.locator("#cg-profile-link").click(timeout=ATTEMPT_MS)
+
+    follow(page, open_member, re.compile(r"/directory\?id=" + re.escape(member["id"]) + "$"))
     page.get_by_role("heading", name=member["title"].splitlines()[0].strip()).first.wait_for()
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from server import PATIENCE_MS, ROOT, _search, free_port, open_page, pick, results_of, visit, wait_until_idle
+from server import PATIENCE_MS, ROOT, _search, choose, free_port, open_page, pick, results_of, visit, wait_until_idle
 
 from connector_graph import service
 from connector_graph.audit import AuditAction
@@ -239,12 +239,7 @@ def test_shared_surnames_are_not_look_alikes_but_spelling_variants_are(app_url, 
     def add(name: str) -> None:
         tab.get_by_label("Name", exact=True).fill(name)
         tab.get_by_label("Name", exact=True).blur()
-        wait_until_idle(tab)  # the run the new name started would close the ward's list while it is open
-        ward_box = tab.get_by_role("combobox", name="Ward", exact=True)
-        ward_box.click()
-        ward_box.fill(ward)
-        tab.get_by_role("option").filter(has_text=ward).first.click()
-        wait_until_idle(tab)
+        choose(tab, "Ward", ward)  # again if the run the new name started closes the list while it is open
         tab.get_by_role("button", name="Check and add").click()
         wait_until_idle(tab)
 

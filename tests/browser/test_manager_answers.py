@@ -11,11 +11,12 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from server import choose, open_page, wait_until_idle
+from server import PATIENCE_MS, choose, open_page, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -51,8 +52,20 @@ def _tab(page, name: str) -> None:
     page.wait_for_timeout(300)
 
 
-def _panel_text(page) -> str:
-    return page.locator('[role="tabpanel"]:visible').first.inner_text()
+def _panel_text(page, until: str | None = None) -> str:
+    """The open tab's text, once it holds ``until`` (a regular expression), if given.
+
+    A tab's heavy parts stream in after the first paint, and a choice just
+    made reruns the page: the text is read again until it says what the test
+    is about (within the usual patience), and is then returned as it is.
+    """
+    panel = page.locator('[role="tabpanel"]:visible').first
+    if until is not None:
+        deadline = time.monotonic() + PATIENCE_MS / 1000
+        while not re.search(until, panel.inner_text(timeout=PATIENCE_MS)) and time.monotonic() < deadline:
+            page.wait_for_timeout(500)
+        wait_until_idle(page)
+    return panel.inner_text(timeout=PATIENCE_MS)
 
 
 def test_least_connected_wards_are_ranked_from_the_tables(app_url, browser_store, page, artifacts):
@@ -77,7 +90,7 @@ def test_least_connected_wards_are_ranked_from_the_tables(app_url, browser_store
     expected = sorted(names, key=lambda w: ((rank_links[w] + rank_alone[w]) / 2, rank_links[w], w))[:3]
 
     open_page(page, app_url, "gaps")
-    text = _panel_text(page)
+    text = _panel_text(page, until=r"(?m)^3\. .+?: ")
     shown = re.findall(r"^([123])\. (.+?): ", text, flags=re.M)
     assert [w for _n, w in shown] == expected
     assert "Best bridge:" in text
@@ -116,10 +129,10 @@ def test_single_points_of_failure_name_who_is_cut_off(app_url, browser_store, pa
 
     open_page(page, app_url, "gaps")
     _tab(page, "Single points of failure")
-    text = _panel_text(page)
-    assert f"Single points of failure ({len(points)})" in text
     biggest = max(points, key=lambda n: (len(cut_off(n)), n))
     name = G.nodes[biggest]["name"]
+    text = _panel_text(page, until=re.escape(f"If {name} left,"))
+    assert f"Single points of failure ({len(points)})" in text
     sentence = next((line for line in text.splitlines() if f"If {name} left," in line), text[:3000])
     listed = sentence.split("rest of the network: ", 1)[1].split(". Backup:")[0]
     expected = cut_off(biggest)
@@ -132,7 +145,8 @@ def test_single_points_of_failure_name_who_is_cut_off(app_url, browser_store, pa
     choose(page, "Anyone in the network", name)
     page.wait_for_timeout(300)
     wait_until_idle(page)
-    full = _panel_text(page).split("What if someone else left?")[1]
+    full = _panel_text(page, until=r"What if someone else left\?[\s\S]*rest of the network: ").split(
+        "What if someone else left?")[1]
     got = re.search(r"rest of the network: (.+?)\. Backup", full).group(1)
     assert set(re.split(r", | and ", got)) == expected
 
@@ -151,7 +165,7 @@ def test_introductions_that_went_nowhere_match_the_table(app_url, browser_store,
     expected = [r for r in rows if stalled(*r[1:])]
     open_page(page, app_url, "gaps")
     _tab(page, "Introductions that went nowhere")
-    assert f"Introductions that went nowhere ({len(expected)})" in _panel_text(page)
+    assert f"Introductions that went nowhere ({len(expected)})" in _panel_text(page, until=r"went nowhere \(\d+\)")
     by = max({r[0] for r in expected}, key=lambda c: (sum(r[0] == c for r in expected), c))
     choose(page, "Connector", names[by])
     mine = sum(r[0] == by for r in expected)
@@ -197,7 +211,7 @@ def test_ward_map_from_the_shipped_grid_and_clicking_a_ward_filters(app_url, pag
     page.get_by_text("Showing Armley only").wait_for()
     wait_until_idle(page)
     _tab(page, "Single points of failure")
-    assert "Armley" in _panel_text(page)
+    assert "Armley" in _panel_text(page, until="Armley")
     page.screenshot(path=str(artifacts / "gaps-map-armley.png"), full_page=True)
     _tile(page, "Wetherby").click(position={"x": 10, "y": 10})
     page.get_by_text("Showing Wetherby only").wait_for()
