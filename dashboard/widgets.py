@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
 import os
 import signal
 
-import pandas as pd
 import streamlit as st
 
 from connector_graph import submissions
 from connector_graph.analysis.shared import Latest, freshness_note
 from connector_graph.auth import Permission, allowed
 from connector_graph.errors import ConnectorGraphError, Forbidden, StoreUnavailable
-from connector_graph.io.safe_csv import to_safe_csv
-from connector_graph.io.suppress import suppress_small_counts
 from connector_graph.store import Store
 from connector_graph.views.directory import Choice
 from connector_graph.views.text import md_escape
 from dashboard.state import get_store, where_label
+
+if TYPE_CHECKING:  # pandas loads with the first table, not with the first page's heading
+    import pandas as pd
 
 T = TypeVar("T")
 
@@ -78,6 +78,11 @@ def download(
     counts from 1 to 4 shown as "<5", so no small group can be identified.
     """
     if allowed(Permission.EXPORT) and not frame.empty:
+        import pandas as pd
+
+        from connector_graph.io.safe_csv import to_safe_csv
+        from connector_graph.io.suppress import suppress_small_counts
+
         if aggregate:
             rates = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
             frame = suppress_small_counts(frame, derived=rates)

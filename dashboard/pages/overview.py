@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from connector_graph import overview
 from connector_graph.auth import Permission, allowed
-from connector_graph.views import answers, pulse
+from connector_graph.views import pulse
 from connector_graph.views.text import md_escape
 from dashboard.widgets import freshness, friendly, page, table
 
+# The Overview is the first page a freshly started server draws: the counts come first, and the
+# modules only the analysis and the tables need (networkx, pandas) load after them.
 store = page("Overview")
 
 with friendly():
     summary = overview.summarise(store)
-    beats = pulse.shared_pulse(store).value
 
 if summary.is_empty:
     st.info(
@@ -29,6 +29,9 @@ cols[1].metric("Organisations", f"{summary.counts.organisations:,}", help="Group
 cols[2].metric("Ties", f"{summary.counts.ties:,}", help="Known relationships between them.")
 cols[3].metric("Introductions", f"{summary.counts.introductions:,}", help="Introductions logged by connectors.")
 
+with friendly():
+    beats = pulse.shared_pulse(store).value
+
 st.subheader("This month so far")
 cols = st.columns(3)
 for col, beat in zip(cols, beats):
@@ -41,6 +44,8 @@ for beat in beats:
 st.page_link("dashboard/pages/log.py", label="Log an introduction", icon=":material/handshake:")
 
 if allowed(Permission.ANALYSE) and not summary.is_empty:
+    from connector_graph.views import answers
+
     with st.spinner("Measuring the network…"), friendly():
         shared = answers.shared_gaps(store)
     report, found = shared.value["report"], shared.value["answers"]
@@ -76,6 +81,8 @@ if allowed(Permission.ANALYSE) and not summary.is_empty:
         st.caption("Deprivation comes with the ward table (IMD decile or score). The demo city's deciles are "
                    "illustrative and synthetic, not real figures.")
         table(frame, "fair_shares_by_deprivation.csv", aggregate=True)
+
+import pandas as pd  # noqa: E402 - after the first paint
 
 st.subheader("Latest introductions")
 table(pd.DataFrame([row.model_dump() for row in summary.recent]), "latest_introductions.csv", empty="None logged yet.")
