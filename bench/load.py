@@ -174,8 +174,19 @@ async def open_page(page, base: str, path: str, heading: str) -> float:
     return time.perf_counter() - start
 
 
+#: The page-address parameter the logging page sets once a picker's choice has reached the server.
+CHOSEN_IN_URL = {"Who are you?": "by", BY: "by", SUBJECT: "subject", TO: "to"}
+
+
 async def pick(page, label: str, text: str) -> None:
-    """Type ``text`` into the search picker ``label``, press Enter, tap the first result holding it."""
+    """Type ``text`` into the search picker ``label``, press Enter, tap the first result holding it.
+
+    Returns once the server has taken the choice: the logging page then names
+    it in the page's address. Waiting for the page to look idle is not
+    enough on a busy server: the run the tap asks for may not have begun, and
+    a step taken meanwhile (typing into the next box) is undone when that run
+    redraws the form.
+    """
     search = page.get_by_role("textbox", name=label, exact=True)
     await search.click()
     await search.press_sequentially(text, delay=KEY_DELAY_MS)
@@ -185,6 +196,8 @@ async def pick(page, label: str, text: str) -> None:
     await result.wait_for(timeout=TIMEOUT_MS)
     await idle(page)
     await result.click()
+    parameter = re.compile(rf"[?&]{CHOSEN_IN_URL[label]}=")
+    await page.wait_for_url(lambda url: bool(parameter.search(url)), timeout=TIMEOUT_MS, wait_until="commit")
     await page.wait_for_timeout(300)  # the run the tap caused (it draws the same list, the result chosen)
     await idle(page)
 
