@@ -297,6 +297,20 @@ def test_connectors_page_ranks_and_says_what_if_someone_left(demo_url):
     assert made == sorted(made, reverse=True)
 
 
+def test_the_gaps_page_builds_only_its_open_tab(demo_url):
+    at = _open("gaps")
+    subheaders = [h.value for h in at.subheader]
+    assert "The three least connected wards" in subheaders  # the first tab, open by default
+    assert not any(h.startswith("Single points of failure") for h in subheaders)
+    assert not [s for s in at.selectbox if s.label == "Anyone in the network"]  # a picker of everyone, not built
+    at.session_state["gp_tab"] = "Single points of failure"
+    at.run()
+    subheaders = [h.value for h in at.subheader]
+    assert any(h.startswith("Single points of failure (") for h in subheaders)
+    assert "The three least connected wards" not in subheaders
+    assert [s for s in at.selectbox if s.label == "Anyone in the network"]
+
+
 def test_aggregate_downloads_hide_counts_under_five(demo_url):
     at = _open("overview")
     ward_download = at.get("download_button")[-1]
