@@ -294,6 +294,9 @@ class Neo4jStore:
             if self._closed:
                 raise StoreUnavailable(f"the connection to Neo4j at {self.url} has been closed")
             self._in_use += 1
+        # one bookmark manager for every session: a read sees the writes made before it, also when a
+        # neo4j:// URL routes reads to another member of a cluster
+        config.setdefault("bookmark_manager", self._driver.execute_query_bookmark_manager)
         try:
             with self._driver.session(database=self._database, **config) as session:
                 yield session
