@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from server import PATIENCE_MS, ROOT, _search, choose, free_port, open_page, pick, results_of, visit, wait_until_idle
+from playwright.sync_api import Error as PlaywrightError
+from server import (
+    ATTEMPT_MS, PATIENCE_MS, ROOT, _search, choose, free_port, open_page, pick, results_of, visit, wait_until_idle,
+)
 
 from connector_graph import service
 from connector_graph.audit import AuditAction
@@ -236,11 +239,27 @@ def test_shared_surnames_are_not_look_alikes_but_spelling_variants_are(app_url, 
     _open_log(tab, app_url)
     tab.get_by_text("Someone new? Add a person or organisation first").click()
 
+    header = tab.get_by_text("Someone new? Add a person or organisation first")
+    box = tab.locator("details").filter(has=header)
+
     def add(name: str) -> None:
-        tab.get_by_label("Name", exact=True).fill(name)
-        tab.get_by_label("Name", exact=True).blur()
-        choose(tab, "Ward", ward)  # again if the run the new name started closes the list while it is open
-        tab.get_by_role("button", name="Check and add").click()
+        """Type the name, choose the ward, press the button; all again if a click that landed while the
+        page moved closed the box (its fields are drawn only while it is open)."""
+        deadline = time.monotonic() + PATIENCE_MS / 1000
+        while True:
+            wait_until_idle(tab)
+            try:
+                if box.get_attribute("open", timeout=ATTEMPT_MS) is None:
+                    header.click(timeout=ATTEMPT_MS)
+                    wait_until_idle(tab)
+                tab.get_by_label("Name", exact=True).fill(name, timeout=ATTEMPT_MS)
+                tab.get_by_label("Name", exact=True).blur(timeout=ATTEMPT_MS)
+                choose(tab, "Ward", ward)  # again if the run the new name started closes the list while it is open
+                tab.get_by_role("button", name="Check and add").click(timeout=ATTEMPT_MS)
+                break
+            except (PlaywrightError, AssertionError):
+                if time.monotonic() > deadline:
+                    raise
         wait_until_idle(tab)
 
     add("Jon Smyth")
