@@ -20,7 +20,9 @@ from connector_graph.model import (
     tie_id,
 )
 
-TODAY = dt.date.today()
+def today() -> dt.date:
+    """Today's date when asked (a run that crosses midnight must not test yesterday's 'tomorrow')."""
+    return dt.date.today()
 
 
 def test_names_are_nfc_normalised_and_control_characters_removed():
@@ -77,9 +79,9 @@ def test_tie_rules():
     with pytest.raises(InvalidInput, match="two different actors"):
         build(Tie, source_id="a", target_id="a")
     with pytest.raises(InvalidInput, match="in the future"):
-        build(Tie, source_id="a", target_id="b", since=TODAY + dt.timedelta(days=1))
+        build(Tie, source_id="a", target_id="b", since=today() + dt.timedelta(days=1))
     with pytest.raises(InvalidInput, match="cannot be before"):
-        build(Tie, source_id="a", target_id="b", since=TODAY, last_confirmed=TODAY - dt.timedelta(days=1))
+        build(Tie, source_id="a", target_id="b", since=today(), last_confirmed=today() - dt.timedelta(days=1))
     with pytest.raises(InvalidInput, match="kind: must be one of"):
         build(Tie, source_id="a", target_id="b", kind="hates")
 
@@ -107,7 +109,7 @@ def test_no_self_introductions(ids, message):
 
 
 def test_made_introductions_cannot_be_in_the_future_but_planned_ones_can():
-    tomorrow = TODAY + dt.timedelta(days=1)
+    tomorrow = today() + dt.timedelta(days=1)
     for status in ("made", "followed_up"):
         with pytest.raises(InvalidInput, match="cannot be dated in the future"):
             build(Introduction, introducer_id="c", subject_id="s", target_id="t", date=tomorrow, status=status)
@@ -119,7 +121,7 @@ def test_follow_up_cannot_precede_the_introduction():
     with pytest.raises(InvalidInput, match="follow-up"):
         build(
             Introduction, introducer_id="c", subject_id="s", target_id="t",
-            date=TODAY, follow_up=TODAY - dt.timedelta(days=2),
+            date=today(), follow_up=today() - dt.timedelta(days=2),
         )
 
 
@@ -153,13 +155,13 @@ def test_consent_basis_needs_a_date_and_withdrawal_follows_it():
     with pytest.raises(InvalidInput, match="consent_given_on"):
         build(Person, name="Ann", lawful_basis="consent")
     with pytest.raises(InvalidInput, match="before it was given"):
-        build(Person, name="Ann", lawful_basis="consent", consent_given_on=TODAY, consent_withdrawn_on=TODAY - dt.timedelta(days=1))
+        build(Person, name="Ann", lawful_basis="consent", consent_given_on=today(), consent_withdrawn_on=today() - dt.timedelta(days=1))
     with pytest.raises(InvalidInput, match="in the future"):
-        build(Person, name="Ann", lawful_basis="consent", consent_given_on=TODAY + dt.timedelta(days=1))
+        build(Person, name="Ann", lawful_basis="consent", consent_given_on=today() + dt.timedelta(days=1))
 
 
 def test_withdrawn_or_restricted_people_stay_out_of_analysis():
-    given = {"lawful_basis": "consent", "consent_given_on": TODAY - dt.timedelta(days=9)}
+    given = {"lawful_basis": "consent", "consent_given_on": today() - dt.timedelta(days=9)}
     assert build(Person, name="Ann", **given).in_analysis
-    assert not build(Person, name="Ann", **given, consent_withdrawn_on=TODAY).in_analysis
+    assert not build(Person, name="Ann", **given, consent_withdrawn_on=today()).in_analysis
     assert not build(Person, name="Ann", restricted=True).in_analysis

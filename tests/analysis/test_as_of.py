@@ -15,7 +15,9 @@ from connector_graph.store import Batch, open_store
 from .helpers import intro, org, person, tie
 
 D = dt.date(2025, 6, 1)
-TODAY = dt.date.today()
+def today() -> dt.date:
+    """Today's date when asked (a run that crosses midnight must not test yesterday's 'tomorrow')."""
+    return dt.date.today()
 
 
 @pytest.fixture
@@ -27,7 +29,7 @@ def changing(store):
                     person("cyd", "Cyd")],
             organisations=[org("gar", "Garden")],
             ties=[
-                tie("ann", "con", since=dt.date(2024, 1, 1), last_confirmed=TODAY - dt.timedelta(days=10)),
+                tie("ann", "con", since=dt.date(2024, 1, 1), last_confirmed=today() - dt.timedelta(days=10)),
                 tie("bob", "con", since=dt.date(2025, 9, 1)),
                 tie("cyd", "con", since=dt.date(2023, 1, 1)),
             ],
@@ -49,8 +51,8 @@ def test_history_of_status_changes_is_kept(changing):
     history = changing.introduction_history()
     assert sorted(history) == ["i1", "i2"]
     assert [(c.day, c.status.value, c.outcome) for c in history["i1"]] == [
-        (dt.date(2025, 1, 10), "made", None), (TODAY, "followed_up", "joined the garden")]
-    assert [(c.day, c.status.value) for c in history["i2"]] == [(dt.date(2025, 3, 1), "planned"), (TODAY, "made")]
+        (dt.date(2025, 1, 10), "made", None), (today(), "followed_up", "joined the garden")]
+    assert [(c.day, c.status.value) for c in history["i2"]] == [(dt.date(2025, 3, 1), "planned"), (today(), "made")]
     # A change that leaves status and outcome alone adds nothing.
     i3 = changing.get_introduction("i3")
     changing.update_introduction(i3.model_copy(update={"purposes": ["gardening"]}))
@@ -122,10 +124,10 @@ def reconfirmed(store):
     )
     # Ann-Con: confirmed again before D (2025-05-01), then after it, one at a time.
     store.add_tie(tie("ann", "con", since=dt.date(2023, 1, 1), last_confirmed=dt.date(2025, 5, 1)))
-    store.add_tie(tie("ann", "con", since=dt.date(2023, 1, 1), last_confirmed=TODAY - dt.timedelta(days=10)))
+    store.add_tie(tie("ann", "con", since=dt.date(2023, 1, 1), last_confirmed=today() - dt.timedelta(days=10)))
     # Bob-Con and Cyd-Con: confirmed only after D, by an import.
-    store.bulk_load(Batch(ties=[tie("bob", "con", since=dt.date(2023, 1, 1), last_confirmed=TODAY - dt.timedelta(days=5)),
-                                tie("cyd", "con", since=dt.date(2023, 1, 1), last_confirmed=TODAY - dt.timedelta(days=5))]))
+    store.bulk_load(Batch(ties=[tie("bob", "con", since=dt.date(2023, 1, 1), last_confirmed=today() - dt.timedelta(days=5)),
+                                tie("cyd", "con", since=dt.date(2023, 1, 1), last_confirmed=today() - dt.timedelta(days=5))]))
     return store
 
 
@@ -136,16 +138,16 @@ def tie_id(store, a, b):
 def test_every_confirmation_is_kept_with_its_date(reconfirmed):
     kept = reconfirmed.tie_confirmations()
     ann, bob, cyd, dee = (tie_id(reconfirmed, x, "con") for x in ("ann", "bob", "cyd", "dee"))
-    assert kept[ann] == [dt.date(2024, 3, 1), dt.date(2025, 5, 1), TODAY - dt.timedelta(days=10)]
-    assert kept[bob] == [dt.date(2024, 2, 1), TODAY - dt.timedelta(days=5)]
+    assert kept[ann] == [dt.date(2024, 3, 1), dt.date(2025, 5, 1), today() - dt.timedelta(days=10)]
+    assert kept[bob] == [dt.date(2024, 2, 1), today() - dt.timedelta(days=5)]
     assert cyd not in kept and dee not in kept  # never changed from a date: last_confirmed is their only one
     # Writing a tie again with the same confirmation (or another field changed) adds nothing.
     reconfirmed.add_tie(tie("dee", "con", since=dt.date(2025, 1, 1), last_confirmed=dt.date(2025, 2, 1), weight=2))
     assert dee not in reconfirmed.tie_confirmations()
-    reconfirmed.add_tie(tie("ann", "con", since=dt.date(2023, 1, 1), last_confirmed=TODAY - dt.timedelta(days=10),
+    reconfirmed.add_tie(tie("ann", "con", since=dt.date(2023, 1, 1), last_confirmed=today() - dt.timedelta(days=10),
                             weight=3))
     assert reconfirmed.tie_confirmations()[ann] == kept[ann]
-    assert [t.last_confirmed for t in reconfirmed.list_ties() if t.id == ann] == [TODAY - dt.timedelta(days=10)]
+    assert [t.last_confirmed for t in reconfirmed.list_ties() if t.id == ann] == [today() - dt.timedelta(days=10)]
     # Erasing a person removes their ties' confirmations with them.
     reconfirmed.erase_actor("ann")
     assert sorted(reconfirmed.tie_confirmations()) == [bob]

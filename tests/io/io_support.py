@@ -11,11 +11,13 @@ import pytest
 from connector_graph.model import Introduction, Organisation, Person, Tie, Ward
 from connector_graph.store import Batch, open_store
 
-TODAY = dt.date.today()
+def today() -> dt.date:
+    """Today's date when asked (a run that crosses midnight must not test yesterday's 'tomorrow')."""
+    return dt.date.today()
 
 
 def days_ago(n: int) -> dt.date:
-    return TODAY - dt.timedelta(days=n)
+    return today() - dt.timedelta(days=n)
 
 
 def network() -> Batch:

@@ -19,7 +19,9 @@ from connector_graph.model import (
 )
 from connector_graph.store import Batch, IntroductionFilter, open_store
 
-TODAY = dt.date.today()
+def today() -> dt.date:
+    """Today's date when asked (a run that crosses midnight must not test yesterday's 'tomorrow')."""
+    return dt.date.today()
 D = dt.timedelta
 
 
@@ -33,7 +35,7 @@ def org(oid: str, name: str, sector: str = "voluntary_community", **kw) -> Organ
 
 def intro(iid: str, by: str, subject: str, to: str, days_ago: int = 10, **kw) -> Introduction:
     return build(
-        Introduction, id=iid, introducer_id=by, subject_id=subject, target_id=to, date=TODAY - D(days=days_ago), **kw
+        Introduction, id=iid, introducer_id=by, subject_id=subject, target_id=to, date=today() - D(days=days_ago), **kw
     )
 
 
@@ -193,7 +195,7 @@ def test_search_limit(small):
 def test_tie_round_trip(store):
     store.add_person(person("a", "A"))
     store.add_person(person("b", "B"))
-    t = build(Tie, source_id="a", target_id="b", since=TODAY - D(days=400), last_confirmed=TODAY - D(days=3), source="walk")
+    t = build(Tie, source_id="a", target_id="b", since=today() - D(days=400), last_confirmed=today() - D(days=3), source="walk")
     store.add_tie(t)
     assert store.list_ties() == [t]
 
@@ -219,25 +221,25 @@ def test_directed_ties_of_different_kinds_are_different(store):
 def test_recording_a_tie_again_refreshes_its_details(store):
     store.add_person(person("a", "A"))
     store.add_person(person("b", "B"))
-    store.add_tie(build(Tie, source_id="a", target_id="b", last_confirmed=TODAY - D(days=500)))
-    store.add_tie(build(Tie, source_id="a", target_id="b", last_confirmed=TODAY))
+    store.add_tie(build(Tie, source_id="a", target_id="b", last_confirmed=today() - D(days=500)))
+    store.add_tie(build(Tie, source_id="a", target_id="b", last_confirmed=today()))
     (tie,) = store.list_ties()
-    assert tie.last_confirmed == TODAY
+    assert tie.last_confirmed == today()
 
 
 def test_tie_confirmations_keep_every_date_a_tie_held(store):
     store.bulk_load(Batch(people=[person("a", "Ann"), person("b", "Bob"), person("c", "Cyd")],
-                          ties=[Tie(source_id="a", target_id="b", last_confirmed=TODAY - D(days=300)),
-                                Tie(source_id="a", target_id="c", last_confirmed=TODAY - D(days=200))]))
+                          ties=[Tie(source_id="a", target_id="b", last_confirmed=today() - D(days=300)),
+                                Tie(source_id="a", target_id="c", last_confirmed=today() - D(days=200))]))
     ab, ac = Tie(source_id="a", target_id="b").id, Tie(source_id="a", target_id="c").id
     assert store.tie_confirmations() == {}
-    store.add_tie(Tie(source_id="a", target_id="b", last_confirmed=TODAY - D(days=100)))
-    store.add_tie(Tie(source_id="a", target_id="b", last_confirmed=TODAY - D(days=100), weight=2))  # same date
-    store.bulk_load(Batch(ties=[Tie(source_id="a", target_id="c", last_confirmed=TODAY - D(days=5))]))
-    assert store.tie_confirmations() == {ab: [TODAY - D(days=300), TODAY - D(days=100)],
-                                         ac: [TODAY - D(days=200), TODAY - D(days=5)]}
+    store.add_tie(Tie(source_id="a", target_id="b", last_confirmed=today() - D(days=100)))
+    store.add_tie(Tie(source_id="a", target_id="b", last_confirmed=today() - D(days=100), weight=2))  # same date
+    store.bulk_load(Batch(ties=[Tie(source_id="a", target_id="c", last_confirmed=today() - D(days=5))]))
+    assert store.tie_confirmations() == {ab: [today() - D(days=300), today() - D(days=100)],
+                                         ac: [today() - D(days=200), today() - D(days=5)]}
     store.add_tie(Tie(source_id="a", target_id="b"))  # cleared: the dates it held stay known
-    assert store.tie_confirmations()[ab] == [TODAY - D(days=300), TODAY - D(days=100)]
+    assert store.tie_confirmations()[ab] == [today() - D(days=300), today() - D(days=100)]
     assert [t.last_confirmed for t in store.list_ties("b")] == [None]  # and the tie reads back as written
     store.erase_actor("c")
     assert list(store.tie_confirmations()) == [ab]
@@ -265,7 +267,7 @@ def test_introduction_round_trip(store):
     store.add_person(person("s", "S"))
     store.add_organisation(org("o", "O"))
     i = intro(
-        "i1", "c", "s", "o", purposes=["company", "food"], channel="phone", follow_up=TODAY + D(days=14),
+        "i1", "c", "s", "o", purposes=["company", "food"], channel="phone", follow_up=today() + D(days=14),
         outcome="Went along on Tuesday",
     )
     store.add_introduction(i)
@@ -318,9 +320,9 @@ def test_get_unknown_introduction_is_not_found(store):
 
 def test_list_introductions_newest_first_and_by_date_range(small):
     assert [i.id for i in small.list_introductions()] == ["i3", "i2", "i1"]
-    window = IntroductionFilter(since=TODAY - D(days=30), until=TODAY - D(days=10))
+    window = IntroductionFilter(since=today() - D(days=30), until=today() - D(days=10))
     assert [i.id for i in small.list_introductions(window)] == ["i2"]
-    assert [i.id for i in small.list_introductions(IntroductionFilter(since=TODAY - D(days=20)))] == ["i3", "i2"]
+    assert [i.id for i in small.list_introductions(IntroductionFilter(since=today() - D(days=20)))] == ["i3", "i2"]
 
 
 def test_list_introductions_by_introducer_ward_status_actor_and_limit(small):
@@ -336,7 +338,7 @@ def test_list_introductions_by_introducer_ward_status_actor_and_limit(small):
 
 def test_empty_date_range_is_invalid():
     with pytest.raises(InvalidInput, match="empty"):
-        IntroductionFilter(since=TODAY, until=TODAY - D(days=1))
+        IntroductionFilter(since=today(), until=today() - D(days=1))
 
 
 # ------------------------------------------------------------------ erasure
@@ -520,8 +522,8 @@ def test_unknown_store_scheme_is_invalid():
 def test_privacy_fields_round_trip(store):
     p = person(
         "p1", "Ann", needs=["low mood"], article9_condition="explicit_consent", lawful_basis="consent",
-        consent_given_on=TODAY - D(days=30), consent_method="written", consent_recorded_by="cath",
-        consent_withdrawn_on=TODAY, restricted=True, retain_until=TODAY + D(days=365),
+        consent_given_on=today() - D(days=30), consent_method="written", consent_recorded_by="cath",
+        consent_withdrawn_on=today(), restricted=True, retain_until=today() + D(days=365),
     )
     store.add_person(p)
     assert store.get_actor("p1") == p
