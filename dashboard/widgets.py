@@ -127,23 +127,45 @@ def pick_actor(
     )
 
 
+#: Session state: the submission keys this session has written with, newest last (a few are enough).
+SPENT_KEYS = "spent_submission_keys"
+_SPENT_KEPT = 20
+
+
 def url_key(name: str) -> str:
     """The submission key kept in the page's address under ``name`` (a fresh one is put there if none).
 
     The browser keeps the address, so after a server restart the page
     reconnects with the same key and a retried submission writes the same
-    record id (see :mod:`connector_graph.submissions`).
+    record id (see :mod:`connector_graph.submissions`). A key this session
+    has already written with (see :func:`spend_url_key`) is never returned:
+    the address can lag a rerun behind the server, and a press on the next
+    form must make a new record, not be taken for a retry of the last one.
     """
     key = submissions.valid_key(st.query_params.get(name))
-    if key is None:
+    if key is None or key in st.session_state.get(SPENT_KEYS, ()):
         key = submissions.fresh_key()
         st.query_params[name] = key
     return key
 
 
 def renew_url_key(name: str) -> None:
-    """A new submission key for the next record of this form (after a confirmed write)."""
+    """A new submission key for this form (the address's key names a record that is someone else's)."""
     st.query_params[name] = submissions.fresh_key()
+
+
+def spend_url_key(name: str, key: str) -> None:
+    """Note that this session wrote (or found written) the record of ``key``; the address gets a new key.
+
+    Call it after the rest of the confirmation's bookkeeping: the session
+    remembers the key before the address changes, and changing the address
+    is where a rerun asked for meanwhile (the user already picking the next
+    person) stops this one, so nothing after it is sure to run.
+    """
+    spent = st.session_state.setdefault(SPENT_KEYS, [])
+    spent.append(key)
+    del spent[:-_SPENT_KEPT]
+    renew_url_key(name)
 
 
 def restore_from_url(fields: dict[str, str]) -> None:

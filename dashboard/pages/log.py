@@ -15,7 +15,7 @@ from connector_graph.views import directory, logging_form, pickers
 from connector_graph.views.text import md_escape
 from dashboard.widgets import (
     ask, ask_for, asked, asked_for, crash_point, friendly, keep_values, message_for, note_in_url, note_values, page,
-    remembered, renew_url_key, restore_from_url, search_picker, url_key,
+    remembered, renew_url_key, restore_from_url, search_picker, spend_url_key, url_key,
 )
 
 store = page("Log an introduction", "Who did you introduce to whom, and why? Only the three names are required.",
@@ -97,7 +97,8 @@ def _add_new() -> None:
         return
     ward = state.get("new_ward") or None
     organisation = state.get("new_kind") == "Organisation"
-    actor_id = submissions.record_id("o" if organisation else "p", url_key("nk"))
+    key = url_key("nk")
+    actor_id = submissions.record_id("o" if organisation else "p", key)
     again = ""
     try:
         added = submissions.same_actor(store, actor_id, name=name)  # sent again after a crash: already held
@@ -106,7 +107,8 @@ def _add_new() -> None:
         else:
             if submissions.taken(store, actor_id):
                 renew_url_key("nk")
-                actor_id = submissions.record_id("o" if organisation else "p", url_key("nk"))
+                key = url_key("nk")
+                actor_id = submissions.record_id("o" if organisation else "p", key)
             added = _add_checked(name, ward, actor_id)
             if added is None:
                 return
@@ -114,7 +116,6 @@ def _add_new() -> None:
     except ConnectorGraphError as exc:
         state["new_message"] = ("error", md_escape(message_for(exc)))
         return
-    renew_url_key("nk")
     slot = "intro_to" if state.get("new_kind") == "Organisation" or state.get("intro_subject") else "intro_subject"
     if not state.get(slot):
         state[slot] = added.id
@@ -124,6 +125,7 @@ def _add_new() -> None:
     state["new_name"] = ""
     state["new_anyway"] = False
     state["new_warned"] = False
+    spend_url_key("nk", key)  # last: a rerun asked for meanwhile may stop the page here
 
 
 if asked("new"):
@@ -173,7 +175,8 @@ def _log() -> None:
     if missing:
         state["intro_message"] = ("error", "Please choose " + ", ".join(missing) + ".")
         return
-    intro_id = submissions.record_id("i", url_key("k"))
+    key = url_key("k")
+    intro_id = submissions.record_id("i", key)
     try:
         intro = submissions.same_introduction(store, intro_id, introducer_id=state["intro_by"],
                                               subject_id=state["intro_subject"], target_id=state["intro_to"])
@@ -182,7 +185,8 @@ def _log() -> None:
         else:
             if submissions.taken(store, intro_id):  # an old address opened again: a new key for a new record
                 renew_url_key("k")
-                intro_id = submissions.record_id("i", url_key("k"))
+                key = url_key("k")
+                intro_id = submissions.record_id("i", key)
             intro = service.log_introduction(
                 store,
                 introducer_id=state["intro_by"],
@@ -200,14 +204,14 @@ def _log() -> None:
     except ConnectorGraphError as exc:
         state["intro_message"] = ("error", md_escape(message_for(exc)))
         return
-    renew_url_key("k")
     state.setdefault("logged_here", []).append(intro.id)
     state["last_logged"] = intro.id
     state.pop("editing", None)
-    for key in ("intro_subject", "intro_to", "intro_follow_up"):
-        state[key] = None
+    for field in ("intro_subject", "intro_to", "intro_follow_up"):
+        state[field] = None
     state["intro_purposes"] = []
     state["intro_outcome"] = ""
+    spend_url_key("k", key)  # last: a rerun asked for meanwhile (the next pick) may stop the page here
 
 
 def _undo(intro_id: str) -> None:

@@ -423,6 +423,41 @@ def test_an_introduction_sent_again_after_a_crash_is_stored_once(demo_url):
     assert _audited(demo_url, "i-" + address["k"]) == ["add_introduction"]
 
 
+def test_a_press_from_an_address_that_still_holds_the_last_key_logs_a_new_introduction(demo_url):
+    """The browser's address can lag a rerun behind the server (the next pick was sent before the new key
+    arrived): in the same session the next press is a new introduction, never "already saved"."""
+    before = _counts(demo_url).introductions
+    at = _open("log")
+    _choose(at, intro_by="p-000737", intro_subject="p-000002", intro_to="o-00001")
+    at.run()
+    stale = dict(at.query_params)["k"]
+    at.button(key="intro_log").click().run()
+    assert _counts(demo_url).introductions == before + 1
+    for _ in range(2):  # the same introduction logged again, each time from the address as it was
+        at.query_params["k"] = stale
+        _choose(at, intro_subject="p-000002", intro_to="o-00001")
+        at.run()
+        at.button(key="intro_log").click().run()
+        assert not at.exception
+        assert not any(ALREADY.match(t) for t in _texts(at)), _texts(at)
+    assert _counts(demo_url).introductions == before + 3
+    assert _audited(demo_url, "i-" + stale) == ["add_introduction"]  # the first key wrote one record, once
+
+
+def test_someone_new_added_from_an_address_that_still_holds_the_last_key_is_a_new_record(demo_url):
+    before = _counts(demo_url).people
+    at = _open("log")
+    stale = dict(at.query_params)["nk"]
+    _open_someone_new(at)
+    for name in ("Zephyrine Quill", "Ottoline Marsh"):
+        at.query_params["nk"] = stale
+        at.text_input(key="new_name").input(name)
+        at.button(key="new_add").click().run()
+        assert not at.exception
+        assert any(t.startswith(f"Added {name}") for t in _texts(at)), _texts(at)
+    assert _counts(demo_url).people == before + 2
+
+
 def test_someone_new_sent_again_after_a_crash_is_added_once(demo_url):
     before = _counts(demo_url).people
     at = _open("log")
