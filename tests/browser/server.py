@@ -12,6 +12,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -171,18 +172,23 @@ def follow(page, act: Callable[[], None], url: re.Pattern) -> None:
     A click that lands while Streamlit redraws the link's frame goes nowhere,
     and the redraw can take away what the first clicks opened; so the whole
     act is done again until the page moves (within the usual patience).
+    An ``act`` may raise AssertionError to say "that click did not take": it
+    is done again too. A page that moved to another page fails at once.
     """
     from playwright.sync_api import Error as PlaywrightError
 
+    started = urlsplit(page.url).path
     deadline = time.monotonic() + PATIENCE_MS / 1000
     while True:
         try:
             act()
             page.wait_for_url(url, timeout=ATTEMPT_MS)
             return
-        except PlaywrightError:
+        except (PlaywrightError, AssertionError) as failed:
             if url.search(page.url):
                 return
+            if urlsplit(page.url).path != started:  # it went somewhere, but not there: no retry can mend that
+                raise AssertionError(f"the page went to {page.url}, not to {url.pattern}") from failed
         if time.monotonic() > deadline:
             raise AssertionError(f"the page did not move to {url.pattern} within {PATIENCE_MS / 1000:.0f} s")
         wait_until_idle(page)

@@ -49,6 +49,22 @@ def _nodes(page) -> list[dict]:
         "nodes.get().map(n => ({id: n.id, label: n.label, title: n.title, colour: n.color.background}))")
 
 
+def _clearest(frame) -> str:
+    """The drawn node farthest from any other on screen (inside the canvas), so a click on it hits it alone."""
+    return frame.evaluate("""() => {
+        const box = document.querySelector('canvas').getBoundingClientRect();
+        const spots = Object.entries(network.getPositions()).map(([id, p]) => [id, network.canvasToDOM(p)])
+            .filter(([, s]) => s.x > 20 && s.y > 20 && s.x < box.width - 20 && s.y < box.height - 20);
+        let best = null, room = -1;
+        for (const [id, s] of spots) {
+            let near = Infinity;
+            for (const [other, o] of spots) if (other !== id) near = Math.min(near, Math.hypot(s.x - o.x, s.y - o.y));
+            if (near > room) { best = id; room = near; }
+        }
+        return best;
+    }""")
+
+
 def test_the_community_view_is_the_default_and_names_every_community(app_url, browser_store, page, artifacts):
     G = projection_by_sql(browser_store)
     open_page(page, app_url, "explorer")
@@ -90,13 +106,15 @@ def test_clicking_a_community_in_the_drawing_opens_it(app_url, page):
                 .group(1).replace(",", ""))
     assert drawn == len(nodes) and len(nodes) <= members
     # and clicking one of its members opens that person's or organisation's profile
-    member = nodes[0]
+    member = {n["id"]: n for n in nodes}[_clearest(_drawing(page))]
 
     def open_member() -> None:
         frame = _drawing(page)
         spot = frame.evaluate(f"network.canvasToDOM(network.getPosition({json.dumps(member['id'])}))")
         canvas = frame.locator("canvas").first.bounding_box()
         page.mouse.click(canvas["x"] + spot["x"], canvas["y"] + spot["y"])
+        selected = frame.evaluate("network.getSelectedNodes()")
+        assert selected == [member["id"]], f"the click selected {selected}, not {member['id']}"
         frame.locator("#cg-profile-link").click(timeout=ATTEMPT_MS)
 
     follow(page, open_member, re.compile(r"/directory\?id=" + re.escape(member["id"]) + "$"))
