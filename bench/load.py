@@ -3,6 +3,7 @@
 One command, from the repository root::
 
     python bench/load.py [--users 2 4 8] [--each 5] [--cli 50] [--width 390 --height 844]
+    python bench/load.py --soak 30 --users 4      # sessions coming and going; memory over time
 
 For each K it seeds the demo network into a fresh SQLite store and starts
 the dashboard on it (``streamlit run app.py``, with
@@ -385,6 +386,81 @@ def one_load(k: int, each: int, cli: int, browser_args: dict, chromium: str, roo
         return lines
 
 
+def soak(k: int, minutes: float, each: int, browser_args: dict, chromium: str, root: Path = ROOT) -> list[str]:
+    """Sessions coming and going for ``minutes``: waves of ``k`` connectors (new browser contexts, closed after
+    ``each`` introductions) and a manager browsing, then 150 s with no one (past Streamlit's 120 s
+    hold on a closed session); the server's memory over time."""
+    from playwright.async_api import async_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        url = f"sqlite:///{folder / 'soak.db'}"
+        store = open_store(url)
+        with acting_as("bench", "admin"):
+            service.load_batch(store, generate("demo"))
+            names = [name for _pid, name in unique_residents(store)]
+            before = store.counts().introductions
+        store.close()
+        with running(url, folder, root) as server:
+            out = {"log_open": [], "submit": [], "errors": [], **{p: [] for p in BROWSED}}
+            waves = 0
+
+            async def everyone() -> None:
+                nonlocal waves
+                async with async_playwright() as pw:
+                    browser = await pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+                    try:
+                        warm = await browser.new_context(**browser_args)
+                        page = await warm.new_page()
+                        await open_page(page, server.base, "log", "Log an introduction")
+                        if await page.get_by_role("textbox", name="Who are you?", exact=True).count():
+                            await pick(page, "Who are you?", INTRODUCER)
+                        await warm.close()
+                        server.start_sampling()
+                        end = time.monotonic() + minutes * 60
+                        while time.monotonic() < end:
+                            done = asyncio.Event()
+                            watching = asyncio.create_task(manager(browser, browser_args, server.base, done, out))
+                            start = waves * k * each
+                            wave = [names[(start + i) % len(names)] for i in range(k * each)]
+                            await asyncio.gather(*(connector(browser, browser_args, server.base,
+                                                             wave[i * each:(i + 1) * each], out) for i in range(k)))
+                            done.set()
+                            await watching
+                            waves += 1
+                            print(f"  wave {waves}: {time.monotonic() - end + minutes * 60:.0f} s, "
+                                  f"RSS {server.rss[-1][1]:.0f} MB", flush=True)
+                        await asyncio.sleep(150)  # everyone has left; their sessions are dropped after 120 s
+                    finally:
+                        await browser.close()
+
+            asyncio.run(everyone())
+            _cpu, elapsed = server.stop_sampling()
+            rss = server.rss
+        store = open_store(url)
+        try:
+            stored = store.counts().introductions - before
+        finally:
+            store.close()
+    settled = next((mb for t, mb in rss if t >= 300), rss[-1][1])
+    last_minute = [mb for t, mb in rss if t >= elapsed - 60]
+    end_mb = rss[-1][1]
+    growth = end_mb / settled - 1
+    lines = [
+        f"soak: {minutes:g} min, waves of K = {k} connectors x {each} introductions and 1 manager, "
+        f"sessions closed after each wave; {waves} waves, then 150 s with no one:",
+        f"  stored {stored} of {len(out['submit'])} confirmed; errors {len(out['errors'])}"
+        + "".join(f"\n    {e}" for e in out["errors"][:5]),
+        f"  browser: submit (click -> 'Logged')   {stat(out['submit'])}",
+        f"  server RSS: start {rss[0][1]:.0f} MB, at 5 min {settled:.0f} MB, peak {max(mb for _t, mb in rss):.0f} MB, "
+        f"end {end_mb:.0f} MB (last minute {min(last_minute):.0f}-{max(last_minute):.0f} MB); "
+        f"end vs 5 min {growth:+.1%} (target within 10%)",
+        "  RSS every 5 min: " + ", ".join(f"{mb:.0f}" for t, mb in rss[::600]),
+    ]
+    print("\n".join(lines), flush=True)
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, nargs="+", default=[2, 4, 8], metavar="K")
@@ -395,6 +471,9 @@ def main() -> None:
     parser.add_argument("--checkout", type=Path, default=ROOT,
                         help="serve the app of another checkout (e.g. a worktree of main) to compare; "
                              "server-side times need its app to write the timing log")
+    parser.add_argument("--soak", type=float, metavar="MINUTES",
+                        help="instead: sessions coming and going for MINUTES (waves of the first K), "
+                             "reporting the server's memory at 5 minutes and at the end")
     args = parser.parse_args()
     chromium = chromium_path()
     if chromium is None:
@@ -404,7 +483,9 @@ def main() -> None:
                     "has_touch": mobile}
     lines = [f"load {dt.datetime.now():%Y-%m-%d %H:%M}  {platform.node()}  viewport {args.width}x{args.height}  "
              f"app of {args.checkout.resolve()}"]
-    for k in args.users:
+    if args.soak:
+        lines += soak(args.users[0], args.soak, args.each, browser_args, chromium, args.checkout.resolve())
+    for k in [] if args.soak else args.users:
         lines += one_load(k, args.each, args.cli, browser_args, chromium, args.checkout.resolve())
     text = "\n".join(lines)
     out = ROOT / "bench" / "results"
