@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit import config as streamlit_config
 
 from connector_graph import timing
+from connector_graph.memory import keep_memory_settled
 from connector_graph.auth import Permission, ROLE_PERMISSIONS, acting_as
 from connector_graph.signin import CLIENT_SETTINGS, SERVER_LIMITS, unsafe_server_settings
 from connector_graph.views.prepare import prepare
@@ -18,6 +19,7 @@ from dashboard.auth_gate import current_user
 from dashboard.state import get_store
 
 STARTED = time.perf_counter()  # the server's time for this run counts from here (CONNECTOR_GRAPH_TIMING_LOG)
+keep_memory_settled()  # once per process: freed memory goes back to the system, so the server's memory settles
 st.set_page_config(page_title="connector_graph", page_icon="dashboard/assets/icon.png", layout="wide")
 # The security settings hold wherever the app was started from, not only beside .streamlit/config.toml.
 for option, value in CLIENT_SETTINGS.items():
