@@ -237,6 +237,16 @@ async def connector(browser, context_args: dict, base: str, residents: list[str]
         await context.close()
 
 
+async def warm_up(browser, context_args: dict, base: str) -> None:
+    """The first visit: answers "who are you?" once for the store and opens it, before anyone is timed."""
+    context = await browser.new_context(**context_args)
+    page = await context.new_page()
+    await open_page(page, base, "log", "Log an introduction")
+    if await page.get_by_role("textbox", name="Who are you?", exact=True).count():
+        await pick(page, "Who are you?", INTRODUCER)
+    await context.close()
+
+
 async def manager(browser, context_args: dict, base: str, done: asyncio.Event, out: dict) -> None:
     """One manager opening the analysis pages in turn until the connectors are done."""
     context = await browser.new_context(**context_args)
@@ -325,13 +335,7 @@ def one_load(k: int, each: int, cli: int, browser_args: dict, chromium: str, roo
                 async with async_playwright() as pw:
                     browser = await pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
                     try:
-                        # warm up: the first visit answers "who are you?" once for the store and opens it
-                        warm = await browser.new_context(**browser_args)
-                        page = await warm.new_page()
-                        await open_page(page, server.base, "log", "Log an introduction")
-                        if await page.get_by_role("textbox", name="Who are you?", exact=True).count():
-                            await pick(page, "Who are you?", INTRODUCER)
-                        await warm.close()
+                        await warm_up(browser, browser_args, server.base)
                         server.start_sampling()
                         writer = cli_writer(url, by, by_cli, to)
                         done = asyncio.Event()
@@ -410,12 +414,7 @@ def soak(k: int, minutes: float, each: int, browser_args: dict, chromium: str, r
                 async with async_playwright() as pw:
                     browser = await pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
                     try:
-                        warm = await browser.new_context(**browser_args)
-                        page = await warm.new_page()
-                        await open_page(page, server.base, "log", "Log an introduction")
-                        if await page.get_by_role("textbox", name="Who are you?", exact=True).count():
-                            await pick(page, "Who are you?", INTRODUCER)
-                        await warm.close()
+                        await warm_up(browser, browser_args, server.base)
                         server.start_sampling()
                         end = time.monotonic() + minutes * 60
                         while time.monotonic() < end:
