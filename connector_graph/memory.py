@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 import threading
 
@@ -41,6 +42,7 @@ _started = False
 _lock = threading.Lock()
 
 
+@functools.lru_cache(maxsize=1)
 def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     try:
