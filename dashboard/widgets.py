@@ -292,8 +292,25 @@ def _picked(key: str, radio: str) -> None:
     state[f"{key}_fresh"] = True
 
 
+def clear_pick(key: str) -> None:
+    """Empty the search picker ``key``: no choice, and a new, empty search box and list next time.
+
+    The picker's box and list move to a new generation, so the next search
+    starts blank and a tap on any result (even the one tapped last time) is
+    a change that chooses it. A rerun that stopped the run after a tap (the
+    user pressing the next button at once) can leave the old box and list,
+    with the old result still ticked, in the widgets' state; drawn again
+    they would show that result as chosen while nothing is, and tapping it
+    would change nothing.
+    """
+    state = st.session_state
+    state[key] = None
+    state.pop(f"{key}_fresh", None)
+    state[f"{key}_gen"] = state.get(f"{key}_gen", 0) + 1
+
+
 def _unpick(key: str) -> None:
-    st.session_state[key] = None
+    clear_pick(key)
 
 
 def search_picker(

@@ -14,8 +14,8 @@ from connector_graph.model import Channel, ConsentMethod, IntroStatus, LawfulBas
 from connector_graph.views import directory, logging_form, pickers
 from connector_graph.views.text import md_escape
 from dashboard.widgets import (
-    ask, ask_for, asked, asked_for, crash_point, friendly, keep_values, message_for, note_in_url, note_values, page,
-    remembered, renew_url_key, restore_from_url, search_picker, spend_url_key, url_key,
+    ask, ask_for, asked, asked_for, clear_pick, crash_point, friendly, keep_values, message_for, note_in_url,
+    note_values, page, remembered, renew_url_key, restore_from_url, search_picker, spend_url_key, url_key,
 )
 
 store = page("Log an introduction", "Who did you introduce to whom, and why? Only the three names are required.",
@@ -207,8 +207,9 @@ def _log() -> None:
     state.setdefault("logged_here", []).append(intro.id)
     state["last_logged"] = intro.id
     state.pop("editing", None)
-    for field in ("intro_subject", "intro_to", "intro_follow_up"):
-        state[field] = None
+    clear_pick("intro_subject")
+    clear_pick("intro_to")
+    state["intro_follow_up"] = None
     state["intro_purposes"] = []
     state["intro_outcome"] = ""
     spend_url_key("k", key)  # last: a rerun asked for meanwhile (the next pick) may stop the page here

@@ -72,6 +72,11 @@ def _open_log(page, base: str) -> None:
     chosen.wait_for()
 
 
+def _alerts(page) -> list[str]:
+    """The texts of the messages the page shows (errors, warnings, confirmations), for a failure's report."""
+    return [a.inner_text().strip() for a in page.get_by_test_id("stAlert").all()]
+
+
 def _fits(page) -> None:
     widths = page.evaluate("() => ({page: document.documentElement.scrollWidth, view: window.innerWidth})")
     assert widths["page"] <= widths["view"], widths
@@ -375,7 +380,10 @@ def test_a_tap_on_log_right_after_the_last_pick_is_never_lost(app_url, browser_s
             tab.get_by_role("button", name="Log introduction").click()  # the list of results is still going
             deadline = time.monotonic() + PATIENCE_MS / 1000
             while len(_introductions_of(browser_store, "p-000357", "o-00099")) < len(before) + n + 1:
-                assert time.monotonic() < deadline, f"tap {n + 1} of {taps} on Log introduction was lost"
+                if time.monotonic() > deadline:
+                    tab.screenshot(path=str(artifacts / "logging-tap-lost.png"))
+                    pytest.fail(f"tap {n + 1} of {taps} on Log introduction was lost; the page said "
+                                f"{_alerts(tab)!r} at {tab.url}")
                 tab.wait_for_timeout(200)
             wait_until_idle(tab)
             assert tab.get_by_text(re.compile(r"^Logged: Jean Firth introduced to Pudsey Community Hub")).count()
