@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
 import os
 import signal
+import urllib.parse
 
 import streamlit as st
 
@@ -41,6 +42,22 @@ def page(title: str, intro: str | None = None, *, needs: Permission = Permission
         st.stop()
     st.sidebar.caption(where_label(store))
     return store
+
+
+def drawing(html: str, *, height: int) -> None:
+    """A self-contained HTML drawing (a network view) in its own frame, kept by nothing once drawn.
+
+    ``st.iframe`` asks :func:`urllib.parse.urlsplit` whether its text is a
+    web address, and that function remembers its last 128 answers with the
+    text they were asked about (an LRU cache, Python 3.11 and later). A
+    drawing is a megabyte or more and differs with every change to the
+    network, so the server would keep up to 128 of them for its whole life.
+    The cache is emptied once the frame is made.
+    """
+    st.iframe(html, height=height)
+    forget = getattr(urllib.parse.urlsplit, "cache_clear", None)
+    if forget is not None:
+        forget()
 
 
 def message_for(exc: ConnectorGraphError) -> str:

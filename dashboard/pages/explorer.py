@@ -14,7 +14,7 @@ from connector_graph.views.explorer import (
     COLOUR_BY, DEFAULT_MAX_NODES, DRAWING_HEIGHT, REDUCE_BY, SIZE_BY, ExplorerOptions, community_choices, explore,
 )
 from connector_graph.views.measures import shared_measures
-from dashboard.widgets import freshness, friendly, page, pick_actor
+from dashboard.widgets import drawing, freshness, friendly, page, pick_actor
 
 store = page("Network explorer", "The network as groups first: pick a community to open it, or focus on one person. "
              "Hover over or click a shape to see who or what it is; drag to move around, scroll to zoom.")
@@ -85,12 +85,12 @@ shown_nodes, total = view.graph.number_of_nodes(), view.total_actors
 st.caption(f"{shown_nodes:,} shape{'s' if shown_nodes != 1 else ''} drawn for {total:,} "
            f"{'person or organisation' if total == 1 else 'people and organisations'}; "
            f"{view.graph.number_of_edges():,} line{'s' if view.graph.number_of_edges() != 1 else ''}.")
-drawing, key = st.columns([3, 1])
-with drawing:
+picture, key = st.columns([3, 1])
+with picture:
     if view.graph.number_of_nodes() == 0:
         st.warning("Nothing matches these filters.")
     else:
-        st.iframe(view.html, height=DRAWING_HEIGHT + 130)  # the drawing and the details panel under it
+        drawing(view.html, height=DRAWING_HEIGHT + 130)  # the drawing and the details panel under it
 legend = pd.DataFrame([{"colour": item.colour, "meaning": item.label, "count": item.count} for item in view.legend])
 with key:
     if not legend.empty:

@@ -330,6 +330,25 @@ def test_explorer_filters_ego_and_path(demo_url):
     assert any("could be introduced to" in s or "already directly linked" in s for s in said)
 
 
+def _parsed_texts_kept() -> list[int]:
+    """Lengths of the longest part of every answer Python's URL parser is still remembering."""
+    import gc
+    import urllib.parse
+
+    return [max(map(len, r)) for r in gc.get_referents(urllib.parse.urlsplit) if isinstance(r, urllib.parse.SplitResult)]
+
+
+def test_the_explorer_drawings_are_not_kept_by_the_url_parser(demo_url):
+    """Every drawing differs, and the URL parser's cache would keep the last 128 (a megabyte each)."""
+    at = _open("explorer")
+    drawn = [e for e in at.get("iframe")]
+    assert drawn and len(drawn[0].proto.srcdoc) > 100_000  # a real drawing was made
+    for ward in ("Armley", "Pudsey"):
+        at.multiselect(key="ex_wards").select(ward).run()
+        assert not at.exception
+    assert not [n for n in _parsed_texts_kept() if n > 10_000]
+
+
 def test_activity_grouping_changes_the_table(demo_url):
     at = _open("activity")
     by_connector = at.dataframe[0].value
