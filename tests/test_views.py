@@ -24,7 +24,7 @@ from connector_graph.analysis.gaps import departure_impact
 from connector_graph.graph import build_graph
 from connector_graph.io import transfer
 from connector_graph.overview import month_change
-from connector_graph.views import activity, data, directory, insights
+from connector_graph.views import activity, data, directory, insights, wardmap
 from connector_graph.views.explorer import ExplorerOptions, explore, reduce, render_html, select, layout
 from connector_graph.views.measures import describe, network_measures
 
@@ -321,3 +321,18 @@ def test_the_network_wide_list_waits_for_a_click_on_large_networks(small, monkey
     assert insights.network_list_on_request(small) is False  # 5 people
     monkeypatch.setattr(insights, "ACROSS_ON_REQUEST", 4)
     assert insights.network_list_on_request(small) is True
+
+
+def test_the_tile_map_spec_is_made_once_per_map_and_every_caller_gets_its_own_copy():
+    cells = wardmap.load_grid()
+    values = {c.ward: float(i) for i, c in enumerate(cells)}
+    first = wardmap.tile_map_spec(cells, values, measure="links", selected="Armley")
+    rows = first["data"]["values"]
+    assert sorted(r["ward"] for r in rows) == sorted(c.ward for c in cells)
+    assert [r["ward"] for r in rows if r["picked"]] == ["Armley"]
+    assert {r["ward"]: r["value"] for r in rows} == values
+    first["data"]["values"].clear()  # what st.vega_lite_chart does to the dict it is given
+    again = wardmap.tile_map_spec(cells, values, measure="links", selected="Armley")
+    assert len(again["data"]["values"]) == len(cells)
+    moved = wardmap.tile_map_spec(cells, {**values, "Armley": None}, measure="links", selected="Armley")
+    assert next(r["value"] for r in moved["data"]["values"] if r["ward"] == "Armley") is None

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from ..caching import LruCache
 from ..errors import InvalidInput
 
 __all__ = [
@@ -208,6 +209,46 @@ def tile_map(
              y=alt.Y("cy:Q", scale=alt.Scale(domain=[0, height / TILE], reverse=True), axis=None),
              text="label:N", tooltip=_tooltip(measure))
     return (tiles + labels).properties(width=width, height=height, padding=0).configure_view(stroke=None)
+
+
+#: Tile-map specs kept, as JSON text (each set of values, measure and selection is one).
+_SPECS = LruCache(16)
+
+
+def tile_map_spec(
+    cells: Sequence[GridCell],
+    values: Mapping[str, float | None],
+    *,
+    measure: str,
+    low_is_bad: bool = True,
+    selected: str | None = None,
+) -> dict[str, Any]:
+    """:func:`tile_map` as a Vega-Lite spec: made once per distinct map, a fresh dict for every caller.
+
+    Building the Altair chart and converting it (with its schema check)
+    costs more than the rest of the Gaps page, and Streamlit converts
+    Altair charts one at a time for the whole server. The map changes only
+    with its values, measure and selected ward, so the spec is kept as JSON
+    text and every call gets its own copy to hand to
+    ``st.vega_lite_chart`` (which takes the data out of the dict it is given).
+
+    Examples
+    --------
+    >>> cells = [GridCell("Armley", 0, 0), GridCell("Pudsey", 0, 1)]
+    >>> spec = tile_map_spec(cells, {"Armley": 1.0, "Pudsey": None}, measure="links")
+    >>> spec["params"][0]["name"] == SELECTION, spec is tile_map_spec(cells, {"Armley": 1.0, "Pudsey": None}, measure="links")
+    (True, False)
+    """
+    key = ("tile-map", tuple(cells), tuple(sorted(values.items())), measure, low_is_bad, selected)
+
+
+    def make() -> str:
+        spec = tile_map(cells, values, measure=measure, low_is_bad=low_is_bad, selected=selected).to_dict()
+        for default in ("continuousWidth", "continuousHeight"):  # Altair's theme's, unused: the size is set
+            spec.get("config", {}).get("view", {}).pop(default, None)
+        return json.dumps(spec)
+
+    return json.loads(_SPECS.get_or_make(key, make))
 
 
 def boundary_map(

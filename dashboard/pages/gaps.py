@@ -40,16 +40,16 @@ with left, friendly():
     try:
         if upload is not None:
             chart = wardmap.boundary_map(wardmap.read_geojson(upload.getvalue()), values, measure=label,
-                                         low_is_bad=low_is_bad)
-        else:
-            chart = wardmap.tile_map(wardmap.load_grid(), values, measure=label, low_is_bad=low_is_bad,
-                                     selected=chosen)
+                                         low_is_bad=low_is_bad).to_dict()
+        else:  # the tile map's spec is made once per distinct map, not on every view of the page
+            chart = wardmap.tile_map_spec(wardmap.load_grid(), values, measure=label, low_is_bad=low_is_bad,
+                                          selected=chosen)
     except InvalidInput as exc:
         st.error(str(exc))
         chart = None
     if chart is not None:
-        event = st.altair_chart(chart, on_select="rerun", key="gp_map", selection_mode=wardmap.SELECTION,
-                                width="stretch")
+        event = st.vega_lite_chart(chart, on_select="rerun", key="gp_map", selection_mode=wardmap.SELECTION,
+                                   width="stretch")
         picked = (event.selection.get(wardmap.SELECTION) or []) if event else []
         if picked and picked[0].get("ward") and picked[0]["ward"] != chosen:
             st.session_state["gp_ward"] = chosen = picked[0]["ward"]
