@@ -291,22 +291,48 @@ def note_values(keys: Sequence[str]) -> None:
             st.session_state[f"_kept_{key}"] = st.session_state[key]
 
 
+def _box_keys(key: str) -> tuple[str, str]:
+    """The widget keys of the search box and list the picker ``key`` draws now (its current generation)."""
+    generation = st.session_state.get(f"{key}_gen", 0) or ""
+    return f"{key}_q{generation}", f"{key}_r{generation}"
+
+
 def _picked(key: str, radio: str) -> None:
     """Radio callback of :func:`search_picker`: the result tapped becomes the choice.
 
     A tap on another button right after the pick can reach the server
     before the browser has dropped the list of results; the list's stale
-    state then arrives as a "change" to nothing. Only a real result is
-    taken, so that tap never empties the choice just made. The run that
-    follows the tap still draws the list, with the result chosen (see
-    :func:`search_picker`).
+    state then arrives as a "change" to nothing, or (for a list the picker
+    has since replaced) as a change to an old result. Only a real result in
+    the picker's current list is taken, so such a tap never empties or
+    overwrites the choice just made. The run that follows the tap still
+    draws the list, with the result chosen (see :func:`search_picker`).
     """
     state = st.session_state
     tapped = state.get(radio)
-    if tapped is None:
+    if tapped is None or radio != _box_keys(key)[1]:
         return
     state[key] = tapped
     state[f"{key}_fresh"] = True
+
+
+def settle_picks(keys: Sequence[str]) -> None:
+    """Make what each empty picker's current list has ticked its choice; call before acting on any button.
+
+    The list's callback (:func:`_picked`) normally does this, but a press on
+    a button right after the tap (the next run asked for while the tap's is
+    starting) can stop the callbacks before the list's has run; the tick
+    then sits in the list with nothing chosen, and a second tap on it is no
+    change. What the user sees ticked is what counts.
+    """
+    state = st.session_state
+    for key in keys:
+        if state.get(key):
+            continue
+        ticked = state.get(_box_keys(key)[1])
+        if ticked is not None:
+            state[key] = ticked
+            state[f"{key}_fresh"] = True
 
 
 def clear_pick(key: str) -> None:
@@ -368,8 +394,7 @@ def search_picker(
 
 def _search_box(label: str, *, key: str, search: Callable[[str], Sequence[Choice]], help: str | None) -> None:
     """The search box of :func:`search_picker` and, once text is entered, its list of results to tap."""
-    generation = st.session_state.get(f"{key}_gen", 0) or ""
-    box, radio = f"{key}_q{generation}", f"{key}_r{generation}"
+    box, radio = _box_keys(key)
     query = st.text_input(label, key=box, placeholder="Type a name, then press Enter", help=help, max_chars=200)
     if query.strip():
         options = search(query)

@@ -15,7 +15,8 @@ from connector_graph.views import directory, logging_form, pickers
 from connector_graph.views.text import md_escape
 from dashboard.widgets import (
     ask, ask_for, asked, asked_for, clear_pick, crash_point, friendly, keep_values, message_for, note_in_url,
-    note_values, page, remembered, renew_url_key, restore_from_url, search_picker, spend_url_key, url_key,
+    note_values, page, remembered, renew_url_key, restore_from_url, search_picker, settle_picks, spend_url_key,
+    url_key,
 )
 
 store = page("Log an introduction", "Who did you introduce to whom, and why? Only the three names are required.",
@@ -32,6 +33,7 @@ keep_values(KEPT)
 #: key ("k" for introductions, "nk" for someone new), so a retried submission writes nothing new.
 IN_URL = {"intro_by": "by", "intro_subject": "subject", "intro_to": "to", "fu_chosen": "fu"}
 restore_from_url(IN_URL)
+settle_picks(["who_am_i", "intro_by", "intro_subject", "intro_to"])  # before any button's action is taken
 url_key("k")
 url_key("nk")
 
@@ -53,6 +55,7 @@ with friendly():
 if "intro_by" not in state:
     state["intro_by"] = mine
 if chosen_me := state.pop("who_am_i", None):
+    clear_pick("who_am_i")  # its list is done with, and never read again
     with friendly(stop=False):
         me.remember_me(store, username, chosen_me)
         mine = state["intro_by"] = chosen_me

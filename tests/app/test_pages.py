@@ -189,6 +189,22 @@ def test_after_a_log_the_pickers_start_blank_even_when_the_tap_run_was_cut_short
     assert _counts(demo_url).introductions == before + 2
 
 
+def test_a_result_ticked_whose_callback_was_cut_short_is_the_choice(demo_url):
+    """A press right after a tap can stop the callbacks before the list's has run: the result sits ticked
+    with nothing chosen. The press must log what the user sees ticked (a second tap would be no change)."""
+    before = _counts(demo_url).introductions
+    at = _open("log")
+    _choose(at, intro_by="p-000737", intro_subject="p-000357")
+    at.run()
+    _search_box(at, TO_LABEL).input("Pudsey Community Hub").run()
+    at.session_state[_matches(at, TO_LABEL).key] = "o-00099"  # ticked, and the callback never ran
+    assert "intro_to" not in at.session_state  # nothing chosen
+    at.button(key="intro_log").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert _counts(demo_url).introductions == before + 1
+    assert any(t.startswith("Logged: Jean Firth introduced to Pudsey Community Hub") for t in _texts(at)), _texts(at)
+
+
 def test_change_gives_a_blank_search_box(demo_url):
     at = _open("log")
     _choose(at, intro_by="p-000737")
