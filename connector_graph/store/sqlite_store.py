@@ -371,10 +371,17 @@ class SqliteStore:
             raise StoreUnavailable(f"cannot read the database: {exc}") from exc
 
     def close(self) -> None:
-        """Close every connection."""
+        """Close every connection: the idle readers now, a reader in use by its own thread when its read ends.
+
+        Closing a connection another thread is reading with frees what that
+        read is using (the process crashes); a reader taken from the pool is
+        closed by :meth:`_reading` once it is no longer among the readers.
+        """
         with self._pool_lock:
-            readers, self._readers, self._idle = self._readers, set(), []
-        for conn in readers:
+            idle, self._idle = self._idle, []
+            self._readers.clear()
+            self._generation += 1
+        for conn in idle:
             conn.close()
         with self._lock:
             self._conn.close()
