@@ -25,7 +25,12 @@ with the rerun it asked for) and per page render (from the timing log),
 the server's CPU (share of one core over the run) and resident memory
 (start, peak, end), and the load average. The browsers share the machine's
 cores with the server, so read the server-side times for the server and the
-browser times for how it felt. Results go to standard output and
+browser times for how it felt. ``--clients-nice N`` (default 10) runs the
+browsers and the CLI writer at a lower scheduling priority than the server,
+as if they were on other machines: on a 2-core machine eight Chromium
+sessions otherwise take most of the CPU the server's times are measured on;
+``--clients-nice 0`` shares the cores evenly. The slowest server runs are
+listed with when they happened. Results go to standard output and
 ``bench/results/``.
 """
 
@@ -262,13 +267,28 @@ async def manager(browser, context_args: dict, base: str, done: asyncio.Event, o
         await context.close()
 
 
-def cli_writer(store_url: str, by: str, subjects: list[str], to: str) -> subprocess.Popen:
+def niced(command: list[str], nice: int) -> list[str]:
+    """``command`` run at scheduling priority ``nice`` (0: unchanged)."""
+    return ["nice", "-n", str(nice), *command] if nice else command
+
+
+def client_browser(chromium: str, nice: int, folder: Path) -> str:
+    """The browser to launch: Debian's Chromium, behind a wrapper that lowers its priority when ``nice``."""
+    if not nice:
+        return chromium
+    wrapper = folder / "chromium-niced"
+    wrapper.write_text(f'#!/bin/sh\nexec nice -n {int(nice)} "{chromium}" "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+def cli_writer(store_url: str, by: str, subjects: list[str], to: str, nice: int = 0) -> subprocess.Popen:
     """A shell loop logging one introduction per subject through the command line."""
     loop = 'for s in $SUBJECTS; do "$PY" -m connector_graph introduce --by "$BY" --subject "$s" --to "$TO" ' \
            '--purpose load || exit 1; done'
     env = {**os.environ, "CONNECTOR_GRAPH_STORE": store_url, "PY": sys.executable, "PYTHONPATH": str(ROOT),
            "SUBJECTS": " ".join(subjects), "BY": by, "TO": to}
-    return subprocess.Popen(["bash", "-c", loop], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    return subprocess.Popen(niced(["bash", "-c", loop], nice), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
 
 
@@ -303,13 +323,21 @@ def server_times(runs: list[dict]) -> tuple[list[float], dict[str, list[float]]]
     return submits, pages
 
 
+def slowest(runs: list[dict], since: float, count: int = 3) -> str:
+    """The ``count`` slowest script runs: page, what the run did, seconds, and when (seconds since ``since``)."""
+    worst = sorted(runs, key=lambda r: -r["seconds"])[:count]
+    return "; ".join(f"{r['page']}{'/' + '+'.join(r['actions']) if r['actions'] else ''} {r['seconds']:.2f} s "
+                     f"at {r['at'] - r['seconds'] - since:.0f} s" for r in worst)
+
+
 def stat(values: list[float]) -> str:
     if not values:
         return "none"
     return f"median {statistics.median(values):.2f} s, max {max(values):.2f} s (n={len(values)})"
 
 
-def one_load(k: int, each: int, cli: int, browser_args: dict, chromium: str, root: Path = ROOT) -> list[str]:
+def one_load(k: int, each: int, cli: int, browser_args: dict, chromium: str, root: Path = ROOT,
+             nice: int = 0) -> list[str]:
     from playwright.async_api import async_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -328,16 +356,18 @@ def one_load(k: int, each: int, cli: int, browser_args: dict, chromium: str, roo
         browsed = residents[: k * each]
         by_cli = [pid for pid, _name in residents[k * each: k * each + cli]]
         load_before = os.getloadavg()
+        browser_exe = client_browser(chromium, nice, folder)
         with running(url, folder, root) as server:
             out = {"log_open": [], "submit": [], "errors": [], **{p: [] for p in BROWSED}}
 
             async def everyone() -> None:
                 async with async_playwright() as pw:
-                    browser = await pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+                    browser = await pw.chromium.launch(executable_path=browser_exe, args=["--no-sandbox"])
                     try:
                         await warm_up(browser, browser_args, server.base)
+                        out["started"] = [time.time()]
                         server.start_sampling()
-                        writer = cli_writer(url, by, by_cli, to)
+                        writer = cli_writer(url, by, by_cli, to, nice)
                         done = asyncio.Event()
                         watching = asyncio.create_task(manager(browser, browser_args, server.base, done, out))
                         names = [name for _pid, name in browsed]
@@ -372,7 +402,8 @@ def one_load(k: int, each: int, cli: int, browser_args: dict, chromium: str, roo
         missing = sum(1 for pid in wanted if per_subject.get(pid, 0) == 0)
         submits, pages = server_times(runs)
         lines = [
-            f"K = {k} connectors x {each} introductions, 1 manager browsing, CLI writer x {cli}:",
+            f"K = {k} connectors x {each} introductions, 1 manager browsing, CLI writer x {cli}"
+            f"{f', clients at nice {nice}' if nice else ''}:",
             f"  stored {stored} of {k * each + cli} expected; missing {missing}, logged twice {twice}; "
             f"errors {len(out['errors'])}" + ("".join(f"\n    {e}" for e in out["errors"][:5])),
             f"  browser: submit (click -> 'Logged')   {stat(out['submit'])}",
@@ -381,6 +412,7 @@ def one_load(k: int, each: int, cli: int, browser_args: dict, chromium: str, roo
             f"  server: submission (run + rerun)     {stat(submits)}",
             *(f"  server: render {page:<22} {stat(times)}" for page, times in sorted(pages.items())),
             f"  server: all renders                  {stat([t for v in pages.values() for t in v])}",
+            f"  server: slowest runs: {slowest([r for r in runs if r['at'] >= out['started'][0]], out['started'][0])}",
             f"  server CPU {cpu:.0%} of one core over {elapsed:.0f} s; RSS start {rss[0]:.0f} MB, "
             f"peak {max(rss):.0f} MB, end {rss[-1]:.0f} MB",
             f"  load average before {load_before[0]:.1f}, after {load_after[0]:.1f} "
@@ -473,6 +505,9 @@ def main() -> None:
     parser.add_argument("--soak", type=float, metavar="MINUTES",
                         help="instead: sessions coming and going for MINUTES (waves of the first K), "
                              "reporting the server's memory at 5 minutes and at the end")
+    parser.add_argument("--clients-nice", type=int, default=10, metavar="N",
+                        help="scheduling priority of the browsers and the CLI writer (default 10: below the "
+                             "server's, as if on other machines; 0: share the cores evenly)")
     args = parser.parse_args()
     chromium = chromium_path()
     if chromium is None:
@@ -485,7 +520,7 @@ def main() -> None:
     if args.soak:
         lines += soak(args.users[0], args.soak, args.each, browser_args, chromium, args.checkout.resolve())
     for k in [] if args.soak else args.users:
-        lines += one_load(k, args.each, args.cli, browser_args, chromium, args.checkout.resolve())
+        lines += one_load(k, args.each, args.cli, browser_args, chromium, args.checkout.resolve(), args.clients_nice)
     text = "\n".join(lines)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
