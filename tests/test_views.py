@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 
@@ -323,16 +324,49 @@ def test_the_network_wide_list_waits_for_a_click_on_large_networks(small, monkey
     assert insights.network_list_on_request(small) is True
 
 
-def test_the_tile_map_spec_is_made_once_per_map_and_every_caller_gets_its_own_copy():
+def _vega_lite_errors(spec: dict) -> list[str]:
+    """What the Vega-Lite v6 JSON schema (the copy Altair ships) finds wrong with ``spec``."""
+    import jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    validator = jsonschema.Draft7Validator(load_schema())
+    return [f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(spec)]
+
+
+def test_the_tile_map_is_valid_vega_lite_with_every_ward_and_a_new_dict_for_every_caller():
     cells = wardmap.load_grid()
     values = {c.ward: float(i) for i, c in enumerate(cells)}
-    first = wardmap.tile_map_spec(cells, values, measure="links", selected="Armley")
+    values[cells[3].ward] = None
+    first = wardmap.tile_map(cells, values, measure="links", selected="Armley")
+    assert _vega_lite_errors(first) == []
     rows = first["data"]["values"]
     assert sorted(r["ward"] for r in rows) == sorted(c.ward for c in cells)
     assert [r["ward"] for r in rows if r["picked"]] == ["Armley"]
     assert {r["ward"]: r["value"] for r in rows} == values
+    assert {(r["row"], r["col"]) for r in rows} == {(c.row, c.col) for c in cells}
+    assert first["width"] == (max(c.col for c in cells) + 1) * wardmap.TILE
+    # The click selects a ward, on the tiles' layer.
+    (param,) = first["params"]
+    assert param["name"] == wardmap.SELECTION and param["select"]["fields"] == ["ward"]
+    assert param["views"] == [first["layer"][0]["name"]]
     first["data"]["values"].clear()  # what st.vega_lite_chart does to the dict it is given
-    again = wardmap.tile_map_spec(cells, values, measure="links", selected="Armley")
+    again = wardmap.tile_map(cells, values, measure="links", selected="Armley")
     assert len(again["data"]["values"]) == len(cells)
-    moved = wardmap.tile_map_spec(cells, {**values, "Armley": None}, measure="links", selected="Armley")
-    assert next(r["value"] for r in moved["data"]["values"] if r["ward"] == "Armley") is None
+
+
+def test_the_boundary_map_is_valid_vega_lite():
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": ward}, "geometry": square} for ward in ("Armley", "Pudsey")]}
+    spec = wardmap.boundary_map(wardmap.read_geojson(json.dumps(doc)), {"Armley": 2.0}, measure="links",
+                                low_is_bad=False)
+    assert _vega_lite_errors(spec) == []
+    assert [(r["ward"], r["value"]) for r in spec["data"]["values"]] == [("Armley", 2.0), ("Pudsey", None)]
+    assert spec["encoding"]["color"]["condition"]["scale"]["scheme"] == "reds"
+    assert spec["params"][0]["name"] == wardmap.SELECTION
+
+
+def test_a_broken_spec_is_found_by_the_schema_check():
+    broken = wardmap.tile_map(wardmap.load_grid(), {}, measure="links")
+    broken["layer"][0]["mark"]["type"] = "tile"
+    assert _vega_lite_errors(broken)

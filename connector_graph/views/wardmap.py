@@ -9,8 +9,8 @@ Two ways to draw a city:
   supplies, each feature naming its ward in a property (``name`` by
   default, or e.g. ``WD22NM`` as in the ONS boundary files).
 
-Both are Vega-Lite charts (Altair) drawn in the browser from the data in
-the page: no map tiles, nothing fetched from the internet. Each ward carries
+Both are Vega-Lite specs, written directly (no Altair on this path), drawn
+in the browser from the data in the page: no map tiles, nothing fetched from the internet. Each ward carries
 its name in the field ``ward``, which is what a click selects.
 """
 
@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..caching import LruCache
 from ..errors import InvalidInput
 
 __all__ = [
@@ -146,22 +145,41 @@ def read_geojson(text: str | bytes, *, name_property: str | None = None) -> list
     return found
 
 
-def _colour(measure: str, values: Mapping[str, float | None], low_is_bad: bool) -> Any:
-    import altair as alt
-
-    scheme = "reds" if not low_is_bad else "blues"
-    return alt.condition(
-        "isValid(datum.value)",
-        alt.Color("value:Q", title=measure, scale=alt.Scale(scheme=scheme, reverse=False),
-                  legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220)),
-        alt.value("#dddddd"),
-    )
+#: The Vega-Lite schema the maps are written for (the version Streamlit's charts draw).
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
-def _tooltip(measure: str) -> list[Any]:
-    import altair as alt
+def _colour(measure: str, low_is_bad: bool) -> dict[str, Any]:
+    """Colour by ``value`` (reds when high is bad, blues when low is), grey where there is no value."""
+    return {
+        "condition": {
+            "test": "isValid(datum.value)", "field": "value", "type": "quantitative", "title": measure,
+            "scale": {"scheme": "blues" if low_is_bad else "reds", "reverse": False},
+            "legend": {"orient": "bottom", "direction": "horizontal", "gradientLength": 220},
+        },
+        "value": "#dddddd",
+    }
 
-    return [alt.Tooltip("ward:N", title="ward"), alt.Tooltip("value:Q", title=measure, format=",.2f")]
+
+def _tooltip(measure: str) -> list[dict[str, Any]]:
+    return [{"field": "ward", "type": "nominal", "title": "ward"},
+            {"field": "value", "type": "quantitative", "title": measure, "format": ",.2f"}]
+
+
+def _pick(view: str | None = None) -> dict[str, Any]:
+    """The click selection of one ward (:data:`SELECTION`), on ``view`` when the chart has layers."""
+    param: dict[str, Any] = {"name": SELECTION, "select": {"type": "point", "fields": ["ward"], "on": "click",
+                                                           "clear": False}}
+    if view:
+        param["views"] = [view]
+    return param
+
+
+def _axis(field: str, extent: float, *, reverse: bool = False) -> dict[str, Any]:
+    scale: dict[str, Any] = {"domain": [0, extent]}
+    if reverse:
+        scale["reverse"] = True
+    return {"field": field, "type": "quantitative", "scale": scale, "axis": None}
 
 
 def tile_map(
@@ -171,84 +189,60 @@ def tile_map(
     measure: str,
     low_is_bad: bool = True,
     selected: str | None = None,
-) -> Any:
-    """A tile map of the wards coloured by ``values`` (grey: no value), as an Altair chart.
+) -> dict[str, Any]:
+    """A tile map of the wards coloured by ``values`` (grey: no value), as a Vega-Lite spec.
 
     Tiles are drawn :data:`TILE` pixels square (the page may scale the
     drawing to fit a narrow screen); ``row`` 0 is at the top. Clicking a
     tile selects its ward (:data:`SELECTION`); the ward's name written on
-    the tile does not take the click, so click beside it.
-    """
-    import altair as alt
+    the tile does not take the click, so click beside it. The spec is
+    written directly, not through Altair: building and schema-checking an
+    Altair chart cost more than the rest of the Gaps page, on every new
+    set of values. Each call returns a new dict (``st.vega_lite_chart``
+    takes the data out of the one it is given).
 
+    Examples
+    --------
+    >>> spec = tile_map([GridCell("Armley", 0, 0), GridCell("Pudsey", 0, 1)], {"Armley": 1.0}, measure="links")
+    >>> [(r["ward"], r["value"]) for r in spec["data"]["values"]], spec["width"], spec["params"][0]["name"]
+    ([('Armley', 1.0), ('Pudsey', None)], 184, 'ward_pick')
+    """
     rows = [
         {"ward": c.ward, "row": c.row, "col": c.col, "value": values.get(c.ward),
          "label": c.ward.replace(" & ", " &\n").replace(" and ", " and\n"), "picked": c.ward == selected}
         for c in cells
     ]
-    width = (max(c.col for c in cells) + 1) * TILE
-    height = (max(c.row for c in cells) + 1) * TILE
-    pick = alt.selection_point(name=SELECTION, fields=["ward"], on="click", clear=False)
-    x = alt.X("col:Q", scale=alt.Scale(domain=[0, width / TILE]), axis=None)
-    y = alt.Y("row:Q", scale=alt.Scale(domain=[0, height / TILE], reverse=True), axis=None)
-    base = alt.Chart(alt.Data(values=rows)).transform_calculate(col2="datum.col + 0.97", row2="datum.row + 0.97")
-    tiles = base.mark_rect(cornerRadius=4, cursor="pointer").encode(
-        x=x, x2="col2:Q", y=y, y2="row2:Q",
-        color=_colour(measure, values, low_is_bad),
-        stroke=alt.condition("datum.picked", alt.value("#111111"), alt.value("#ffffff")),
-        strokeWidth=alt.condition("datum.picked", alt.value(3), alt.value(1)),
-        tooltip=_tooltip(measure),
-    ).add_params(pick)
+    columns = max(c.col for c in cells) + 1
+    lines = max(c.row for c in cells) + 1
+    corners = [{"calculate": "datum.col + 0.97", "as": "col2"}, {"calculate": "datum.row + 0.97", "as": "row2"}]
     known = [v for v in values.values() if v is not None]
     dark = f"datum.value > {min(known) + 0.6 * (max(known) - min(known))}" if known else "false"
-    labels = base.transform_calculate(cx="datum.col + 0.485", cy="datum.row + 0.485").mark_text(
-        fontSize=9, lineBreak="\n", baseline="middle"
-    ).encode(
-             color=alt.condition(f"isValid(datum.value) && {dark}", alt.value("#ffffff"), alt.value("#111111")),
-             x=alt.X("cx:Q", scale=alt.Scale(domain=[0, width / TILE]), axis=None),
-             y=alt.Y("cy:Q", scale=alt.Scale(domain=[0, height / TILE], reverse=True), axis=None),
-             text="label:N", tooltip=_tooltip(measure))
-    return (tiles + labels).properties(width=width, height=height, padding=0).configure_view(stroke=None)
-
-
-#: Tile-map specs kept, as JSON text (each set of values, measure and selection is one).
-_SPECS = LruCache(16)
-
-
-def tile_map_spec(
-    cells: Sequence[GridCell],
-    values: Mapping[str, float | None],
-    *,
-    measure: str,
-    low_is_bad: bool = True,
-    selected: str | None = None,
-) -> dict[str, Any]:
-    """:func:`tile_map` as a Vega-Lite spec: made once per distinct map, a fresh dict for every caller.
-
-    Building the Altair chart and converting it (with its schema check)
-    costs more than the rest of the Gaps page, and Streamlit converts
-    Altair charts one at a time for the whole server. The map changes only
-    with its values, measure and selected ward, so the spec is kept as JSON
-    text and every call gets its own copy to hand to
-    ``st.vega_lite_chart`` (which takes the data out of the dict it is given).
-
-    Examples
-    --------
-    >>> cells = [GridCell("Armley", 0, 0), GridCell("Pudsey", 0, 1)]
-    >>> spec = tile_map_spec(cells, {"Armley": 1.0, "Pudsey": None}, measure="links")
-    >>> spec["params"][0]["name"] == SELECTION, spec is tile_map_spec(cells, {"Armley": 1.0, "Pudsey": None}, measure="links")
-    (True, False)
-    """
-    key = ("tile-map", tuple(cells), tuple(sorted(values.items())), measure, low_is_bad, selected)
-
-
-    def make() -> str:
-        spec = tile_map(cells, values, measure=measure, low_is_bad=low_is_bad, selected=selected).to_dict()
-        for default in ("continuousWidth", "continuousHeight"):  # Altair's theme's, unused: the size is set
-            spec.get("config", {}).get("view", {}).pop(default, None)
-        return json.dumps(spec)
-
-    return json.loads(_SPECS.get_or_make(key, make))
+    tiles = {
+        "name": "tiles",
+        "mark": {"type": "rect", "cornerRadius": 4, "cursor": "pointer"},
+        "transform": corners,
+        "encoding": {
+            "x": _axis("col", columns), "x2": {"field": "col2"},
+            "y": _axis("row", lines, reverse=True), "y2": {"field": "row2"},
+            "color": _colour(measure, low_is_bad),
+            "stroke": {"condition": {"test": "datum.picked", "value": "#111111"}, "value": "#ffffff"},
+            "strokeWidth": {"condition": {"test": "datum.picked", "value": 3}, "value": 1},
+            "tooltip": _tooltip(measure),
+        },
+    }
+    labels = {
+        "mark": {"type": "text", "fontSize": 9, "lineBreak": "\n", "baseline": "middle"},
+        "transform": [{"calculate": "datum.col + 0.485", "as": "cx"}, {"calculate": "datum.row + 0.485", "as": "cy"}],
+        "encoding": {
+            "x": _axis("cx", columns), "y": _axis("cy", lines, reverse=True),
+            "color": {"condition": {"test": f"isValid(datum.value) && {dark}", "value": "#ffffff"},
+                      "value": "#111111"},
+            "text": {"field": "label", "type": "nominal"},
+            "tooltip": _tooltip(measure),
+        },
+    }
+    return {"$schema": SCHEMA, "data": {"values": rows}, "layer": [tiles, labels], "params": [_pick("tiles")],
+            "width": columns * TILE, "height": lines * TILE, "padding": 0, "config": {"view": {"stroke": None}}}
 
 
 def boundary_map(
@@ -259,13 +253,13 @@ def boundary_map(
     low_is_bad: bool = True,
     width: int = 640,
     height: int = 560,
-) -> Any:
-    """The wards drawn from their boundaries (see :func:`read_geojson`), coloured by ``values``, as an Altair chart."""
-    import altair as alt
-
+) -> dict[str, Any]:
+    """The wards drawn from their boundaries (see :func:`read_geojson`), coloured by ``values``, as a Vega-Lite spec."""
     data = [{**f, "value": values.get(f["ward"])} for f in features]
-    pick = alt.selection_point(name=SELECTION, fields=["ward"], on="click", clear=False)
-    return alt.Chart(alt.Data(values=data)).mark_geoshape(stroke="#ffffff", strokeWidth=1, cursor="pointer").encode(
-        color=_colour(measure, values, low_is_bad), tooltip=_tooltip(measure),
-    ).add_params(pick).project(type="mercator").properties(width=width, height=height, padding=0).configure_view(
-        stroke=None)
+    return {
+        "$schema": SCHEMA, "data": {"values": data},
+        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 1, "cursor": "pointer"},
+        "encoding": {"color": _colour(measure, low_is_bad), "tooltip": _tooltip(measure)},
+        "params": [_pick()], "projection": {"type": "mercator"},
+        "width": width, "height": height, "padding": 0, "config": {"view": {"stroke": None}},
+    }

@@ -40,10 +40,10 @@ with left, friendly():
     try:
         if upload is not None:
             chart = wardmap.boundary_map(wardmap.read_geojson(upload.getvalue()), values, measure=label,
-                                         low_is_bad=low_is_bad).to_dict()
-        else:  # the tile map's spec is made once per distinct map, not on every view of the page
-            chart = wardmap.tile_map_spec(wardmap.load_grid(), values, measure=label, low_is_bad=low_is_bad,
-                                          selected=chosen)
+                                         low_is_bad=low_is_bad)
+        else:
+            chart = wardmap.tile_map(wardmap.load_grid(), values, measure=label, low_is_bad=low_is_bad,
+                                     selected=chosen)
     except InvalidInput as exc:
         st.error(str(exc))
         chart = None
