@@ -18,11 +18,12 @@ string tooltips with ``innerText``; the click-details panel uses
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable, Mapping
+from typing import Any, Hashable, Iterable, Mapping
 
 import networkx as nx
 
@@ -495,6 +496,7 @@ def render_html(
         fx, fy = positions[focus]
         positions = {node: (x - fx, y - fy) for node, (x, y) in positions.items()}
     net = Network(height=f"{height}px", width="100%", cdn_resources="in_line", bgcolor="#ffffff")
+    net.templateEnv = _templates(net.template_dir)  # its page template compiled once, not for every drawing
     for node, data in H.nodes(data=True):
         if data.get("actor_type") == "community":
             size = 12.0 + 30.0 * min(1.0, data["members"] / 150.0)
@@ -543,6 +545,14 @@ def render_html(
     html = html.replace("</body>", _AFTER_DRAW + "</body>", 1)
     legend.extend(_shape_legend(H, path))
     return html, legend
+
+
+@functools.lru_cache(maxsize=4)
+def _templates(folder: str) -> Any:
+    """One jinja environment per template folder, so pyvis's page template is compiled once per process."""
+    from jinja2 import Environment, FileSystemLoader
+
+    return Environment(loader=FileSystemLoader(folder))
 
 
 def _labelled(H: nx.Graph, sized: Mapping[Hashable, float | None], on_path: Mapping[Hashable, int]) -> set[Hashable]:
