@@ -25,6 +25,7 @@ from connector_graph.analysis.gaps import departure_impact
 from connector_graph.graph import build_graph
 from connector_graph.io import transfer
 from connector_graph.overview import month_change
+from connector_graph.analysis.centrality import METRICS
 from connector_graph.views import activity, data, directory, insights, wardmap
 from connector_graph.views.explorer import ExplorerOptions, explore, reduce, render_html, select, layout
 from connector_graph.views.measures import describe, network_measures
@@ -364,6 +365,19 @@ def test_the_boundary_map_is_valid_vega_lite():
     assert [(r["ward"], r["value"]) for r in spec["data"]["values"]] == [("Armley", 2.0), ("Pudsey", None)]
     assert spec["encoding"]["color"]["condition"]["scale"]["scheme"] == "reds"
     assert spec["params"][0]["name"] == wardmap.SELECTION
+
+
+def test_the_ranking_chart_is_valid_vega_lite_with_the_ranking_in_order():
+    report = {"connectors": [
+        {"rank": i + 1, "name": name, "actor_type": "person", "ward": "Armley", "roles": [], "id": f"p{i}",
+         **{key: 1.0 / (i + 1) for key in METRICS}} for i, name in enumerate(["Zed", "Ann <b>", "Bo.Dot"])]}
+    frame = insights.connectors_frame(report)
+    label = METRICS["betweenness"].label
+    spec = insights.ranking_chart(frame, label)
+    assert _vega_lite_errors(spec) == []
+    assert spec["encoding"]["y"]["sort"] == ["1. Zed", "2. Ann <b>", "3. Bo.Dot"]
+    assert [r["value"] for r in spec["data"]["values"]] == [1.0, 0.5, 1.0 / 3]
+    assert spec["encoding"]["x"]["title"] == label
 
 
 def test_a_broken_spec_is_found_by_the_schema_check():

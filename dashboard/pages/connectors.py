@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
 from connector_graph.analysis.centrality import METRICS
@@ -37,11 +36,7 @@ if frame.empty:
     st.write("No one to rank yet: log some people and ties first.")
     st.stop()
 st.subheader(f"Top {len(frame)} by {label.lower()}")
-bars = frame.assign(who=[f"{rank}. {name}" for rank, name in zip(frame["rank"], frame["name"])])[["who", label]]
-chart = alt.Chart(bars).mark_bar().encode(
-    x=alt.X(f"{label}:Q", title=label), y=alt.Y("who:N", sort=list(bars["who"]), title=None), tooltip=["who", label]
-)
-st.altair_chart(chart, width="stretch")
+st.vega_lite_chart(insights.ranking_chart(frame, label), width="stretch")
 with friendly():
     worded, raw = plain.plain_connectors(store, report)
 st.caption("Each measure as a place in the whole network: top 1-25%, then high, medium or low. "

@@ -230,3 +230,25 @@ def test_ward_map_from_a_geojson_file(app_url, page, artifacts):
     _click_in_map(page, box["width"] * 0.75, box["height"] * 0.75)
     page.get_by_text("Showing Kippax & Methley only").wait_for()
     page.screenshot(path=str(artifacts / "gaps-map-geojson.png"), full_page=True)
+
+
+def test_key_connectors_bars_rank_by_reach_as_the_tables_count_links(app_url, browser_store, page, artifacts):
+    G = links_by_sql(browser_store)
+    open_page(page, app_url, "connectors")
+    choose(page, "Rank by", "Reach")
+    page.get_by_text("Top 20 by reach").wait_for()
+    bars = page.locator('[data-testid="stVegaLiteChart"] path[aria-roledescription="bar"]')
+    bars.first.wait_for()
+    wait_until_idle(page)
+    shown = []
+    for label in bars.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))"):
+        fields = dict(part.split(": ", 1) for part in label.split("; "))
+        rank, _dot, name = fields["who"].partition(". ")
+        shown.append((int(rank), name, round(float(fields["Reach"]) * (G.number_of_nodes() - 1))))
+    page.screenshot(path=str(artifacts / "key-connectors-reach.png"), full_page=True)
+    assert [r for r, _n, _d in sorted(shown)] == list(range(1, 21))
+    degrees = sorted((d for _n, d in G.degree()), reverse=True)
+    # best first, and the twenty largest numbers of links in the network, counted from the tables
+    assert [d for _r, _n, d in sorted(shown)] == degrees[:20]
+    for _rank, name, links in shown:
+        assert links in {G.degree(n) for n, data in G.nodes(data=True) if data["name"] == name}, name
