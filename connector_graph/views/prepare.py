@@ -6,19 +6,26 @@ for the whole analysis. :func:`prepare` starts those results the first time
 a store is opened in the server process, in a thread of their own, as the
 user who opened it (so the role checks inside apply as usual; results that
 user may not see are not started). By the time anyone opens an analysis
-page they are usually ready.
+page they are usually ready. The same thread also loads the libraries the
+pages draw with (:data:`DRAWING_MODULES`), so the first person to open a
+chart, table or network drawing does not wait for their import either.
 """
 
 from __future__ import annotations
 
 import contextvars
+import importlib
 import threading
 
 from ..analysis.centrality import METRICS
 from ..auth import Permission, allowed
 from ..store.base import Store
 
-__all__ = ["prepare", "prepared"]
+__all__ = ["prepare", "prepared", "DRAWING_MODULES"]
+
+#: Loaded by :func:`prepare` after the lists every page uses: the network drawing (pyvis and its
+#: templates), styled tables (pandas' Styler, jinja2) and Streamlit's own charts (Altair).
+DRAWING_MODULES = ("pyvis.network", "jinja2", "pandas.io.formats.style", "altair")
 
 _STARTED: dict[str, threading.Thread] = {}
 _LOCK = threading.Lock()
@@ -26,11 +33,19 @@ _LOCK = threading.Lock()
 _KEPT = 32
 
 
+def _load_drawing_modules() -> None:
+    for name in DRAWING_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional part missing: the page that needs it says so
+            pass
+
+
 def _make_all(store: Store) -> None:
     from . import answers, directory, insights, pulse
     from .measures import shared_measures
 
-    steps = [lambda: directory.choices(store), lambda: pulse.shared_pulse(store)]
+    steps = [lambda: directory.choices(store), lambda: pulse.shared_pulse(store), _load_drawing_modules]
     if allowed(Permission.ANALYSE):
         steps += [lambda: answers.shared_gaps(store), lambda: shared_measures(store),
                   lambda: insights.shared_analysis(store, top=20, by=next(iter(METRICS)))]

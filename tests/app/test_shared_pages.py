@@ -105,3 +105,28 @@ def test_opening_any_page_starts_the_shared_analysis_so_the_gaps_page_need_not_w
         assert not _refreshing(at)
     finally:
         store.close()
+
+
+def test_preparing_a_store_loads_the_drawing_libraries_before_anyone_draws(tmp_path):
+    import subprocess
+    import sys
+
+    from connector_graph.views.prepare import DRAWING_MODULES
+
+    script = f"""
+import sys
+from connector_graph.auth import acting_as
+from connector_graph.store import open_store
+from connector_graph.views.prepare import DRAWING_MODULES, prepare, prepared
+before = [m for m in DRAWING_MODULES if m in sys.modules]
+store = open_store("sqlite:///{tmp_path / 'p.db'}")
+with acting_as("someone", "admin"):
+    prepare(store)
+assert prepared(store, timeout=1200)
+print(before, [m for m in DRAWING_MODULES if m not in sys.modules])
+store.close()
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=1200,
+                          cwd=Path(APP).parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["[]", "[]"], (done.stdout, DRAWING_MODULES)
