@@ -245,10 +245,17 @@ async def connector(browser, context_args: dict, base: str, residents: list[str]
 async def warm_up(browser, context_args: dict, base: str) -> None:
     """The first visit: answers "who are you?" once for the store and opens it, before anyone is timed."""
     context = await browser.new_context(**context_args)
+    context.set_default_timeout(TIMEOUT_MS)
     page = await context.new_page()
-    await open_page(page, base, "log", "Log an introduction")
-    if await page.get_by_role("textbox", name="Who are you?", exact=True).count():
+    for _attempt in range(3):  # answered once, then a fresh page no longer asks
+        await open_page(page, base, "log", "Log an introduction")
+        await page.get_by_label(SUBJECT, exact=True).first.wait_for(timeout=TIMEOUT_MS)  # the whole form is drawn
+        await idle(page)
+        if not await page.get_by_role("textbox", name="Who are you?", exact=True).count():
+            break
         await pick(page, "Who are you?", INTRODUCER)
+    else:
+        raise RuntimeError("the logging page kept asking 'Who are you?' after it was answered")
     await context.close()
 
 
