@@ -17,6 +17,7 @@ from connector_graph.signin import CLIENT_SETTINGS, SERVER_LIMITS, unsafe_server
 from connector_graph.views.prepare import prepare
 from dashboard.auth_gate import current_user
 from dashboard.state import get_store
+from dashboard.widgets import warm_up_streamlit
 
 STARTED = time.perf_counter()  # the server's time for this run counts from here (CONNECTOR_GRAPH_TIMING_LOG)
 keep_memory_settled()  # once per process: freed memory goes back to the system, so the server's memory settles
@@ -56,7 +57,7 @@ if principal is not None:
         if needs in granted
     ]
     with acting_as(principal.username, principal.role):
-        prepare(store)  # the shared lists and analyses start now, off the request path (once per store)
+        prepare(store, also=[warm_up_streamlit])  # the shared lists and analyses start now, off the request path
         chosen = st.navigation(pages)
         pressed = [k[len("_asked_"):] for k in st.session_state if str(k).startswith("_asked_")]
         with timing.script_run(chosen.url_path or "overview", session=st.context.headers.get("Sec-Websocket-Key", "")

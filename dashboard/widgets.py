@@ -405,3 +405,14 @@ def _search_box(label: str, *, key: str, search: Callable[[str], Sequence[Choice
             st.radio(f"Matches for {label}", list(labels), index=None, key=radio,
                      format_func=lambda actor_id: md_escape(labels.get(actor_id, actor_id)),
                      on_change=_picked, args=(key, radio))
+
+
+def warm_up_streamlit() -> None:
+    """Load what Streamlit loads on first use of a message that is not plain ASCII (its emoji catalogue and
+    the pattern built from it): about a second on a busy server, otherwise paid by someone's first save."""
+    try:
+        from streamlit.string_util import extract_leading_emoji
+
+        extract_leading_emoji("Logged ✓")
+    except (ImportError, AttributeError):  # another Streamlit: nothing to warm
+        pass

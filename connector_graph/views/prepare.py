@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextvars
 import importlib
 import threading
+from typing import Callable, Sequence
 
 from ..analysis.centrality import METRICS
 from ..auth import Permission, allowed
@@ -41,11 +42,11 @@ def _load_drawing_modules() -> None:
             pass
 
 
-def _make_all(store: Store) -> None:
+def _make_all(store: Store, also: Sequence[Callable[[], object]] = ()) -> None:
     from . import answers, directory, insights, pulse
     from .measures import shared_measures
 
-    steps = [lambda: directory.choices(store), lambda: pulse.shared_pulse(store), _load_drawing_modules]
+    steps = [lambda: directory.choices(store), lambda: pulse.shared_pulse(store), _load_drawing_modules, *also]
     if allowed(Permission.ANALYSE):
         steps += [lambda: answers.shared_gaps(store), lambda: shared_measures(store),
                   lambda: insights.shared_analysis(store, top=20, by=next(iter(METRICS)))]
@@ -56,13 +57,17 @@ def _make_all(store: Store) -> None:
             pass
 
 
-def prepare(store: Store) -> None:
-    """Start making the shared results for ``store`` (once per store and process); returns at once."""
+def prepare(store: Store, also: Sequence[Callable[[], object]] = ()) -> None:
+    """Start making the shared results for ``store`` (once per store and process); returns at once.
+
+    ``also``: more warming up for the same thread, after the drawing libraries (the dashboard passes
+    what its own first runs would otherwise wait for).
+    """
     with _LOCK:
         if store.url in _STARTED:
             return
         context = contextvars.copy_context()
-        thread = threading.Thread(target=context.run, args=(_make_all, store), name="connector-graph-prepare",
+        thread = threading.Thread(target=context.run, args=(_make_all, store, tuple(also)), name="connector-graph-prepare",
                                   daemon=True)
         _STARTED[store.url] = thread
         while len(_STARTED) > _KEPT:

@@ -107,7 +107,7 @@ def test_opening_any_page_starts_the_shared_analysis_so_the_gaps_page_need_not_w
         store.close()
 
 
-def test_preparing_a_store_loads_the_drawing_libraries_before_anyone_draws(tmp_path):
+def test_preparing_a_store_loads_the_drawing_libraries_and_streamlits_emoji_before_anyone_draws(tmp_path):
     import subprocess
     import sys
 
@@ -118,12 +118,14 @@ import sys
 from connector_graph.auth import acting_as
 from connector_graph.store import open_store
 from connector_graph.views.prepare import DRAWING_MODULES, prepare, prepared
-before = [m for m in DRAWING_MODULES if m in sys.modules]
+from dashboard.widgets import warm_up_streamlit
+wanted = [*DRAWING_MODULES, "streamlit.emojis"]
+before = [m for m in wanted if m in sys.modules]
 store = open_store("sqlite:///{tmp_path / 'p.db'}")
 with acting_as("someone", "admin"):
-    prepare(store)
+    prepare(store, also=[warm_up_streamlit])
 assert prepared(store, timeout=1200)
-print(before, [m for m in DRAWING_MODULES if m not in sys.modules])
+print(before, [m for m in wanted if m not in sys.modules])
 store.close()
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=1200,
