@@ -118,6 +118,20 @@ def test_links_since_a_date_keep_only_newer_links(small):
     assert sorted(tuple(sorted(e)) for e in view.graph.edges) == [("bob", "eve")]
 
 
+def test_a_view_of_the_same_measures_is_drawn_once_and_new_measures_draw_their_own(small):
+    from connector_graph.views.measures import network_measures
+
+    measures = network_measures(small)
+    first = explore(small, ExplorerOptions(), measures=measures)
+    assert explore(small, ExplorerOptions(), measures=measures) is first
+    assert explore(small, ExplorerOptions(colour_by="sector"), measures=measures) is not first
+    service.add_tie(small, "bob", "eve", since=TODAY)
+    later = network_measures(small)  # a write gives new measures, and their own views
+    assert later is not measures
+    again = explore(small, ExplorerOptions(), measures=later)
+    assert again is not first and again.graph.has_edge("bob", "eve") and not first.graph.has_edge("bob", "eve")
+
+
 # ------------------------------------------------------------------ people and profiles
 
 

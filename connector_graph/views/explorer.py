@@ -620,8 +620,17 @@ def explore(store: Store, options: ExplorerOptions, *, measures: NetworkMeasures
     Measures and communities are computed once per graph version (and
     ``until`` date) and reused while the network is unchanged; a page passes
     the shared ones (:func:`~.measures.shared_measures`) as ``measures``.
+    The view itself is kept with the measures (a few per measures), so
+    everyone opening the same view of the same shared result gets it at once.
+    Treat it as read-only.
     """
     measures = measures or network_measures(store, as_of=options.until)
+    # The same options on the same measures draw the same view (links since a date are read from the store).
+    key = ("explorer", options, store.graph_version() if options.since else None)
+    return measures.derived.get_or_make(key, lambda: _explore(store, options, measures))
+
+
+def _explore(store: Store, options: ExplorerOptions, measures: NetworkMeasures) -> ExplorerView:
     G, metrics, partition = measures.graph, measures.metrics, measures.partition
     recent = _links_since(store, options.since) if options.since else None
     H, path, notes = select(G, options, recent)
