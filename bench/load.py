@@ -25,7 +25,7 @@ with the rerun it asked for) and per page render (from the timing log),
 the server's CPU (share of one core over the run) and resident memory
 (start, peak, end), and the load average. The browsers share the machine's
 cores with the server, so read the server-side times for the server and the
-browser times for how it felt. ``--clients-nice N`` (default 10) runs the
+browser times for how it felt. ``--clients-nice N`` (default 19) runs the
 browsers and the CLI writer at a lower scheduling priority than the server,
 as if they were on other machines: on a 2-core machine eight Chromium
 sessions otherwise take most of the CPU the server's times are measured on;
@@ -512,8 +512,8 @@ def main() -> None:
     parser.add_argument("--soak", type=float, metavar="MINUTES",
                         help="instead: sessions coming and going for MINUTES (waves of the first K), "
                              "reporting the server's memory at 5 minutes and at the end")
-    parser.add_argument("--clients-nice", type=int, default=10, metavar="N",
-                        help="scheduling priority of the browsers and the CLI writer (default 10: below the "
+    parser.add_argument("--clients-nice", type=int, default=19, metavar="N",
+                        help="scheduling priority of the browsers and the CLI writer (default 19: below the "
                              "server's, as if on other machines; 0: share the cores evenly)")
     args = parser.parse_args()
     chromium = chromium_path()
