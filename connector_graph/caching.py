@@ -60,11 +60,14 @@ class LruCache:
     3
     """
 
-    def __init__(self, size: int = 4) -> None:
+    def __init__(self, size: int = 4, *, register: bool = True) -> None:
+        """``register``: emptied by :func:`forget_everything` (off only for a cache that lives inside a
+        result which is itself forgotten, so it goes with it)."""
         self.size = size
         self._items: "OrderedDict[Hashable, Any]" = OrderedDict()
         self._lock = threading.Lock()
-        _REGISTRY.append(self)
+        if register:
+            _REGISTRY.append(self)
 
     def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
         """The cached value for ``key``, made (outside the lock) when missing."""

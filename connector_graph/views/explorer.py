@@ -620,7 +620,7 @@ def explore(store: Store, options: ExplorerOptions, *, measures: NetworkMeasures
     Measures and communities are computed once per graph version (and
     ``until`` date) and reused while the network is unchanged; a page passes
     the shared ones (:func:`~.measures.shared_measures`) as ``measures``.
-    The view itself is kept with the measures (a few per measures), so
+    The view itself is kept with the measures (``NetworkMeasures.derived``), so
     everyone opening the same view of the same shared result gets it at once.
     Treat it as read-only.
     """

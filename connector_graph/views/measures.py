@@ -8,10 +8,8 @@ graph version (and as-of date) and forgotten after an erasure.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Iterable, Mapping
+from typing import Hashable, Iterable, Mapping
 
 import networkx as nx
 
@@ -26,31 +24,8 @@ from .naming import actor_tags, community_names
 __all__ = ["NetworkMeasures", "network_measures", "shared_measures", "describe"]
 
 
-class Derived:
-    """A few results derived from one :class:`NetworkMeasures` (e.g. explorer drawings), kept with it.
-
-    They live exactly as long as the measures they came from: when the
-    shared result moves on or an erasure drops it, they go too.
-    """
-
-    KEPT = 4
-
-    def __init__(self) -> None:
-        self._items: "OrderedDict[Hashable, Any]" = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """The result for ``key``, made (outside the lock) when missing; the least recently used go past KEPT."""
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.KEPT:
-                self._items.popitem(last=False)
-        return value
+def _derived() -> LruCache:
+    return LruCache(4, register=False)
 
 
 @dataclass(frozen=True)
@@ -61,7 +36,9 @@ class NetworkMeasures:
     metrics: MetricTable
     partition: Partition
     community_labels: Mapping[int, str] = field(default_factory=dict)
-    derived: Derived = field(default_factory=Derived, compare=False, repr=False)
+    #: A few results derived from these measures (explorer views), kept with them: they live exactly as long
+    #: as the measures do, so when the shared result moves on or an erasure drops it, they go too.
+    derived: LruCache = field(default_factory=_derived, compare=False, repr=False)
 
 
 _CACHE = LruCache(4)
