@@ -352,7 +352,12 @@ def test_a_retry_after_the_server_died_between_commit_and_confirmation_stores_no
             wait_until_idle(tab)
             tab.get_by_role("button", name="Log introduction").click()
             already = tab.get_by_text(re.compile(r"^Already saved at \d\d:\d\d"))
-            already.wait_for()
+            try:
+                already.wait_for()
+            except Exception:
+                tab.screenshot(path=str(artifacts / "logging-crash-retry-failed.png"), full_page=True)
+                raise AssertionError(f"no 'Already saved' after the retry; the page said {_alerts(tab)!r} "
+                                     f"at {tab.url}") from None
             tab.get_by_text(re.compile(r"^Logged: Jean Firth introduced to Pudsey Community Hub")).wait_for()
             tab.screenshot(path=str(artifacts / "logging-crash-retried.png"))
             assert _introductions_of(url, "p-000357", "o-00099") == saved  # exactly one, the first
