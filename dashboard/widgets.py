@@ -409,7 +409,7 @@ def _search_box(label: str, *, key: str, search: Callable[[str], Sequence[Choice
 
 def warm_up_streamlit() -> None:
     """Load what Streamlit loads on first use of a message that is not plain ASCII (its emoji catalogue and
-    the pattern built from it): about a second on a busy server, otherwise paid by someone's first save."""
+    the pattern built from it): otherwise someone's first save waits for it, a second or more on a busy server."""
     try:
         from streamlit.string_util import extract_leading_emoji
 

@@ -67,8 +67,8 @@ def prepare(store: Store, also: Sequence[Callable[[], object]] = ()) -> None:
         if store.url in _STARTED:
             return
         context = contextvars.copy_context()
-        thread = threading.Thread(target=context.run, args=(_make_all, store, tuple(also)), name="connector-graph-prepare",
-                                  daemon=True)
+        thread = threading.Thread(target=context.run, args=(_make_all, store, tuple(also)),
+                                  name="connector-graph-prepare", daemon=True)
         _STARTED[store.url] = thread
         while len(_STARTED) > _KEPT:
             _STARTED.pop(next(iter(_STARTED)))
