@@ -17,6 +17,7 @@ from ..auth import Permission, require
 from ..caching import LruCache
 from ..graph import graph_for_analysis, projection_key
 from ..store.base import Store
+from .wardmap import SCHEMA as VEGA_LITE_SCHEMA
 from .measures import network_measures
 
 __all__ = ["analysis", "shared_analysis", "engine_caption", "sampling_caption", "connectors_frame", "ranking_chart", "if_they_left", "matrix_frame",
@@ -119,7 +120,7 @@ def ranking_chart(frame: pd.DataFrame, label: str) -> dict[str, Any]:
     rows = [{"who": f"{rank}. {name}", "value": None if pd.isna(value) else float(value)}
             for rank, name, value in zip(frame["rank"], frame["name"], frame[label])]
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": VEGA_LITE_SCHEMA,
         "data": {"values": rows},
         "mark": {"type": "bar"},
         "encoding": {

@@ -10,7 +10,8 @@ Two ways to draw a city:
   default, or e.g. ``WD22NM`` as in the ONS boundary files).
 
 Both are Vega-Lite specs, written directly (no Altair on this path), drawn
-in the browser from the data in the page: no map tiles, nothing fetched from the internet. Each ward carries
+in the browser from the data in the page: no map tiles, nothing fetched
+from the internet. Each ward carries
 its name in the field ``ward``, which is what a click selects.
 """
 
@@ -145,7 +146,7 @@ def read_geojson(text: str | bytes, *, name_property: str | None = None) -> list
     return found
 
 
-#: The Vega-Lite schema the maps are written for (the version Streamlit's charts draw).
+#: The Vega-Lite schema the maps (and the other hand-written charts) are written for.
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
