@@ -36,6 +36,9 @@ def test_a_gexf_file_is_recognised_checked_and_imported_from_the_data_page(app_u
     wait_until_idle(page)
     page.get_by_role("button", name="Check (nothing is written)").click()
     page.get_by_text("Ready to import.").wait_for()
+    # the verdict comes first and the report's lines follow it: read them once the check has finished
+    page.get_by_text(f"people: added {len(nodes)}", exact=False).wait_for()
+    wait_until_idle(page)
     shown = page.locator('[data-testid="stText"]').all_inner_texts()
     assert f"nodes: read {len(nodes)}" in shown and f"edges: read {len(edges)}" in shown
     assert f"people: added {len(nodes)}, changed 0, unchanged 0" in shown
