@@ -18,6 +18,7 @@ import pytest
 
 from connector_graph.analysis.engines.base import CENTRALITY_MEASURES
 from connector_graph.analysis.engines.gds import GdsEngine
+from connector_graph.analysis.engines.gds_report import gds_network_report
 from connector_graph.analysis.engines.python import PythonEngine
 from connector_graph.errors import StoreUnavailable
 from connector_graph.graph import build_graph
@@ -158,6 +159,9 @@ def test_sampled_closeness_is_the_python_engines_estimate(gds_store, demo_batch)
     assert theirs.samples == 50
     ours = harmonic_closeness(G, k=50, seed=4)
     assert theirs.values["closeness"] == pytest.approx(ours, rel=1e-9, abs=1e-12)
+    notes = gds_network_report(gds_store, samples=50, seed=4)["network"]["notes"]
+    said = [note for note in notes if "closeness" in note and "estimated" in note]
+    assert said and "closeness estimated from 50 of them" in said[0] and not any("closeness is exact" in n for n in notes)
 
 
 @pytest.mark.slow

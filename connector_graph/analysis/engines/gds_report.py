@@ -58,7 +58,8 @@ def gds_network_report(
     organisations = int(columns.organisation.sum())
     notes = [f"computed inside Neo4j by Graph Data Science {measures.version}"]
     if measures.samples is not None:
-        notes.append(f"bridging estimated from {measures.samples} of {n:,} actors (seed {seed}); closeness is exact")
+        notes.append(f"bridging estimated from {measures.samples} of {n:,} actors (seed {seed}); closeness "
+                     f"estimated from {measures.samples} of them, the pivots the Python engine draws")
     notes.append(GDS_NOTES)
     report = {
         "network": {
