@@ -2,7 +2,7 @@
 
 One command::
 
-    python bench/scale.py [--sizes 100000,300000,1000000] [--heap 2g] [--engines gds,python]
+    python bench/scale.py [--sizes 100000,300000,1000000] [--heap 2g] [--engines gds,python] [--minutes 30]
 
 For each size it generates the seeded synthetic city network
 (``connector_graph.seed.generate``), loads it into a local Neo4j 5.26 with
@@ -17,7 +17,10 @@ each in a fresh Python process, side by side in the same run:
 For each it reports the end-to-end time, the peak memory (RSS) of the Python
 process, and the peak RSS of the Neo4j process while the report ran
 (sampled every 0.2 s; only known for a server this script started), with
-ratios against the Python engine. Each row is one run on a shared machine.
+ratios against the Python engine. Each row is one run on a shared machine. With
+``--minutes`` an engine still working after that long is stopped (with its
+workers) and reported as unfinished; each engine's result is also logged as
+soon as it is known.
 Results go to standard output and ``bench/results/scale.md``.
 """
 
@@ -27,6 +30,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -104,17 +108,26 @@ def wipe(url: str) -> None:
         session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
-def measure(url: str, engine: str, server_pid: int | None) -> dict[str, Any]:
+def measure(url: str, engine: str, server_pid: int | None, minutes: float | None = None) -> dict[str, Any]:
+    """One report by ``engine`` in a fresh process; stopped (with its workers) after ``minutes``."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     with PeakWatcher(server_pid) as neo4j_peak:
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", CHILD, url, engine], capture_output=True, text=True, env=env)
+        child = subprocess.Popen([sys.executable, "-c", CHILD, url, engine], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+        try:
+            out, err = child.communicate(timeout=minutes * 60 if minutes else None)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)  # the report's forked workers too
+            child.communicate()
+            return {"engine": engine, "error": f"unfinished after {minutes:g} min, stopped", "wall": minutes * 60}
         wall = time.perf_counter() - start
-    if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-1:] or ["(no output)"]
+    if child.returncode != 0:
+        tail = err.strip().splitlines()[-1:] or ["(no output)"]
         return {"engine": engine, "error": tail[0], "wall": wall}
-    row = json.loads(done.stdout.strip().splitlines()[-1])
+    row = json.loads(out.strip().splitlines()[-1])
     row.update(wall=wall, neo4j_mb=neo4j_peak.peak, asked=engine)
+    log(f"{engine}: {row['seconds']:.1f} s, Python peak {row['rss_mb']:.0f} MB, Neo4j peak {row['neo4j_mb']:.0f} MB")
     return row
 
 
@@ -123,6 +136,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="100000,300000,1000000", help="comma-separated actor counts")
     parser.add_argument("--engines", default="gds,python", help="comma-separated: gds, python")
     parser.add_argument("--heap", default="2g", help="Neo4j heap for a server this script starts")
+    parser.add_argument("--minutes", type=float, default=None,
+                        help="stop an engine's report after this many minutes (reported as unfinished)")
     args = parser.parse_args(argv)
     import logging
 
@@ -169,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
             log(note)
             notes.append(note)
             del batch
-            rows = {engine: measure(url, engine, pid) for engine in args.engines.split(",")}
+            rows = {engine: measure(url, engine, pid, args.minutes) for engine in args.engines.split(",")}
             base = rows.get("python")
             for engine, row in rows.items():
                 if "error" in row:
