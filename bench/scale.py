@@ -14,9 +14,11 @@ each in a fresh Python process, side by side in the same run:
 - **python**: the store read over Bolt into networkx, then python-igraph
   (``engine="python"``), the baseline.
 
-For each it reports the end-to-end time, the peak memory (RSS) of the Python
-process, and the peak RSS of the Neo4j process while the report ran
-(sampled every 0.2 s; only known for a server this script started), with
+For each it reports the end-to-end time, the peak memory of the Python
+process (its own high-water mark, ``VmHWM``), the peak proportional memory
+(PSS) of that process with the workers it forks, and the peak RSS of the
+Neo4j process while the report ran (both sampled every 0.2 s; Neo4j's only
+known for a server this script started), with
 ratios against the Python engine. Each row is one run on a shared machine. With
 ``--minutes`` an engine still working after that long is stopped (with its
 workers) and reported as unfinished; each engine's result is also logged as
@@ -41,13 +43,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 SEED = 7
 TODAY = dt.date(2026, 1, 1)
 
-#: What each measured process runs: one report, then its own peak memory.
+#: What each measured process runs: one report, then its own peak memory. The peak is the kernel's
+#: high-water mark of this program's memory (``VmHWM``), not ``ru_maxrss``: Linux carries
+#: ``ru_maxrss`` over from the process that started this one (fork, then exec), so it reported the
+#: benchmark's own memory (the generated network) as the report's.
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from connector_graph.analysis.report import analyse_store
 from connector_graph.store import open_store
 url, engine = sys.argv[1], sys.argv[2]
@@ -56,7 +62,8 @@ start = time.perf_counter()
 report = analyse_store(store, engine=engine)
 seconds = time.perf_counter() - start
 store.close()
-print(json.dumps({"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"seconds": seconds, "rss_mb": hwm / 1024,
                   "engine": report["network"]["engine"], "actors": report["network"]["actors"],
                   "links": report["network"]["links"], "exact": report["network"]["exact"],
                   "top": [c["id"] for c in report["connectors"]]}))
@@ -99,6 +106,17 @@ class PeakWatcher:
         self._thread.join()
 
 
+class TreeWatcher(PeakWatcher):
+    """The highest proportional memory (PSS, MiB) of a process and its forked workers while the block runs."""
+
+    def _watch(self) -> None:
+        from end_to_end import _tree_memory_kb
+
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _tree_memory_kb(self.pid)[0] / 1024) if self.pid else 0.0
+            self._stop.wait(0.2)
+
+
 def wipe(url: str) -> None:
     """Empty the benchmark's Neo4j (a harness step, like the tests' fixture)."""
     import neo4j
@@ -115,19 +133,22 @@ def measure(url: str, engine: str, server_pid: int | None, minutes: float | None
         start = time.perf_counter()
         child = subprocess.Popen([sys.executable, "-c", CHILD, url, engine], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
-        try:
-            out, err = child.communicate(timeout=minutes * 60 if minutes else None)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)  # the report's forked workers too
-            child.communicate()
-            return {"engine": engine, "error": f"unfinished after {minutes:g} min, stopped", "wall": minutes * 60}
+        with TreeWatcher(child.pid) as tree:
+            try:
+                out, err = child.communicate(timeout=minutes * 60 if minutes else None)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)  # the report's forked workers too
+                child.communicate()
+                return {"engine": engine, "error": f"unfinished after {minutes:g} min, stopped",
+                        "wall": minutes * 60, "tree_mb": tree.peak}
         wall = time.perf_counter() - start
     if child.returncode != 0:
         tail = err.strip().splitlines()[-1:] or ["(no output)"]
         return {"engine": engine, "error": tail[0], "wall": wall}
     row = json.loads(out.strip().splitlines()[-1])
-    row.update(wall=wall, neo4j_mb=neo4j_peak.peak, asked=engine)
-    log(f"{engine}: {row['seconds']:.1f} s, Python peak {row['rss_mb']:.0f} MB, Neo4j peak {row['neo4j_mb']:.0f} MB")
+    row.update(wall=wall, neo4j_mb=neo4j_peak.peak, tree_mb=tree.peak, asked=engine)
+    log(f"{engine}: {row['seconds']:.1f} s, Python peak {row['rss_mb']:.0f} MB (with its workers, PSS "
+        f"{row['tree_mb']:.0f} MB), Neo4j peak {row['neo4j_mb']:.0f} MB")
     return row
 
 
@@ -161,9 +182,9 @@ def main(argv: list[str] | None = None) -> None:
         f"Scale benchmark, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
         f"Neo4j heap {args.heap if server else '(external server)'}",
         "",
-        "| actors | links | load s | engine | report s | Python peak MB | Neo4j peak MB | time vs python | "
-        "Python memory vs python | top 10 shared |",
-        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
+        "| actors | links | load s | engine | report s | Python peak MB | with workers, PSS MB | Neo4j peak MB | "
+        "time vs python | Python memory vs python | top 10 shared |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     print("\n".join(lines), flush=True)
     notes: list[str] = []
@@ -188,7 +209,8 @@ def main(argv: list[str] | None = None) -> None:
             base = rows.get("python")
             for engine, row in rows.items():
                 if "error" in row:
-                    line = f"| {size:,} | | {load:.0f} | {engine} | failed: {row['error']} | | | | | |"
+                    tree = f"{row['tree_mb']:.0f}" if row.get("tree_mb") else ""
+                    line = f"| {size:,} | | {load:.0f} | {engine} | {row['error']} | | {tree} | | | | |"
                 else:
                     ok = base is not None and "error" not in base
                     ratio_t = f"{row['seconds'] / base['seconds']:.2f}" if ok else "–"
@@ -197,7 +219,7 @@ def main(argv: list[str] | None = None) -> None:
                     neo = f"{row['neo4j_mb']:.0f}" if row["neo4j_mb"] else "–"
                     line = (
                         f"| {row['actors']:,} | {row['links']:,} | {load:.0f} | {row['engine']} | {row['seconds']:.1f} "
-                        f"| {row['rss_mb']:.0f} | {neo} | {ratio_t} | {ratio_m} | {same} |"
+                        f"| {row['rss_mb']:.0f} | {row['tree_mb']:.0f} | {neo} | {ratio_t} | {ratio_m} | {same} |"
                     )
                 print(line, flush=True)
                 lines.append(line)
