@@ -155,13 +155,34 @@ def test_sampled_closeness_is_the_python_engines_estimate(gds_store, demo_batch)
 
     gds_store.bulk_load(demo_batch)
     G = build_graph(gds_store)
-    theirs = GdsEngine(gds_store).centrality(samples=50, seed=4)
+    theirs = GdsEngine(gds_store).centrality(samples=50, seed=4, closeness="sampled")
     assert theirs.samples == 50
     ours = harmonic_closeness(G, k=50, seed=4)
     assert theirs.values["closeness"] == pytest.approx(ours, rel=1e-9, abs=1e-12)
-    notes = gds_network_report(gds_store, samples=50, seed=4)["network"]["notes"]
-    said = [note for note in notes if "closeness" in note and "estimated" in note]
-    assert said and "closeness estimated from 50 of them" in said[0] and not any("closeness is exact" in n for n in notes)
+    assert theirs.values["closeness"] != pytest.approx(harmonic_closeness(G), rel=1e-6)  # an estimate, not exact
+
+
+def test_closeness_is_exact_while_the_exact_search_is_cheaper_and_the_report_says_which(gds_store, demo_batch,
+                                                                                       monkeypatch):
+    from connector_graph.analysis.engine import harmonic_closeness
+    from connector_graph.store import neo4j_gds
+
+    gds_store.bulk_load(demo_batch)
+    G = build_graph(gds_store)
+    report = gds_network_report(gds_store, top=len(G), by="closeness", samples=50, seed=4)
+    exact = harmonic_closeness(G)
+    assert {c["id"]: c["closeness"] for c in report["connectors"]} == pytest.approx(
+        {c["id"]: exact[c["id"]] for c in report["connectors"]}, rel=1e-9, abs=1e-12)
+    said = [note for note in report["network"]["notes"] if "bridging estimated from 50" in note]
+    assert said and said[0].endswith("closeness is exact")
+
+    monkeypatch.setattr(neo4j_gds, "CLOSENESS_EXACT_WORK", G.number_of_nodes() * G.number_of_edges() - 1)
+    report = gds_network_report(gds_store, top=len(G), by="closeness", samples=50, seed=4)
+    estimate = harmonic_closeness(G, k=50, seed=4)
+    assert {c["id"]: c["closeness"] for c in report["connectors"]} == pytest.approx(
+        {c["id"]: estimate[c["id"]] for c in report["connectors"]}, rel=1e-9, abs=1e-12)
+    said = [note for note in report["network"]["notes"] if "bridging estimated from 50" in note]
+    assert said and "closeness estimated from 50 of them" in said[0]
 
 
 @pytest.mark.slow

@@ -37,19 +37,20 @@ class GdsEngine:
     ) -> None:
         self.store = store
         self.options = dict(as_of=as_of, wards=wards, include_organisations=include_organisations)
-        self._plan = (samples, seed)
+        self._plan = (samples, seed, "auto")
         self._measures: GdsMeasures | None = None
 
-    def measures(self, *, samples: int | None = None, seed: int = 0) -> GdsMeasures:
-        """Everything GDS computes, once per sampling plan."""
-        if self._measures is None or self._plan != (samples, seed):
-            self._plan = (samples, seed)
-            self._measures = gds_measures(self.store, samples=samples, seed=seed, **self.options)
+    def measures(self, *, samples: int | None = None, seed: int = 0, closeness: str = "auto") -> GdsMeasures:
+        """Everything GDS computes, once per sampling plan (``closeness``: see :func:`gds_measures`)."""
+        if self._measures is None or self._plan != (samples, seed, closeness):
+            self._plan = (samples, seed, closeness)
+            self._measures = gds_measures(self.store, samples=samples, seed=seed, closeness=closeness,
+                                          **self.options)
         return self._measures
 
-    def centrality(self, *, samples: int | None = None, seed: int = 0) -> Centrality:
+    def centrality(self, *, samples: int | None = None, seed: int = 0, closeness: str = "auto") -> Centrality:
         """Degree, betweenness, closeness, PageRank and eigenvector from GDS; effective size from its triangles."""
-        m = self.measures(samples=samples, seed=seed)
+        m = self.measures(samples=samples, seed=seed, closeness=closeness)
         values = {key: m.as_dict(key) for key in ("degree", "betweenness", "closeness", "pagerank", "eigenvector")}
         size = effective_size(m)
         values["effective_size"] = {
@@ -59,13 +60,13 @@ class GdsEngine:
 
     def communities(self, *, seed: int = 0) -> Communities:
         """Leiden communities (seeded, one thread, so repeatable), numbered by size as the Python engine does."""
-        m = self.measures(samples=self._plan[0], seed=seed)
+        m = self.measures(samples=self._plan[0], seed=seed, closeness=self._plan[2])
         numbers, count = numbered_communities(m)
         return Communities(dict(zip(m.ids, numbers.tolist())), count, m.modularity, "gds-leiden")
 
     def structure(self) -> Structure:
         """Components (WCC), articulation points and bridges from GDS."""
-        m = self.measures(samples=self._plan[0], seed=self._plan[1])
+        m = self.measures(samples=self._plan[0], seed=self._plan[1], closeness=self._plan[2])
         cut = frozenset(m.ids[i] for i in np.flatnonzero(m.arrays["cut_point"])) if m.ids else frozenset()
         return Structure(components=m.components, cut_points=cut, bridges=list(m.bridges))
 

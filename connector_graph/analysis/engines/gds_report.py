@@ -58,8 +58,9 @@ def gds_network_report(
     organisations = int(columns.organisation.sum())
     notes = [f"computed inside Neo4j by Graph Data Science {measures.version}"]
     if measures.samples is not None:
-        notes.append(f"bridging estimated from {measures.samples} of {n:,} actors (seed {seed}); closeness "
-                     f"estimated from {measures.samples} of them, the pivots the Python engine draws")
+        closeness = ("closeness is exact" if measures.closeness_exact else
+                     f"closeness estimated from {measures.samples} of them, the pivots the Python engine draws")
+        notes.append(f"bridging estimated from {measures.samples} of {n:,} actors (seed {seed}); {closeness}")
     notes.append(GDS_NOTES)
     report = {
         "network": {
