@@ -38,7 +38,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -86,15 +86,15 @@ def rss_mb(pid: int) -> float:
 
 
 class PeakWatcher:
-    """The highest RSS of a process while the ``with`` block runs."""
+    """The highest memory of a process while the ``with`` block runs, read by ``read`` (MiB) every 0.2 s."""
 
-    def __init__(self, pid: int | None) -> None:
-        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+    def __init__(self, pid: int | None, read: Callable[[int], float] = rss_mb) -> None:
+        self.pid, self.read, self.peak, self._stop = pid, read, 0.0, threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def _watch(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, rss_mb(self.pid)) if self.pid else 0.0
+            self.peak = max(self.peak, self.read(self.pid)) if self.pid else 0.0
             self._stop.wait(0.2)
 
     def __enter__(self) -> "PeakWatcher":
@@ -106,15 +106,11 @@ class PeakWatcher:
         self._thread.join()
 
 
-class TreeWatcher(PeakWatcher):
-    """The highest proportional memory (PSS, MiB) of a process and its forked workers while the block runs."""
+def tree_pss_mb(pid: int) -> float:
+    """Proportional memory (PSS, MiB) of a process and the workers it forked."""
+    from end_to_end import _tree_memory_kb
 
-    def _watch(self) -> None:
-        from end_to_end import _tree_memory_kb
-
-        while not self._stop.is_set():
-            self.peak = max(self.peak, _tree_memory_kb(self.pid)[0] / 1024) if self.pid else 0.0
-            self._stop.wait(0.2)
+    return _tree_memory_kb(pid)[0] / 1024
 
 
 def wipe(url: str) -> None:
@@ -133,7 +129,7 @@ def measure(url: str, engine: str, server_pid: int | None, minutes: float | None
         start = time.perf_counter()
         child = subprocess.Popen([sys.executable, "-c", CHILD, url, engine], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
-        with TreeWatcher(child.pid) as tree:
+        with PeakWatcher(child.pid, tree_pss_mb) as tree:
             try:
                 out, err = child.communicate(timeout=minutes * 60 if minutes else None)
             except subprocess.TimeoutExpired:
