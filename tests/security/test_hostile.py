@@ -118,7 +118,7 @@ def test_twenty_threads_writing_at_once_lose_nothing(any_store_url):
 
 
 @pytest.mark.neo4j
-def test_neo4j_stopped_before_a_write_gives_a_friendly_error_and_nothing_half_done(tmp_path):
+def test_neo4j_stopped_before_a_write_gives_a_friendly_error_and_nothing_half_done(tmp_path, monkeypatch):
     import sys
     from pathlib import Path
 
@@ -128,6 +128,8 @@ def test_neo4j_stopped_before_a_write_gives_a_friendly_error_and_nothing_half_do
     if java_available():
         pytest.skip(java_available())
     server = start_local_neo4j()
+    # the driver retries a lost connection for this long before the store gives up (default 30 s)
+    monkeypatch.setenv("CONNECTOR_GRAPH_NEO4J_RETRY_SECONDS", "3")
     store = open_store(server.url)
     store.add_person(build(Person, id="ann", name="Ann"))
     server.stop()
