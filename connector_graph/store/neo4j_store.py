@@ -63,8 +63,10 @@ T = TypeVar("T")
 
 # Server notifications: warnings only, and none about labels or types not created yet (an empty
 # store has none; a query naming them is still right). The driver logs what is left to the
-# "neo4j.notifications" logger; a null handler there keeps it out of the user's terminal (Python
-# would otherwise print it as a last resort), while an app that configures logging still sees it.
+# "neo4j.notifications" logger, and its retries through a lost connection to "neo4j.pool". A null
+# handler on "neo4j" keeps them out of the user's terminal (Python would otherwise print each as a
+# last resort; the user gets one line from the store instead), while an app that configures
+# logging still sees them.
 _NOTIFICATIONS: dict[str, Any] = {
     "notifications_min_severity": neo4j.NotificationMinimumSeverity.WARNING,
     "notifications_disabled_categories": [
@@ -72,7 +74,7 @@ _NOTIFICATIONS: dict[str, Any] = {
         neo4j.NotificationDisabledCategory.HINT,
     ],
 }
-logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 _TIE_TYPES: dict[TieKind, str] = {kind: kind.value.upper() for kind in TieKind}
 _ANY_TIE = "|".join(_TIE_TYPES.values())
