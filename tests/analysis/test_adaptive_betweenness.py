@@ -44,11 +44,14 @@ def found_top(values: dict, top: int = 20) -> set[str]:
 
 # The exact reference takes minutes at 10,000 on a busy machine: a generous ceiling, not a speed test.
 BIG = [pytest.mark.slow, pytest.mark.timeout(7200)]
-SIZES = [1_000, pytest.param(5_000, marks=BIG), pytest.param(10_000, marks=BIG)]
+# Random networks have a flat top: their rounds never settle and run to exact (docs/analysis.md), which
+# 1,000 and 5,000 show; at 10,000 that would only compare two exact runs, at the suite's greatest cost.
+CASES = [(n, name) for n in (1_000, 5_000, 10_000) for name in ("random", "scale_free", "seeded")
+         if (n, name) != (10_000, "random")]
 
 
-@pytest.mark.parametrize("name", ["random", "scale_free", "seeded"])
-@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize(("n", "name"), [pytest.param(n, name, id=f"{n}-{name}", marks=BIG if n > 1_000 else [])
+                                          for n, name in CASES])
 def test_top_20_overlap_with_exact(name, n):
     G = family(name, n)
     estimate = adaptive_betweenness(G, seed=0, start=DEFAULT_SAMPLES)
