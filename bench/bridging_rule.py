@@ -111,6 +111,8 @@ def networks(quick: bool) -> list[tuple[str, str, nx.Graph]]:
 
 @dataclass
 class Round:
+    """One round: pivots so far, and overlaps of top-20 sets (A: before it, B: it, C: both combined)."""
+
     pivots: int  # after combining
     halves: int  # |top(A) & top(B)|
     combined_vs_halves: int  # min(|top(C) & top(A)|, |top(C) & top(B)|)
@@ -118,6 +120,7 @@ class Round:
 
 
 def leaders(values: np.ndarray, keys: list[str]) -> set[int]:
+    """Indices of the top ``TOP`` by value, ties broken by key, as the product ranks them."""
     order = np.lexsort((np.array(keys), -values))
     return set(order[:TOP].tolist())
 
