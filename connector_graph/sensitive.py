@@ -82,8 +82,47 @@ def _compile(groups: dict[str, tuple[str, ...]]) -> list[tuple[tuple[str, ...], 
     return [(tuple(skeleton(term.rstrip("*")).split()), term.endswith("*")) for terms in groups.values() for term in terms]
 
 
-_EVERYWHERE = _compile(TERMS)
-_NEEDS = _EVERYWHERE + _compile(NEEDS_TERMS)
+class _TermIndex:
+    """The terms of a list keyed by the words that can start a match, so a text is checked against a few terms.
+
+    A term can only match a text holding its first word (or, for a one-word
+    stem, a word starting with it), or its words run together. The index
+    gives those candidates; :func:`_matches` then checks them in list order,
+    so the answer is the one a check of every term in order would give.
+    """
+
+    def __init__(self, terms: list[tuple[tuple[str, ...], bool]]) -> None:
+        self.terms = terms
+        self.by_word: dict[str, list[int]] = {}
+        self.by_stem: dict[str, list[int]] = {}
+        for position, (words, stem) in enumerate(terms):
+            if not words:
+                continue
+            self.by_word.setdefault(words[0], []).append(position)
+            if len(words) == 1 and stem:
+                self.by_stem.setdefault(words[0], []).append(position)
+            if len(words) > 1:
+                self.by_word.setdefault("".join(words), []).append(position)
+        self.stem_lengths = sorted({len(s) for s in self.by_stem})
+
+    def first_match(self, words: list[str]) -> str | None:
+        """The first term in list order that ``words`` hold, as :func:`_matches` reports it."""
+        candidates: set[int] = set()
+        for word in words:
+            candidates.update(self.by_word.get(word, ()))
+            for length in self.stem_lengths:
+                if length > len(word):
+                    break
+                candidates.update(self.by_stem.get(word[:length], ()))
+        for position in sorted(candidates):
+            found = _matches(words, *self.terms[position])
+            if found:
+                return found
+        return None
+
+
+_EVERYWHERE = _TermIndex(_compile(TERMS))
+_NEEDS = _TermIndex(_compile(TERMS) + _compile(NEEDS_TERMS))
 
 
 def _words(text: str) -> list[str]:
@@ -133,11 +172,7 @@ def special_category_word(text: str, *, field: str = "needs") -> str | None:
     words = _words(text)
     if not words:
         return None
-    for term, stem in _NEEDS if field in NEEDS_ONLY else _EVERYWHERE:
-        found = _matches(words, term, stem)
-        if found:
-            return found
-    return None
+    return (_NEEDS if field in NEEDS_ONLY else _EVERYWHERE).first_match(words)
 
 
 def special_category_words(field: str, texts: Iterable[str]) -> list[tuple[str, str]]:
