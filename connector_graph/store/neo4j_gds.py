@@ -277,7 +277,7 @@ def gds_measures(
             timings["read"] = time.perf_counter() - t0
             if not exact_closeness and where is not None:
                 t0 = time.perf_counter()
-                values["closeness"] = _sampled_closeness(session, name, where, samples or 0, seed)
+                values["closeness"] = _sampled_closeness(store, name, where, samples or 0, seed, concurrency)
                 timings["closeness"] = time.perf_counter() - t0
     _to_python_conventions(values, n)
     community_count, modularity = outputs.get("community") or (0, 0.0)
@@ -312,29 +312,42 @@ def _read_back(session: neo4j.Session, name: str, props: list[str]) -> tuple[_Po
     return where, values
 
 
-def _sampled_closeness(session: neo4j.Session, name: str, where: _Positions, k: int, seed: int) -> np.ndarray:
+def _sampled_closeness(
+    store: "Neo4jStore", name: str, where: _Positions, k: int, seed: int, concurrency: int
+) -> np.ndarray:
     """Harmonic closeness from ``k`` pivots: the Python engines' pivots, searched in GDS.
 
     The pivots are those the Python engines draw (``random.Random(seed)``
     over the actor ids in order), so the estimate is theirs exactly. Each
     pivot's breadth-first distances are summed as 1/distance per actor
-    inside the server; one row of lists comes back.
+    inside the server; one row of lists comes back per group of pivots.
+    Cypher runs each query on one server thread, so the pivots are split
+    into ``concurrency`` groups searched at once, each in its own session.
     """
     import random
+    from concurrent.futures import ThreadPoolExecutor
 
     ids = where.ids
     pivots = random.Random(seed).sample(ids, k)
-    row = session.run(
-        "UNWIND $pivots AS pivot MATCH (s:Actor {id: pivot}) "
-        "CALL gds.allShortestPaths.delta.stream($name, {sourceNode: s}) YIELD targetNode, totalCost "
-        "WITH targetNode, totalCost WHERE totalCost > 0 "
-        "WITH targetNode, sum(1.0 / totalCost) AS total "
-        "RETURN collect(targetNode) AS nodes, collect(total) AS totals",
-        name=name,
-        pivots=pivots,
-    ).single(strict=True)
+    groups = [group for group in (pivots[i::max(concurrency, 1)] for i in range(max(concurrency, 1))) if group]
+
+    def search(group: list[str]) -> tuple[list[Any], list[float]]:
+        with store._session(default_access_mode=neo4j.READ_ACCESS, notifications_min_severity="OFF") as session:
+            row = session.run(
+                "UNWIND $pivots AS pivot MATCH (s:Actor {id: pivot}) "
+                "CALL gds.allShortestPaths.delta.stream($name, {sourceNode: s}) YIELD targetNode, totalCost "
+                "WITH targetNode, totalCost WHERE totalCost > 0 "
+                "WITH targetNode, sum(1.0 / totalCost) AS total "
+                "RETURN collect(targetNode) AS nodes, collect(total) AS totals",
+                name=name,
+                pivots=group,
+            ).single(strict=True)
+            return row["nodes"], row["totals"]
+
     totals = np.zeros(len(ids), dtype=float)
-    totals[where.of(row["nodes"])] = np.asarray(row["totals"], dtype=float)
+    with ThreadPoolExecutor(max_workers=max(len(groups), 1)) as pool:
+        for nodes, sums in pool.map(search, groups):
+            np.add.at(totals, where.of(nodes), np.asarray(sums, dtype=float))
     out = totals / k
     picked = np.asarray([bisect.bisect_left(ids, p) for p in pivots], dtype=np.int64)
     out[picked] = totals[picked] / (k - 1) if k > 1 else 0.0
