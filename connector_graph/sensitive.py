@@ -122,7 +122,7 @@ class _TermIndex:
 
 
 _EVERYWHERE = _TermIndex(_compile(TERMS))
-_NEEDS = _TermIndex(_compile(TERMS) + _compile(NEEDS_TERMS))
+_NEEDS = _TermIndex(_EVERYWHERE.terms + _compile(NEEDS_TERMS))
 
 
 def _words(text: str) -> list[str]:

@@ -329,7 +329,8 @@ def _sampled_closeness(
 
     ids = where.ids
     pivots = random.Random(seed).sample(ids, k)
-    groups = [group for group in (pivots[i::max(concurrency, 1)] for i in range(max(concurrency, 1))) if group]
+    parts = max(concurrency, 1)
+    groups = [group for group in (pivots[i::parts] for i in range(parts)) if group]
 
     def search(group: list[str]) -> tuple[list[Any], list[float]]:
         with store._session(default_access_mode=neo4j.READ_ACCESS, notifications_min_severity="OFF") as session:
@@ -345,7 +346,7 @@ def _sampled_closeness(
             return row["nodes"], row["totals"]
 
     totals = np.zeros(len(ids), dtype=float)
-    with ThreadPoolExecutor(max_workers=max(len(groups), 1)) as pool:
+    with ThreadPoolExecutor(max_workers=parts) as pool:
         for nodes, sums in pool.map(search, groups):
             np.add.at(totals, where.of(nodes), np.asarray(sums, dtype=float))
     out = totals / k
