@@ -374,6 +374,10 @@ def compute_metrics(
         between, pivots, agreement = estimate.values, estimate.pivots, estimate.agreement
         if estimate.exact:
             notes.append("bridging computed exactly: the estimate had not settled before every actor was a pivot")
+        elif estimate.limited:
+            notes.append(f"bridging estimated from {pivots:,} of {n:,} actors (seed {seed}): the work limit "
+                         f"stopped the rounds when the last two agreed on {agreement} of the top {estimate.top}, "
+                         f"short of {engines.AGREE_TOP20}, so read the order of close bridging values loosely")
         else:
             notes.append(f"bridging estimated from {pivots:,} of {n:,} actors (seed {seed}): the last two rounds "
                          f"agreed on {agreement} of the top {estimate.top}")

@@ -41,6 +41,7 @@ T = TypeVar("T")
 
 __all__ = [
     "AGREE_TOP20",
+    "BRIDGING_WORK",
     "BetweennessEstimate",
     "adaptive_betweenness",
     "eigenvector",
@@ -63,6 +64,14 @@ ACCELERATE_FROM = 300
 #: (mostly 19 or 20) on random, scale-free and seeded networks of 5,000-20,000 actors, with a half
 #: to a quarter of the pivots 19 needed (docs/analysis.md, "Exact or sampled").
 AGREE_TOP20 = 18
+
+#: Adaptive bridging counts shortest paths from at most this many pivots x links (edge visits).
+#: It bounds the first analysis of a large network whose top 20 will not settle: about 8,000 pivots
+#: at 20,000 actors of the seeded city (136,538 links; its top is flat and needs them), about 1,000 at
+#: 100,000 (727,426 links) instead of half an hour or more. A count of work, not a clock, so the same
+#: network gives the same answer on every machine. Stopped by it, the estimate reports the agreement it
+#: reached (below :data:`AGREE_TOP20`) and the note says why (docs/analysis.md, "Exact or sampled").
+BRIDGING_WORK = 1_200_000_000
 
 #: igraph jobs of more than this many edge visits (sources x edges, a few
 #: seconds of work) use every core. Below it, starting workers costs more
@@ -248,7 +257,8 @@ class BetweennessEstimate:
 
     ``pivots`` is how many sources were used (all of them: ``exact``);
     ``agreement`` how many of the top ``top`` the last two rounds shared
-    (``None`` when the estimate became exact before two rounds agreed).
+    (``None`` when the estimate became exact before two rounds agreed);
+    ``limited`` is True when the work limit stopped the rounds before they agreed.
     """
 
     values: dict[Hashable, float]
@@ -256,6 +266,7 @@ class BetweennessEstimate:
     agreement: int | None
     exact: bool
     top: int
+    limited: bool = False
 
 
 def adaptive_betweenness(
@@ -266,6 +277,7 @@ def adaptive_betweenness(
     start: int = 256,
     top: int = 20,
     agree: int | None = None,
+    work: int | None = None,
 ) -> BetweennessEstimate:
     """Normalised betweenness from doubling rounds of seeded pivots until the top ``top`` stabilises.
 
@@ -279,11 +291,19 @@ def adaptive_betweenness(
     a pivot, which is the exact answer at the exact cost. No source is ever
     computed twice. Sampled values use networkx's rescaling for pivots.
 
+    ``work`` (default :data:`BRIDGING_WORK`) bounds pivots x links: a round
+    that would pass it is not started, and the estimate so far is returned
+    with ``limited`` set. The first two rounds always run, so there is an
+    agreement to report.
+
     Examples
     --------
     >>> est = adaptive_betweenness(nx.path_graph(5), start=2, top=2, agree=2)
     >>> est.exact, est.pivots, round(est.values[2], 3)
     (True, 5, 0.667)
+    >>> capped = adaptive_betweenness(nx.path_graph(40), start=2, top=5, agree=5, work=4 * 39)
+    >>> capped.exact, capped.pivots, capped.limited
+    (False, 4, True)
     """
     import numpy as np
 
@@ -316,6 +336,8 @@ def adaptive_betweenness(
         return set(sorted(range(n), key=lambda i: (-values[i], keys[i]))[:top])
 
     used = min(max(start, 2), n)
+    # The most pivots the work limit allows; never fewer than the first two rounds.
+    most = max((BRIDGING_WORK if work is None else work) // max(G.number_of_edges(), 1), 2 * used)
     totals = sums(order[:used])
     agreement = None
     while used < n and n >= 3:
@@ -323,6 +345,9 @@ def adaptive_betweenness(
         batch = order[used : 2 * used]
         if len(batch) < used:
             break  # the rest costs less than a full round: finish exactly
+        if used + len(batch) > most:
+            return BetweennessEstimate(dict(zip(nodes, scaled(totals, order[:used]).tolist())), used, agreement,
+                                       False, top, limited=True)
         fresh = sums(batch)
         agreement = len(leaders(scaled(totals, order[:used])) & leaders(scaled(fresh, batch)))
         totals = totals + fresh
@@ -330,6 +355,9 @@ def adaptive_betweenness(
         if agreement >= agree and used < n:
             return BetweennessEstimate(dict(zip(nodes, scaled(totals, order[:used]).tolist())), used, agreement,
                                        False, top)
+    if used < n and n > most:
+        return BetweennessEstimate(dict(zip(nodes, scaled(totals, order[:used]).tolist())), used, agreement,
+                                   False, top, limited=True)
     if used < n:
         totals = totals + sums(order[used:])
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0

@@ -8,6 +8,7 @@ from typing import Any, Collection, Iterable, Mapping, Sequence
 import pandas as pd
 
 from ..analysis.centrality import METRICS
+from ..analysis.engine import AGREE_TOP20
 from ..analysis.gaps import TieMatrix, departure_impact, tie_matrix
 from ..analysis.analyse import analyse_store
 from ..analysis.person_suggestions import Suggester
@@ -85,6 +86,9 @@ def sampling_caption(report: dict[str, Any]) -> str:
     --------
     >>> sampling_caption({"betweenness_sampling": {"exact": False, "pivots": 400, "actors": 5000, "agreement_top20": 19}})
     'Bridging estimated from shortest paths out of 400 of 5,000 actors: the last two rounds agreed on 19 of the top 20.'
+    >>> sampling_caption({"betweenness_sampling": {"exact": False, "pivots": 1024, "actors": 100000,
+    ...                                            "agreement_top20": 15}})[-109:]
+    'agreed on 15 of the top 20, when the work limit stopped them short of 18: read close bridging values loosely.'
     """
     found = report.get("betweenness_sampling") or {}
     if not found or found.get("exact"):
@@ -92,8 +96,11 @@ def sampling_caption(report: dict[str, Any]) -> str:
     actors = f"{found['pivots']:,} of {found['actors']:,} actors"
     if found.get("agreement_top20") is None:
         return f"Bridging estimated from shortest paths out of {actors}."
-    return (f"Bridging estimated from shortest paths out of {actors}: the last two rounds agreed on "
-            f"{found['agreement_top20']} of the top 20.")
+    agreed = found["agreement_top20"]
+    line = f"Bridging estimated from shortest paths out of {actors}: the last two rounds agreed on {agreed} of the top 20"
+    if agreed < AGREE_TOP20:
+        return f"{line}, when the work limit stopped them short of {AGREE_TOP20}: read close bridging values loosely."
+    return f"{line}."
 
 
 def connectors_frame(report: dict[str, Any]) -> pd.DataFrame:

@@ -72,3 +72,45 @@ def test_sampled_report_says_how_far_it_went():
     again = compute_metrics(G, engine="igraph", exact=False)
     assert again.pivots == table.pivots
     assert again.values["betweenness"] == pytest.approx(table.values["betweenness"], abs=1e-9)
+
+
+def test_work_limit_stops_rounds_that_do_not_settle():
+    # A random network's top never settles at 1,000 actors: unlimited, its rounds run to exact.
+    G = nx.gnm_random_graph(1_000, 3_000, seed=3)
+    unlimited = adaptive_betweenness(G, seed=0, start=128)
+    assert unlimited.exact and not unlimited.limited
+    most = 600  # room for rounds of 128 + 128 and 256, not for the next 512
+    capped = adaptive_betweenness(G, seed=0, start=128, work=most * G.number_of_edges())
+    assert capped.limited and not capped.exact and capped.pivots == 512
+    assert capped.agreement is not None and capped.agreement < AGREE_TOP20
+    # The values are networkx's subset betweenness from the same 512 pivots, with networkx's rescaling.
+    import random
+
+    nodes = list(G)
+    sources = [nodes[i] for i in random.Random(0).sample(range(len(nodes)), len(nodes))[:512]]
+    raw = nx.betweenness_centrality_subset(G, sources, nodes, normalized=False)
+    n, k, picked = len(nodes), 512, set(sources)
+    for node in nodes:
+        scale = 2.0 / ((k - 1) * (n - 2)) if node in picked else 2.0 / (k * (n - 2))
+        assert capped.values[node] == pytest.approx(raw[node] * scale, abs=1e-12)
+
+
+def test_work_limit_never_cuts_the_first_two_rounds():
+    G = nx.gnm_random_graph(600, 1_800, seed=4)
+    capped = adaptive_betweenness(G, seed=0, start=64, work=1)
+    assert capped.pivots == 128 and capped.limited and capped.agreement is not None
+
+
+def test_report_says_when_the_work_limit_stopped_bridging(monkeypatch):
+    from connector_graph.analysis import engine
+    from connector_graph.views.insights import sampling_caption
+
+    G = nx.gnm_random_graph(1_200, 3_600, seed=5)
+    monkeypatch.setattr(engine, "BRIDGING_WORK", 600 * G.number_of_edges())
+    table = compute_metrics(G, engine="igraph", exact=False)
+    assert table.pivots == 512 and table.agreement < AGREE_TOP20
+    note = next(line for line in table.notes if line.startswith("bridging"))
+    assert "work limit" in note and f"agreed on {table.agreement} of the top 20" in note
+    caption = sampling_caption({"betweenness_sampling": {"exact": False, "pivots": table.pivots, "actors": 1_200,
+                                                         "agreement_top20": table.agreement}})
+    assert "work limit" in caption and "512 of 1,200" in caption
