@@ -27,7 +27,7 @@ import hashlib
 import hmac
 from typing import TYPE_CHECKING, Iterable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .auth import acting_as, current_principal
 
@@ -83,6 +83,8 @@ class AuditAction(str, enum.Enum):
 class AuditEntry(BaseModel):
     """One line of the audit log."""
 
+    model_config = ConfigDict(defer_build=True)
+
     seq: int
     at: dt.datetime
     who: str
@@ -94,6 +96,8 @@ class AuditEntry(BaseModel):
 
 class ChainReport(BaseModel):
     """The result of checking the hash chain."""
+
+    model_config = ConfigDict(defer_build=True)
 
     ok: bool
     checked: int

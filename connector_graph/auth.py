@@ -143,7 +143,7 @@ def validate_username(name: str) -> str:
 class User(BaseModel):
     """A local account. The password is kept only as an Argon2id hash."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     username: Annotated[str, AfterValidator(validate_username)]
     role: Role

@@ -625,6 +625,8 @@ class Ward(_Model):
 class Counts(BaseModel):
     """How much a store holds."""
 
+    model_config = ConfigDict(defer_build=True)
+
     people: int = 0
     organisations: int = 0
     ties: int = 0
@@ -635,7 +637,7 @@ class Counts(BaseModel):
 class ErasureRecord(BaseModel):
     """One line of the erasure register: keyed one-way values, never a name or a raw id."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id_hash: str
     fingerprint: str | None = None  # people only: keyed value of folded name and ward
@@ -644,6 +646,8 @@ class ErasureRecord(BaseModel):
 
 class ErasureReport(BaseModel):
     """What an erasure removed."""
+
+    model_config = ConfigDict(defer_build=True)
 
     actor_id: str
     ties: int = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .auth import Permission, require
 from .model import Counts, IntroStatus
@@ -16,6 +16,8 @@ __all__ = ["Summary", "IntroductionRow", "WardRow", "MonthChange", "summarise", 
 
 class IntroductionRow(BaseModel):
     """One introduction, with names instead of ids, for display."""
+
+    model_config = ConfigDict(defer_build=True)
 
     date: dt.date
     introducer: str
@@ -28,6 +30,8 @@ class IntroductionRow(BaseModel):
 class WardRow(BaseModel):
     """How many actors a ward has, next to its population."""
 
+    model_config = ConfigDict(defer_build=True)
+
     ward: str
     population: int | None
     people: int
@@ -36,6 +40,8 @@ class WardRow(BaseModel):
 
 class Summary(BaseModel):
     """What the overview page shows."""
+
+    model_config = ConfigDict(defer_build=True)
 
     counts: Counts
     recent: list[IntroductionRow]
@@ -78,6 +84,8 @@ def summarise(store: Store, *, recent: int = 20) -> Summary:
 
 class MonthChange(BaseModel):
     """What happened this calendar month, next to the month before."""
+
+    model_config = ConfigDict(defer_build=True)
 
     month: str
     introductions: int

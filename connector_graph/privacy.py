@@ -17,7 +17,7 @@ import hmac
 import secrets
 from typing import Any, Iterable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .audit import AuditAction, AuditEntry, ChainReport, verify_chain
 from .auth import Permission, require
@@ -66,6 +66,8 @@ class Pseudonymiser:
 
 class SubjectAccessReport(BaseModel):
     """Everything held about one person, others pseudonymised."""
+
+    model_config = ConfigDict(defer_build=True)
 
     generated_at: dt.datetime
     person: dict[str, Any]
@@ -183,6 +185,8 @@ def render_subject_access(report: SubjectAccessReport) -> str:
 class RetentionItem(BaseModel):
     """One person under the retention policy."""
 
+    model_config = ConfigDict(defer_build=True)
+
     id: str
     due_on: dt.date | None
     reason: str
@@ -190,6 +194,8 @@ class RetentionItem(BaseModel):
 
 class RetentionReview(BaseModel):
     """Who is due for erasure, and who has no date to judge by."""
+
+    model_config = ConfigDict(defer_build=True)
 
     today: dt.date
     due: list[RetentionItem]

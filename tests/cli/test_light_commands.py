@@ -58,3 +58,33 @@ def test_the_check_can_see_an_analysis_library(people):
     url, _ids = people
     _out, loaded = _run(url, "analyse", "--json", "--no-cache")
     assert "networkx" in loaded
+
+
+def test_help_lists_every_command_without_importing_any(tmp_path):
+    """``--help`` prints each command's line from the summaries, loading no command module or heavy library."""
+    env = {**os.environ, "CONNECTOR_GRAPH_STORE": f"sqlite:///{tmp_path / 'h.db'}", "PYTHONPATH": str(ROOT),
+           "COLUMNS": "100"}
+    probe = _RUN.format(heavy=HEAVY + ("connector_graph.cli.core", "connector_graph.cli.data",
+                                       "connector_graph.cli.analysis", "connector_graph.cli.privacy"))
+    done = subprocess.run([sys.executable, "-c", probe, "--help"], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+    from connector_graph.cli import _MODULE_OF
+
+    for name in _MODULE_OF:
+        assert f"  {name} " in done.stdout
+
+
+@pytest.mark.parametrize("limit", [20, 45, 80, 300])
+def test_help_summaries_are_each_commands_own_first_paragraph(limit):
+    """The summaries ``--help`` prints equal what click would take from each command's own help."""
+    import click
+    from click.utils import make_default_short_help
+
+    from connector_graph.cli import SUMMARIES, _MODULE_OF, main
+
+    assert set(SUMMARIES) == set(_MODULE_OF)
+    ctx = click.Context(main)
+    for name in _MODULE_OF:
+        command = main.get_command(ctx, name)
+        assert make_default_short_help(SUMMARIES[name], limit) == command.get_short_help_str(limit), name
