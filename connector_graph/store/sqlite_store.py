@@ -219,23 +219,39 @@ class SqliteStore:
                 )
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the database file {self.path}: {exc}") from exc
+        # The whole file is checked before this process first writes to it, not at every open: the check
+        # reads every page (0.4 s at 100,000 actors), and commands that only read need not wait for it.
+        self._checked = False
         try:
             if self.read_only:
                 self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             else:
                 self._configure()
-            found = [row[0] for row in self._conn.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise StoreUnavailable(f"{self.path} is not a connector_graph database: {exc}") from exc
+
+    # ------------------------------------------------------------ plumbing
+
+    def _check_once(self) -> None:
+        """Check every page of the file once, before this process's first write; damage refuses writes.
+
+        Reads stay possible on a damaged file, so what is left can be backed up;
+        writes would spread the damage.
+        """
+        if self._checked or self._damage:
+            return
+        try:
+            found = [row[0] for row in self._conn.execute("PRAGMA quick_check").fetchall()]
+        except sqlite3.DatabaseError as exc:
+            found = [str(exc)]
+        self._checked = True
         if found != ["ok"]:
-            # reads stay possible, so what is left can be backed up; writes would spread the damage
             self._damage = (
                 f"{self.path} is damaged ({found[0]}); writes are refused: back up what can be read "
                 "and restore into a new store"
             )
-
-    # ------------------------------------------------------------ plumbing
 
     def _configure(self) -> None:
         conn = self._conn
@@ -256,7 +272,7 @@ class SqliteStore:
             raise StoreUnavailable(f"{self.path} stayed locked by another program")
         if str(mode).lower() != "wal":
             raise StoreUnavailable(f"cannot switch {self.path} to WAL mode (got {mode})")
-        with self._write(bump=False) as cur:
+        with self._write(bump=False, check=False) as cur:
             for statement in filter(str.strip, _SCHEMA.split(";\n")):
                 cur.execute(statement)
             _add_missing_columns(cur)
@@ -273,10 +289,15 @@ class SqliteStore:
 
     @contextlib.contextmanager
     def _write(
-        self, action: AuditAction | None = None, target: str | None = None, *, bump: bool = True
+        self, action: AuditAction | None = None, target: str | None = None, *, bump: bool = True, check: bool = True
     ) -> Iterator[sqlite3.Cursor]:
-        """One write transaction, with its audit entry; the graph version moves on unless told not to."""
+        """One write transaction, with its audit entry; the graph version moves on unless told not to.
+
+        ``check=False`` only for preparing the schema at open (as before any integrity check).
+        """
         with self._lock:
+            if check:
+                self._check_once()
             cur = self._conn.cursor()
             try:
                 cur.execute("BEGIN IMMEDIATE")

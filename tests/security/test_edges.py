@@ -146,3 +146,22 @@ def test_unplanned_failures_are_one_short_line():
     assert plain_failure(RecursionError("maximum recursion depth exceeded")).startswith("the input is nested")
     message = plain_failure(ValueError("x" * 10_900_000))
     assert len(message) < 400 and "\n" not in message and "ValueError" not in message
+
+
+def test_the_whole_file_is_checked_once_before_the_first_write_not_at_open(tmp_path):
+    """Reading commands do not wait for the page-by-page check; the first write of a process does, once."""
+    url = f"sqlite:///{tmp_path / 'checked.db'}"
+    store = open_store(url)
+    service.add_person(store, "Ann Example", person_id="ann")
+    store.close()
+    store = open_store(url)
+    seen: list[str] = []
+    store._conn.set_trace_callback(seen.append)
+    try:
+        assert store.counts().people == 1
+        assert not any("quick_check" in s for s in seen)
+        service.add_person(store, "Bea Example", person_id="bea")
+        service.add_person(store, "Cal Example", person_id="cal")
+        assert sum("quick_check" in s for s in seen) == 1
+    finally:
+        store.close()
