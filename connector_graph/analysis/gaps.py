@@ -35,6 +35,8 @@ from ..model import Introduction, IntroStatus, PersonRole, Sector, Tie, Ward
 
 __all__ = [
     "ActorRef",
+    "CutPieces",
+    "cut_pieces",
     "CutPoint",
     "Bridge",
     "FragileActor",
@@ -252,7 +254,7 @@ def _dfs(G: nx.Graph) -> tuple[list[Hashable], dict, dict, dict, dict, dict, dic
 
 
 @dataclass(frozen=True)
-class _Departures:
+class CutPieces:
     """Every cut point's pieces, from a block-cut tree.
 
     ``order`` lists the actors so that every piece left when a cut point
@@ -265,7 +267,7 @@ class _Departures:
     pieces: dict[Hashable, list[tuple[int, list[tuple[int, int]]]]]
 
 
-def _departures(G: nx.Graph) -> _Departures:
+def cut_pieces(G: nx.Graph) -> CutPieces:
     """The pieces each cut point leaves, exactly, from the block-cut tree (biconnected components).
 
     The tree has a node per block (biconnected component, a bridge being a
@@ -337,7 +339,7 @@ def _departures(G: nx.Graph) -> _Departures:
             found.append((sum(b - a for a, b in outside), min(lows), outside))
         found.sort(key=lambda piece: (-piece[0], piece[1]))
         pieces[v] = [(size, spans) for size, _low, spans in found]
-    return _Departures(order, pieces)
+    return CutPieces(order, pieces)
 
 
 def _count_words(people: int, orgs: int) -> str:
@@ -390,7 +392,7 @@ def single_points(G: nx.Graph, *, max_pocket: int = 25) -> SinglePoints:
                     "would be cut off from the rest.",
                 )
             )
-    departures = _departures(G)
+    departures = cut_pieces(G)
     order = departures.order
     # People counted along the order, so any span of it is counted in O(1).
     people_before = [0, *itertools.accumulate(G.nodes[n].get("actor_type", "person") == "person" for n in order)]
@@ -452,7 +454,7 @@ def cut_off_by(G: nx.Graph, node: Hashable) -> list[Hashable]:
     (['a', 'd'], ['b', 'e', 'f'], [])
     """
     group = G.subgraph(nx.node_connected_component(G, node))
-    departures = _departures(group)
+    departures = cut_pieces(group)
     pieces = departures.pieces.get(node, [])
     return sorted((n for _size, spans in pieces[1:] for a, b in spans for n in departures.order[a:b]), key=str)
 

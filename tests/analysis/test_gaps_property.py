@@ -66,3 +66,40 @@ def test_the_seven_person_example():
     assert {f.actor.id for f in sp.fragile if f.via.id == "c"} == {"a", "d"}
     assert cut_off_by(G, "c") == ["a", "d"]
     assert departure_impact(G, "c")[0] == 2
+
+
+def _one_by_one(G: nx.Graph) -> list:
+    """Every cut point's departure, each from its own search of the network (the definition, slowly)."""
+    from connector_graph.analysis.answers import departure
+
+    points = [departure(G, node) for node in nx.articulation_points(G)]
+    return sorted((d for d in points if d.cut_off), key=lambda d: (-len(d.cut_off), d.actor.name.casefold(), d.actor.id))
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs())
+def test_failure_points_read_at_once_equal_each_departure(G):
+    """The failure points read from the block-cut tree equal each cut point's own departure, backups included."""
+    from connector_graph.analysis.answers import failure_points
+
+    assert failure_points(G) == _one_by_one(G)
+
+
+def test_failure_points_on_a_seeded_city_equal_each_departure():
+    import datetime as dt
+    import tempfile
+
+    from connector_graph.analysis.answers import failure_points
+    from connector_graph.graph import build_graph
+    from connector_graph.seed import generate
+    from connector_graph.store import open_store
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(f"sqlite:///{folder}/city.db")
+        try:
+            store.bulk_load(generate(1_500, seed=3, today=dt.date(2026, 1, 1)))
+            G = build_graph(store)
+        finally:
+            store.close()
+    found = failure_points(G)
+    assert found and found == _one_by_one(G)
