@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..analysis.shared import Latest, latest
 from ..auth import Permission, require
 from ..store.base import Store
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["Pulse", "same_days_last_month", "pulse", "shared_pulse"]
 
@@ -59,47 +62,47 @@ def _sentence(label: tuple[str, str], now: int, before: int, today: dt.date) -> 
     return f"{now} {label[0] if now == 1 else label[1]} this month so far ({change}: {before})."
 
 
+def _tally(days: "np.ndarray", today: dt.date, keys: list[str]) -> tuple[list[int], int, int]:
+    """Per month of ``keys``, this month so far, and the same days of last month (future dates not counted)."""
+    import numpy as np
+
+    first, last = same_days_last_month(today)
+    days = days[~np.isnat(days)]
+    days = days[days <= np.datetime64(today)]
+    months = days.astype("datetime64[M]")
+    per_month = [int(np.count_nonzero(months == np.datetime64(key, "M"))) for key in keys]
+    now = int(np.count_nonzero(days >= np.datetime64(today.replace(day=1))))
+    before = int(np.count_nonzero((days >= np.datetime64(first)) & (days <= np.datetime64(last))))
+    return per_month, now, before
+
+
 def pulse(store: Store, *, today: dt.date | None = None, months: int = 12) -> list[Pulse]:
     """Introductions logged, new ties and outcomes recorded per month for the last ``months`` months.
 
     Outcomes count by the date of their introduction (the store keeps no
-    date for the outcome itself).
+    date for the outcome itself). Read from the store's columns
+    (:func:`connector_graph.analysis.projection.load_projection`, kept by
+    graph version beside the store), not record by record.
     """
+    from ..analysis.projection import load_projection
+
     require(Permission.VIEW)
     today = today or dt.date.today()
-    first, last = same_days_last_month(today)
     keys = []
     cursor = today.replace(day=1)
     for _ in range(months):
         keys.append(f"{cursor:%Y-%m}")
         cursor = (cursor - dt.timedelta(days=1)).replace(day=1)
     keys.reverse()
-    tallies = {name: Counter() for name in ("intros", "ties", "outcomes")}
-    now = {name: 0 for name in tallies}
-    before = {name: 0 for name in tallies}
-
-    def count(name: str, day: dt.date | None) -> None:
-        if day is None or day > today:
-            return
-        tallies[name][f"{day:%Y-%m}"] += 1
-        if day >= today.replace(day=1):
-            now[name] += 1
-        elif first <= day <= last:
-            before[name] += 1
-
-    for intro in store.iter_introductions():
-        count("intros", intro.date)
-        if intro.outcome:
-            count("outcomes", intro.date)
-    for tie in store.iter_ties():
-        count("ties", tie.since)
+    graph = load_projection(store)
+    dates = {"intros": graph.intro_date, "ties": graph.tie_since, "outcomes": graph.intro_date[graph.intro_has_outcome]}
     labels = {"intros": ("introduction logged", "introductions logged"), "ties": ("new tie", "new ties"),
               "outcomes": ("outcome recorded", "outcomes recorded")}
-    return [
-        Pulse(labels[name][1], keys, [tallies[name][k] for k in keys], now[name], before[name],
-              _sentence(labels[name], now[name], before[name], today))
-        for name in ("intros", "ties", "outcomes")
-    ]
+    found = []
+    for name in ("intros", "ties", "outcomes"):
+        counts, now, before = _tally(dates[name], today, keys)
+        found.append(Pulse(labels[name][1], keys, counts, now, before, _sentence(labels[name], now, before, today)))
+    return found
 
 
 def shared_pulse(store: Store, *, today: dt.date | None = None) -> Latest[list[Pulse]]:
