@@ -17,4 +17,5 @@ RUN pip install --no-deps .
 
 USER app
 EXPOSE 8501
-CMD ["python", "-m", "streamlit", "run", "app.py", "--server.address=0.0.0.0", "--server.port=8501"]
+# streamlit run app.py, with the pages' modules loaded before the first request (dashboard/serve.py)
+CMD ["python", "-m", "dashboard.serve", "--server.address=0.0.0.0", "--server.port=8501"]

@@ -85,7 +85,9 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.timing_log = timing_log
-        command = [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(self.port),
+        launcher = (["-m", "dashboard.serve"] if (root / "dashboard" / "serve.py").exists()  # as run-app.sh starts it
+                    else ["-m", "streamlit", "run", str(root / "app.py")])  # a checkout from before the launcher
+        command = [sys.executable, *launcher, "--server.port", str(self.port),
                    "--server.address", "127.0.0.1", "--server.headless", "true",
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "CONNECTOR_GRAPH_STORE": store_url,

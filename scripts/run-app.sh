@@ -10,4 +10,4 @@ cd "$(dirname "$0")/.."
 source scripts/venv.sh
 cg_venv requirements.txt
 "$PY" -m connector_graph seed --size demo --if-empty
-exec "$PY" -m streamlit run app.py "$@"
+exec "$PY" -m dashboard.serve "$@"  # streamlit run app.py, with the pages' modules loaded first

@@ -50,6 +50,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def serve_command(script: Path) -> list[str]:
+    """How a server for ``script`` starts: the dashboard as ``bash scripts/run-app.sh`` starts it
+    (``python -m dashboard.serve``, which loads the pages' modules first), anything else with ``streamlit run``."""
+    if script.resolve() == (ROOT / "app.py").resolve():
+        return [sys.executable, "-m", "dashboard.serve"]
+    return [sys.executable, "-m", "streamlit", "run", str(script)]
+
+
 @contextmanager
 def serving(script: Path, *, env: dict[str, str] | None = None, log: Path | None = None,
             timeout: float = 600.0, cwd: Path | None = None) -> Iterator[str]:
@@ -59,7 +67,7 @@ def serving(script: Path, *, env: dict[str, str] | None = None, log: Path | None
     """
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
+        *serve_command(script),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]

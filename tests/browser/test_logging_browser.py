@@ -11,7 +11,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -21,7 +20,8 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from server import (
-    ATTEMPT_MS, PATIENCE_MS, ROOT, _search, choose, free_port, open_page, pick, results_of, visit, wait_until_idle,
+    ATTEMPT_MS, PATIENCE_MS, ROOT, _search, choose, free_port, open_page, pick, results_of, serve_command, visit,
+    wait_until_idle,
 )
 
 from connector_graph import service
@@ -287,12 +287,12 @@ def test_shared_surnames_are_not_look_alikes_but_spelling_variants_are(app_url, 
 
 @contextmanager
 def _server_on(port: int, store_url: str, log: Path, *, fault: str | None = None) -> Iterator[subprocess.Popen]:
-    """``streamlit run app.py`` on a chosen port (so a restarted server is found by the same page)."""
+    """The dashboard (``python -m dashboard.serve``) on a chosen port (so a restarted server is found by the same page)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "CONNECTOR_GRAPH_STORE": store_url}
     env.pop(FAULT_SETTING, None)
     if fault:
         env[FAULT_SETTING] = fault  # the dashboard SIGKILLs itself right after a form's commit
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    command = [*serve_command(ROOT / "app.py"), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
     with open(log, "a") as out:
