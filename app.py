@@ -14,7 +14,7 @@ from connector_graph import timing
 from connector_graph.memory import keep_memory_settled
 from connector_graph.auth import Permission, ROLE_PERMISSIONS, acting_as
 from connector_graph.signin import CLIENT_SETTINGS, SERVER_LIMITS, unsafe_server_settings
-from connector_graph.views.prepare import prepare
+from connector_graph.views.prepare import first_screen_drawn, prepare
 from dashboard.auth_gate import current_user
 from dashboard.state import get_store
 from dashboard.widgets import warm_up_streamlit
@@ -57,9 +57,12 @@ if principal is not None:
         if needs in granted
     ]
     with acting_as(principal.username, principal.role):
-        prepare(store, also=[warm_up_streamlit])  # the shared lists and analyses start now, off the request path
+        prepare(store, also=[warm_up_streamlit])  # the shared lists and analyses, off the request path, after the first screen
         chosen = st.navigation(pages)
         pressed = [k[len("_asked_"):] for k in st.session_state if str(k).startswith("_asked_")]
         with timing.script_run(chosen.url_path or "overview", session=st.context.headers.get("Sec-Websocket-Key", "")
                                if timing.timing_log_path() else "", actions=sorted(pressed), started=STARTED):
-            chosen.run()
+            try:
+                chosen.run()
+            finally:
+                first_screen_drawn()  # if the page did not say so earlier: the shared results go on now

@@ -9,6 +9,11 @@ user may not see are not started). By the time anyone opens an analysis
 page they are usually ready. The same thread also loads the libraries the
 pages draw with (:data:`DRAWING_MODULES`), so the first person to open a
 chart, table or network drawing does not wait for their import either.
+
+The thread lets the first page anyone opens after a restart draw its first
+screen before it starts (:func:`first_screen_drawn`, at most
+:data:`FIRST_SCREEN_WAIT` seconds): its reads would otherwise share the
+interpreter with that page, and slow its first paint.
 """
 
 from __future__ import annotations
@@ -18,16 +23,18 @@ import importlib
 import threading
 from typing import Callable, Sequence
 
-from ..analysis.centrality import METRICS
 from ..auth import Permission, allowed
 from ..store.base import Store
 
-__all__ = ["prepare", "prepared", "DRAWING_MODULES"]
+__all__ = ["prepare", "prepared", "first_screen_drawn", "DRAWING_MODULES", "FIRST_SCREEN_WAIT"]
 
 #: Loaded by :func:`prepare` after the lists every page uses: the network drawing (pyvis and its
 #: templates), styled tables (pandas' Styler, jinja2) and Streamlit's own charts (Altair).
 DRAWING_MODULES = ("pyvis.network", "jinja2", "pandas.io.formats.style", "altair")
 
+#: Longest the preparing thread waits for the first page's first screen (seconds).
+FIRST_SCREEN_WAIT = 3.0
+_FIRST_RUN_OVER = threading.Event()
 _STARTED: dict[str, threading.Thread] = {}
 _LOCK = threading.Lock()
 #: Stores remembered as started (the oldest are forgotten past it).
@@ -43,6 +50,8 @@ def _load_drawing_modules() -> None:
 
 
 def _make_all(store: Store, also: Sequence[Callable[[], object]] = ()) -> None:
+    _FIRST_RUN_OVER.wait(FIRST_SCREEN_WAIT)
+    from ..analysis.centrality import METRICS  # here, not at the top: networkx loads after the first page
     from . import answers, directory, insights, pulse
     from .measures import shared_measures
 
@@ -73,6 +82,11 @@ def prepare(store: Store, also: Sequence[Callable[[], object]] = ()) -> None:
         while len(_STARTED) > _KEPT:
             _STARTED.pop(next(iter(_STARTED)))
     thread.start()
+
+
+def first_screen_drawn() -> None:
+    """Say that a page has drawn its first screen (or its run ended): what :func:`prepare` started goes on."""
+    _FIRST_RUN_OVER.set()
 
 
 def prepared(store: Store, timeout: float | None = None) -> bool:

@@ -7,6 +7,7 @@ import streamlit as st
 from connector_graph import overview
 from connector_graph.auth import Permission, allowed
 from connector_graph.views import pulse
+from connector_graph.views.prepare import first_screen_drawn
 from connector_graph.views.text import md_escape
 from dashboard.widgets import freshness, friendly, page, table
 
@@ -42,6 +43,7 @@ for col, beat in zip(cols, beats):
 for beat in beats:
     st.caption(beat.sentence)
 st.page_link("dashboard/pages/log.py", label="Log an introduction", icon=":material/handshake:")
+first_screen_drawn()  # the shared lists and analyses, which waited for this screen, start now
 
 if allowed(Permission.ANALYSE) and not summary.is_empty:
     from connector_graph.views import answers
