@@ -30,6 +30,7 @@ import contextlib
 import math
 import os
 import random
+import threading
 import weakref
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -366,8 +367,7 @@ def adaptive_betweenness(
 
 def _igraph_betweenness(g: Any, sources: list[int] | None) -> list[float]:
     count = g.vcount() if sources is None else len(sources)
-    work = count * max(g.ecount(), 1)
-    if work < PARALLEL_WORK or _cores() < 2 or not _can_fork():
+    if not _in_workers(count * max(g.ecount(), 1)):
         if sources is None:
             return g.betweenness(directed=False)
         return g.betweenness(directed=False, sources=sources)
@@ -430,8 +430,7 @@ def harmonic_closeness(
 
 
 def _igraph_harmonic(g: Any) -> list[float]:
-    work = g.vcount() * max(g.ecount(), 1)
-    if work < PARALLEL_WORK or _cores() < 2 or not _can_fork():
+    if not _in_workers(g.vcount() * max(g.ecount(), 1)):
         return g.harmonic_centrality(normalized=True)
     out: list[float] = []
     for part in _map_over_cores(_harmonic_part, g, list(range(g.vcount()))):
@@ -444,7 +443,7 @@ def _harmonic_part(vertices: list[int]) -> list[float]:
 
 
 def _igraph_inverse_distance_sums(g: Any, sources: list[int]) -> list[float]:
-    if len(sources) * max(g.ecount(), 1) < PARALLEL_WORK or _cores() < 2 or not _can_fork():
+    if not _in_workers(len(sources) * max(g.ecount(), 1)):
         return _inverse_distance_sums(g, sources)
     totals = [0.0] * g.vcount()
     for part in _map_over_cores(_inverse_distance_part, g, sources):
@@ -536,6 +535,7 @@ def _pagerank_numpy(G: nx.Graph, *, alpha: float, weight: str | None, tol: float
 
 # The graph being worked on, inherited by forked workers instead of pickled.
 _shared: Any = None
+_FORKING = threading.Lock()
 
 
 def eigenvector(
@@ -596,6 +596,11 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
+def _in_workers(work: int) -> bool:
+    """Whether an igraph job of ``work`` edge visits is split over the cores (:func:`_map_over_cores`)."""
+    return work >= PARALLEL_WORK and _cores() >= 2 and _can_fork()
+
+
 def _map_over_cores(function: Any, g: Any, items: Sequence[int]) -> list[Any]:
     """Run ``function(part)`` on one slice of ``items`` per core, in forked workers.
 
@@ -608,12 +613,13 @@ def _map_over_cores(function: Any, g: Any, items: Sequence[int]) -> list[Any]:
     import multiprocessing
 
     parts = _split(items, _cores())
-    _shared = g
-    try:
-        with ProcessPoolExecutor(max_workers=len(parts), mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(function, parts))
-    finally:
-        _shared = None
+    with _FORKING:  # one graph at a time in _shared, which the forked workers read
+        _shared = g
+        try:
+            with ProcessPoolExecutor(max_workers=len(parts), mp_context=multiprocessing.get_context("fork")) as pool:
+                return list(pool.map(function, parts))
+        finally:
+            _shared = None
 
 
 def _split(items: Sequence[int], parts: int) -> list[list[int]]:
@@ -626,6 +632,7 @@ def _split(items: Sequence[int], parts: int) -> list[list[int]]:
 #: Below this many nodes, work asked for "beside" simply runs in the caller.
 BESIDE_FROM = 5_000
 _beside: Any = None
+_BESIDE = threading.Lock()
 
 
 def _run_beside() -> Any:
@@ -657,12 +664,13 @@ def beside(function: Callable[..., T], *args: Any, size: int = 0) -> Iterator[Ca
         return
     import multiprocessing
 
-    _beside = (function, args)
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    try:
-        future = pool.submit(_run_beside)  # forks now, inheriting _beside
-    finally:
-        _beside = None
+    with _BESIDE:  # _beside holds one job at a time: another thread's would be forked with this one's
+        _beside = (function, args)
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        try:
+            future = pool.submit(_run_beside)  # forks now, inheriting _beside
+        finally:
+            _beside = None
     try:
         yield future.result
     finally:

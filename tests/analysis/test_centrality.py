@@ -225,6 +225,33 @@ def test_work_split_over_cores_gives_the_same_answer(monkeypatch):
     assert calls == [G.number_of_nodes(), G.number_of_nodes(), 30]
 
 
+def test_two_threads_splitting_work_at_once_each_get_their_own_graphs_answer(monkeypatch):
+    """The forked workers read the graph from a module global: two threads must not swap it (a server's
+    shared analysis and a page can both split work over the cores)."""
+    import threading
+
+    graphs = [community_like(200 + 40 * i) for i in range(4)]
+    expected = [engines.betweenness(G, engine="igraph") for G in graphs]
+    monkeypatch.setattr(engines, "PARALLEL_WORK", 0)
+    monkeypatch.setattr(engines, "_cores", lambda: 2)
+    assert engines._can_fork()
+    got: dict[int, dict] = {}
+    start = threading.Barrier(len(graphs))
+
+    def work(i: int) -> None:
+        start.wait()
+        got[i] = engines.betweenness(graphs[i], engine="igraph")
+
+    for _ in range(3):
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(len(graphs))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for i, values in enumerate(expected):
+            assert got[i] == pytest.approx(values, abs=1e-12)
+
+
 def test_engine_is_chosen_by_size():
     assert engines.choose_engine(nx.path_graph(engines.ACCELERATE_FROM - 1)) == "networkx"
     assert engines.choose_engine(nx.path_graph(engines.ACCELERATE_FROM)) == "igraph"
