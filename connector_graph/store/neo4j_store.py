@@ -321,8 +321,12 @@ class Neo4jStore:
                 except nx_err.ClientError as exc:  # another process created it first
                     if "already exists" not in (exc.message or "") and "Equivalent" not in (exc.message or ""):
                         raise
-            session.execute_write(lambda tx: tx.run("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = timestamp() * 1000"))
-            session.execute_write(self._fold_names_again)
+            # Read first: an opened store (every CLI call) need not queue for the write lock on its Meta node.
+            found = session.execute_read(lambda tx: tx.run("MATCH (m:Meta {id: 'graph'}) RETURN m.name_key AS k").single())
+            if found is None:
+                session.execute_write(lambda tx: tx.run("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = timestamp() * 1000"))
+            if found is None or not found["k"]:
+                session.execute_write(self._fold_names_again)
 
     @staticmethod
     def _fold_names_again(tx: neo4j.ManagedTransaction) -> None:
