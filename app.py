@@ -1,4 +1,4 @@
-"""connector_graph dashboard: ``streamlit run app.py``.
+"""connector_graph dashboard: ``streamlit run app.py`` (or ``python -m dashboard.serve``, which loads the pages first).
 
 Routes only; each page lives in ``dashboard/pages``. Every page runs as the
 signed-in user, whose role the library checks on every call; pages a role
