@@ -57,7 +57,7 @@ if principal is not None:
         if needs in granted
     ]
     with acting_as(principal.username, principal.role):
-        prepare(store, also=[warm_up_streamlit])  # the shared lists and analyses, off the request path, after the first screen
+        prepare(store, also=[warm_up_streamlit])  # shared lists and analyses, off the request path, after 1st screen
         chosen = st.navigation(pages)
         pressed = [k[len("_asked_"):] for k in st.session_state if str(k).startswith("_asked_")]
         with timing.script_run(chosen.url_path or "overview", session=st.context.headers.get("Sec-Websocket-Key", "")

@@ -34,7 +34,7 @@ DRAWING_MODULES = ("pyvis.network", "jinja2", "pandas.io.formats.style", "altair
 
 #: Longest the preparing thread waits for the first page's first screen (seconds).
 FIRST_SCREEN_WAIT = 3.0
-_FIRST_RUN_OVER = threading.Event()
+_FIRST_SCREEN = threading.Event()
 _STARTED: dict[str, threading.Thread] = {}
 _LOCK = threading.Lock()
 #: Stores remembered as started (the oldest are forgotten past it).
@@ -50,7 +50,7 @@ def _load_drawing_modules() -> None:
 
 
 def _make_all(store: Store, also: Sequence[Callable[[], object]] = ()) -> None:
-    _FIRST_RUN_OVER.wait(FIRST_SCREEN_WAIT)
+    _FIRST_SCREEN.wait(FIRST_SCREEN_WAIT)
     from ..analysis.centrality import METRICS  # here, not at the top: networkx loads after the first page
     from . import answers, directory, insights, pulse
     from .measures import shared_measures
@@ -86,7 +86,7 @@ def prepare(store: Store, also: Sequence[Callable[[], object]] = ()) -> None:
 
 def first_screen_drawn() -> None:
     """Say that a page has drawn its first screen (or its run ended): what :func:`prepare` started goes on."""
-    _FIRST_RUN_OVER.set()
+    _FIRST_SCREEN.set()
 
 
 def prepared(store: Store, timeout: float | None = None) -> bool:
